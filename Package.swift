@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "referral-bulk",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "referral-bulk", targets: ["referral-bulk"]),
+        .library(name: "ReferralBulk", targets: ["ReferralBulk"]),
+        .library(name: "ReferralSandbox", targets: ["ReferralSandbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // libcsv from Debian's libcsv-dev (scripts/bootstrap installs it).
+        .systemLibrary(
+            name: "CLibCSV",
+            providers: [.apt(["libcsv-dev"])]
+        ),
+        // The pipeline: Input (CSV) -> Plan (patch documents) -> Send (HTTP) -> Report.
+        .target(
+            name: "ReferralBulk",
+            dependencies: [
+                "CLibCSV",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        // The local Partner Center emulator; shares the model (JSON, pointers, statuses) with the client.
+        .target(
+            name: "ReferralSandbox",
+            dependencies: [
+                "ReferralBulk",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "referral-bulk",
+            dependencies: [
+                "ReferralBulk",
+                "ReferralSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ReferralBulkTests",
+            dependencies: ["ReferralBulk"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "ReferralSandboxTests",
+            dependencies: [
+                "ReferralSandbox",
+                "ReferralBulk",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,70 @@
+/// An RFC 6901 JSON Pointer: a path of reference tokens into a JSON document.
+///
+/// Tokens are kept unescaped; `description` escapes `~` as `~0` and `/` as
+/// `~1`, so a pointer built from a field name can never address a different
+/// field than the one named.
+public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
+    public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        case missingLeadingSlash(String)
+        case invalidEscape(String)
+
+        public var description: String {
+            switch self {
+            case .missingLeadingSlash(let text): "JSON Pointer \"\(text)\" must start with \"/\""
+            case .invalidEscape(let text): "JSON Pointer \"\(text)\" has a \"~\" not followed by 0 or 1"
+            }
+        }
+    }
+
+    public var tokens: [String]
+
+    public init(tokens: [String]) { self.tokens = tokens }
+
+    public static let root = JSONPointer(tokens: [])
+
+    /// Parses pointer text such as `/details/dealValue` or `/a~1b/~0c`.
+    public init(parsing text: String) throws(ParseError) {
+        if text.isEmpty { self.tokens = []; return }
+        guard text.hasPrefix("/") else { throw .missingLeadingSlash(text) }
+        var tokens: [String] = []
+        for raw in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            var token = ""
+            var iterator = raw.makeIterator()
+            while let character = iterator.next() {
+                guard character == "~" else { token.append(character); continue }
+                switch iterator.next() {
+                case "0": token.append("~")
+                case "1": token.append("/")
+                default: throw .invalidEscape(text)
+                }
+            }
+            tokens.append(token)
+        }
+        self.tokens = tokens
+    }
+
+    public var description: String {
+        tokens.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }
+            .joined()
+    }
+
+    public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens: tokens + [token]) }
+
+    public var parent: JSONPointer? { tokens.isEmpty ? nil : JSONPointer(tokens: Array(tokens.dropLast())) }
+
+    public var lastToken: String? { tokens.last }
+
+    /// An RFC 6901 array index: digits only, no leading zero (except `0` itself).
+    public static func arrayIndex(_ token: String) -> Int? {
+        guard let first = token.utf8.first, token.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        if first == 48 && token.utf8.count > 1 { return nil }
+        return Int(token)
+    }
+}
+
+private extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard contains(target) else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

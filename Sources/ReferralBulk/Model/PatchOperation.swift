@@ -1,0 +1,63 @@
+/// One operation of an RFC 6902 JSON Patch document, restricted to what the
+/// referral API accepts: `add` and `replace`.
+public struct PatchOperation: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case add, replace
+    }
+
+    /// Why a JSON value is not a patch operation the API accepts.
+    public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
+        case notAnObject
+        case missingMember(String)
+        case unsupportedOperation(String)
+        case invalidPath(JSONPointer.ParseError)
+
+        public var description: String {
+            switch self {
+            case .notAnObject: "a patch operation must be a JSON object"
+            case .missingMember(let name): "a patch operation is missing \"\(name)\""
+            case .unsupportedOperation(let op): "operation not supported: \"\(op)\" (only add and replace)"
+            case .invalidPath(let error): error.description
+            }
+        }
+    }
+
+    public var op: Kind
+    public var path: JSONPointer
+    public var value: JSONValue
+
+    public init(_ op: Kind, _ path: JSONPointer, _ value: JSONValue) {
+        self.op = op
+        self.path = path
+        self.value = value
+    }
+
+    /// Reads one operation as it appears on the wire.
+    public init(json: JSONValue) throws(DecodeError) {
+        guard case .object(let members) = json else { throw .notAnObject }
+        guard case .string(let opName)? = members["op"] else { throw .missingMember("op") }
+        guard let kind = Kind(rawValue: opName) else { throw .unsupportedOperation(opName) }
+        guard case .string(let pathText)? = members["path"] else { throw .missingMember("path") }
+        guard let value = members["value"] else { throw .missingMember("value") }
+        do {
+            self.path = try JSONPointer(parsing: pathText)
+        } catch {
+            throw .invalidPath(error)
+        }
+        self.op = kind
+        self.value = value
+    }
+
+    public var json: JSONValue {
+        .object(["op": .string(op.rawValue), "path": .string(path.description), "value": value])
+    }
+
+    /// Reads a whole patch document (a JSON array of operations).
+    public static func document(from json: JSONValue) throws(DecodeError) -> [PatchOperation] {
+        guard case .array(let elements) = json else { throw .notAnObject }
+        var operations: [PatchOperation] = []
+        operations.reserveCapacity(elements.count)
+        for element in elements { operations.append(try PatchOperation(json: element)) }
+        return operations
+    }
+}

@@ -1,0 +1,128 @@
+/// The status of a referral and the transitions Partner Center allows.
+///
+/// One table, used by the planner (is this status/substatus pair possible at
+/// all), the sender's preflight (may this referral move there from where it
+/// is) and the sandbox (refuse what the real API refuses).
+public enum ReferralStatus: String, Sendable, CaseIterable {
+    case new = "New"
+    case active = "Active"
+    case closed = "Closed"
+
+    /// Matches a status name case-insensitively and ignoring surrounding spaces.
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.rawValue.caseInsensitiveEquals(name) }) else { return nil }
+        self = match
+    }
+
+    /// The statuses a referral in this status may be moved to (itself included).
+    /// Closed is terminal: a closed referral takes no update of any field.
+    public var allowedTargets: [ReferralStatus] {
+        switch self {
+        case .new: [.new, .active, .closed]
+        case .active: [.active, .closed]
+        case .closed: []
+        }
+    }
+
+    public var allowedSubstatuses: [ReferralSubstatus] {
+        ReferralSubstatus.allCases.filter { $0.status == self }
+    }
+}
+
+public enum ReferralSubstatus: String, Sendable, CaseIterable {
+    case pending = "Pending"
+    case received = "Received"
+    case accepted = "Accepted"
+    case won = "Won"
+    case lost = "Lost"
+    case declined = "Declined"
+    case expired = "Expired"
+
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.rawValue.caseInsensitiveEquals(name) }) else { return nil }
+        self = match
+    }
+
+    /// The one status this substatus belongs with.
+    public var status: ReferralStatus {
+        switch self {
+        case .pending, .received: .new
+        case .accepted: .active
+        case .won, .lost, .declined, .expired: .closed
+        }
+    }
+}
+
+/// Why a change of status or substatus is refused.
+public enum TransitionViolation: Error, Sendable, Equatable, CustomStringConvertible {
+    case closedIsTerminal
+    case statusNotReachable(from: ReferralStatus, to: ReferralStatus)
+    case substatusNotAllowed(ReferralSubstatus, with: ReferralStatus)
+
+    /// A stable machine-readable code (the sandbox's error `code`, the report's message prefix).
+    public var code: String {
+        switch self {
+        case .closedIsTerminal: "ReferralClosed"
+        case .statusNotReachable: "InvalidStatusTransition"
+        case .substatusNotAllowed: "InvalidSubstatus"
+        }
+    }
+
+    public static let codes: Set<String> = ["ReferralClosed", "InvalidStatusTransition", "InvalidSubstatus"]
+
+    public var description: String {
+        switch self {
+        case .closedIsTerminal:
+            "the referral is Closed, which is terminal: it takes no update"
+        case .statusNotReachable(let from, let to):
+            "status cannot move from \(from.rawValue) to \(to.rawValue) (allowed: \(from.allowedTargets.map(\.rawValue).joined(separator: ", ")))"
+        case .substatusNotAllowed(let substatus, let status):
+            "substatus \(substatus.rawValue) is not allowed with status \(status.rawValue) (allowed: \(status.allowedSubstatuses.map(\.rawValue).joined(separator: ", ")))"
+        }
+    }
+}
+
+/// The status and substatus of a referral at one moment.
+public struct ReferralState: Sendable, Equatable {
+    public var status: ReferralStatus
+    public var substatus: ReferralSubstatus?
+
+    public init(status: ReferralStatus, substatus: ReferralSubstatus?) {
+        self.status = status
+        self.substatus = substatus
+    }
+
+    /// Whether a substatus fits a status on its own, with no current state known.
+    public static func pairViolation(status: ReferralStatus, substatus: ReferralSubstatus) -> TransitionViolation? {
+        substatus.status == status ? nil : .substatusNotAllowed(substatus, with: status)
+    }
+
+    /// Checks an update of this referral that sets `newStatus` and/or
+    /// `newSubstatus` (nil: left as it is). A Closed referral refuses every
+    /// update, even one that leaves its status alone. The substatus the
+    /// referral ends up with (the new one, else the one it has) must belong to
+    /// the status it ends up with.
+    public func violation(newStatus: ReferralStatus?, newSubstatus: ReferralSubstatus?) -> TransitionViolation? {
+        if status == .closed { return .closedIsTerminal }
+        let target = newStatus ?? status
+        guard status.allowedTargets.contains(target) else { return .statusNotReachable(from: status, to: target) }
+        if let resulting = newSubstatus ?? substatus, resulting.status != target {
+            return .substatusNotAllowed(resulting, with: target)
+        }
+        return nil
+    }
+}
+
+extension String {
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        let trimmed = other.trimmingSpaces
+        return trimmed.count == count && trimmed.lowercased() == lowercased()
+    }
+
+    var trimmingSpaces: Substring {
+        var slice = Substring(self)
+        while slice.first?.isWhitespace == true { slice.removeFirst() }
+        while slice.last?.isWhitespace == true { slice.removeLast() }
+        return slice
+    }
+}

@@ -1,0 +1,42 @@
+/// The unit of work: every change the input asks of one referral, from one
+/// run of adjacent rows with the same ID, as one JSON Patch document.
+///
+/// It carries its source rows so that a report can hand them back unchanged
+/// (`retry.csv`) when the document is not applied.
+public struct PatchDocument: Sendable, Hashable {
+    /// The referral's ID exactly as the input gave it (trimmed); the sender
+    /// percent-encodes it into the request path.
+    public var referralID: String
+    /// The physical lines of the input this document came from (first...last).
+    public var lines: ClosedRange<Int>
+    /// An `If-Match` value the input asserted (an `eTag` column), else nil.
+    public var ifMatch: String?
+    public var operations: [PatchOperation]
+    /// The input rows as read (cells in the input's column order).
+    public var sourceRows: [[String]]
+    /// Position of this document in the input (0, 1, 2, ...): its identity
+    /// within one run, independent of the ID (the same ID may come twice).
+    public var sequence: Int
+
+    public init(
+        referralID: String, lines: ClosedRange<Int>, ifMatch: String?, operations: [PatchOperation],
+        sourceRows: [[String]], sequence: Int
+    ) {
+        self.referralID = referralID
+        self.lines = lines
+        self.ifMatch = ifMatch
+        self.operations = operations
+        self.sourceRows = sourceRows
+        self.sequence = sequence
+    }
+
+    /// The shape `plan` prints: `{"id", "lines": [first, last], "ifMatch", "patch"}`.
+    public var planJSON: JSONValue {
+        .object([
+            "id": .string(referralID),
+            "lines": .array([.number(.init(lines.lowerBound)), .number(.init(lines.upperBound))]),
+            "ifMatch": ifMatch.map(JSONValue.string) ?? .null,
+            "patch": .array(operations.map(\.json)),
+        ])
+    }
+}

@@ -1,0 +1,68 @@
+/// What happened to one patch document: exactly one per document in a run.
+public struct Outcome: Sendable {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
+        /// The API accepted the patch (2xx).
+        case updated
+        /// Preflight showed every field already as asked: nothing was sent.
+        case unchanged
+        /// 412 after the configured re-reads.
+        case conflict
+        /// The status change is not allowed, or the referral is Closed.
+        case invalidTransition = "invalid_transition"
+        /// The row failed validation: never sent.
+        case invalidInput = "invalid_input"
+        case notFound = "not_found"
+        /// 401 after one token refresh, or 403.
+        case forbidden
+        /// Retries exhausted, or another error.
+        case failed
+        /// Finished by an earlier run of the same file (resume).
+        case skipped
+
+        /// Whether the referral now holds what the input asked.
+        public var isApplied: Bool { self == .updated || self == .unchanged }
+    }
+
+    /// A field's value before the update, read by preflight; nil `value`
+    /// means the field was absent.
+    public struct BeforeValue: Sendable, Hashable {
+        public var path: JSONPointer
+        public var value: JSONValue?
+        public init(path: JSONPointer, value: JSONValue?) {
+            self.path = path
+            self.value = value
+        }
+    }
+
+    public var document: PatchDocument
+    public var kind: Kind
+    /// The last HTTP status seen, if any request was made.
+    public var httpStatus: Int?
+    /// HTTP requests made for this document (preflight reads included).
+    public var attempts: Int
+    public var message: String
+    /// `MS-RequestId` of the PATCH call, if one was made.
+    public var requestID: String?
+    /// The referral's eTag after the update, when known.
+    public var newETag: String?
+    /// Before-values of the fields the sent patch touched (for undo.csv).
+    public var before: [BeforeValue]
+    /// The operations actually sent (preflight may drop some).
+    public var sentOperations: [PatchOperation]
+
+    public init(
+        document: PatchDocument, kind: Kind, httpStatus: Int? = nil, attempts: Int = 0, message: String = "",
+        requestID: String? = nil, newETag: String? = nil, before: [BeforeValue] = [],
+        sentOperations: [PatchOperation] = []
+    ) {
+        self.document = document
+        self.kind = kind
+        self.httpStatus = httpStatus
+        self.attempts = attempts
+        self.message = message
+        self.requestID = requestID
+        self.newETag = newETag
+        self.before = before
+        self.sentOperations = sentOperations
+    }
+}

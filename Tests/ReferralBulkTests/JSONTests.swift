@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+@testable import ReferralBulk
+
+@Suite struct JSONTests {
+    @Test func numbersKeepTheirDigits() throws {
+        let value = try JSONParser.parse(#"{"dealValue": 10000.10, "n": -0, "big": 12345678901234567890.5}"#)
+        #expect(JSONWriter.string(value) == #"{"big":12345678901234567890.5,"dealValue":10000.1,"n":0}"#)
+    }
+
+    @Test func rejectsOutOfRangeNumbers() {
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse("1e309") }
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse("[1e-400]") }
+    }
+
+    @Test func rejectsMalformedText() {
+        for text in ["", "{", "[1,]", "{\"a\" 1}", "01", "\"\u{01}\"", "tru", "[1] x", "\"\\x\"", "\"\\ud800\""] {
+            #expect(throws: JSONParser.Error.self, "\(text)") { try JSONParser.parse(text) }
+        }
+    }
+
+    @Test func stringsRoundTripEscapes() throws {
+        let text = "quote \" backslash \\ newline \n tab \t bell \u{07} snow ☃ clef 𝄞"
+        let written = JSONWriter.string(.string(text))
+        #expect(try JSONParser.parse(written) == .string(text))
+        #expect(try JSONParser.parse(#""\ud834\udd1e""#) == .string("𝄞"))
+    }
+
+    @Test func deepNestingIsRefusedNotACrash() {
+        let deep = String(repeating: "[", count: 100_000)
+        #expect(throws: JSONParser.Error.self) { try JSONParser.parse(deep) }
+    }
+
+    @Test func objectEqualityIgnoresKeyOrder() throws {
+        #expect(try JSONParser.parse(#"{"a":1,"b":2}"#) == JSONParser.parse(#"{"b":2,"a":1.0}"#))
+    }
+
+    @Test func prettyOutputIndents() {
+        let value: JSONValue = ["a": [1, 2], "b": nil]
+        #expect(JSONWriter.string(value, pretty: true) == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": null\n}")
+    }
+}
+
+@Suite struct JSONPointerTests {
+    @Test func escapesTildeAndSlash() throws {
+        let pointer = JSONPointer(tokens: ["a/b", "m~n"])
+        #expect(pointer.description == "/a~1b/m~0n")
+        #expect(try JSONPointer(parsing: "/a~1b/m~0n") == pointer)
+        #expect(try JSONPointer(parsing: "/~01").tokens == ["~1"])
+    }
+
+    @Test func refusesBadEscapesAndMissingSlash() {
+        #expect(throws: JSONPointer.ParseError.invalidEscape("/a~2")) { try JSONPointer(parsing: "/a~2") }
+        #expect(throws: JSONPointer.ParseError.invalidEscape("/a~")) { try JSONPointer(parsing: "/a~") }
+        #expect(throws: JSONPointer.ParseError.missingLeadingSlash("a")) { try JSONPointer(parsing: "a") }
+    }
+
+    @Test func lookupFollowsObjectsAndArrays() throws {
+        let doc = try JSONParser.parse(#"{"team":[{"email":"x@y.z"}],"":{"":1}}"#)
+        #expect(doc.value(at: try JSONPointer(parsing: "/team/0/email")) == "x@y.z")
+        #expect(doc.value(at: try JSONPointer(parsing: "/team/01/email")) == nil)
+        #expect(doc.value(at: try JSONPointer(parsing: "/team/1")) == nil)
+        #expect(doc.value(at: try JSONPointer(parsing: "//")) == 1)
+    }
+}
+
+@Suite struct ReferralStatusTests {
+    @Test func closedIsTerminal() {
+        let closed = ReferralState(status: .closed, substatus: .won)
+        #expect(closed.violation(newStatus: nil, newSubstatus: nil) == .closedIsTerminal)
+        #expect(closed.violation(newStatus: .closed, newSubstatus: .lost) == .closedIsTerminal)
+    }
+
+    @Test func allowedMovesFollowTheTable() {
+        let new = ReferralState(status: .new, substatus: .pending)
+        #expect(new.violation(newStatus: .active, newSubstatus: .accepted) == nil)
+        #expect(new.violation(newStatus: .closed, newSubstatus: .won) == nil)
+        #expect(new.violation(newStatus: nil, newSubstatus: .received) == nil)
+        #expect(new.violation(newStatus: .active, newSubstatus: nil) == .substatusNotAllowed(.pending, with: .active))
+        let active = ReferralState(status: .active, substatus: .accepted)
+        #expect(active.violation(newStatus: .new, newSubstatus: .pending) == .statusNotReachable(from: .active, to: .new))
+        #expect(active.violation(newStatus: .closed, newSubstatus: .accepted) == .substatusNotAllowed(.accepted, with: .closed))
+    }
+
+    @Test func namesMatchCaseInsensitively() {
+        #expect(ReferralStatus(name: " cLoSeD ") == .closed)
+        #expect(ReferralSubstatus(name: "WON") == .won)
+        #expect(ReferralStatus(name: "Open") == nil)
+    }
+}
