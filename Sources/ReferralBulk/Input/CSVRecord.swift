@@ -1,0 +1,29 @@
+/// One record of a CSV file as the reader saw it: its cells and where it was.
+public struct CSVRecord: Sendable, Hashable {
+    /// The physical line the record starts on (1-based, the header is line 1).
+    public var line: Int
+    /// The physical line it ends on (greater than `line` when a quoted cell holds line breaks).
+    public var endLine: Int
+    public var cells: [String]
+    /// Cells that were not valid UTF-8, by index, with the offending bytes
+    /// replaced in `cells`; the planner reports them instead of guessing.
+    public var invalidUTF8Cells: [Int]
+
+    public init(line: Int, endLine: Int, cells: [String], invalidUTF8Cells: [Int] = []) {
+        self.line = line
+        self.endLine = endLine
+        self.cells = cells
+        self.invalidUTF8Cells = invalidUTF8Cells
+    }
+
+    /// True for a record whose every cell is empty or blank: a spreadsheet's
+    /// filler row, not a change.
+    public var isBlank: Bool { cells.allSatisfy { $0.allSatisfy(\.isWhitespace) } }
+}
+
+/// What the reader yields: a record, or a record it could not read (bad
+/// quoting), which the planner reports while the rest of the file goes on.
+public enum CSVReadResult: Sendable {
+    case record(CSVRecord)
+    case malformed(line: Int, reason: String)
+}

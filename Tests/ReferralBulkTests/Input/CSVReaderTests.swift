@@ -1,0 +1,76 @@
+import Testing
+
+@testable import ReferralBulk
+
+@Suite struct CSVReaderTests {
+    @Test func recordsKnowTheirPhysicalLines() throws {
+        let text = "id,notes\n\n1,\"two\nlines\"\r\n\r\n2,x\n3,y"
+        let (header, results) = try Fixtures.readAll(text)
+        #expect(header.line == 1)
+        let records = results.compactMap(\.record)
+        #expect(records.map(\.line) == [3, 6, 7])
+        #expect(records.map(\.endLine) == [4, 6, 7])
+        #expect(records[0].cells == ["1", "two\nlines"])
+    }
+
+    @Test func stripsByteOrderMarkAndKeepsSpaces() throws {
+        let (header, results) = try Fixtures.readAll([0xEF, 0xBB, 0xBF] + Array("id, notes \r\n 1 ,\" a \"\r\n".utf8))
+        #expect(header.cells == ["id", " notes "])
+        #expect(results.first?.record?.cells == [" 1 ", " a "])
+    }
+
+    @Test func detectsDelimiterFromTheHeader() throws {
+        #expect(try Fixtures.readAll("id;notes\n1;a,b\n").0.cells == ["id", "notes"])
+        #expect(try Fixtures.readAll("id\tnotes\n1\ta;b\n").1.first?.record?.cells == ["1", "a;b"])
+        #expect(try Fixtures.readAll("\"a;b\",c\n").0.cells == ["a;b", "c"])
+        #expect(try Fixtures.readAll("id;notes\n1;x\n", delimiter: UInt8(ascii: ",")).0.cells == ["id;notes"])
+    }
+
+    @Test func leadingBlankLinesAreSkippedAndCounted() throws {
+        let (header, results) = try Fixtures.readAll("\n\r\n\nid\n7\n")
+        #expect(header.line == 4)
+        #expect(results.first?.record?.line == 5)
+    }
+
+    @Test func strayQuoteIsReportedAndReadingGoesOn() throws {
+        let (_, results) = try Fixtures.readAll("id,notes\n1,ok\n2,bad\"quote\n3,fine\n")
+        #expect(results.count == 3)
+        guard case .malformed(let line, _) = results[1] else { Issue.record("expected malformed"); return }
+        #expect(line == 3)
+        #expect(results[2].record?.cells == ["3", "fine"])
+        #expect(results[2].record?.line == 4)
+    }
+
+    @Test func unterminatedQuoteAtEndIsReportedWithItsStartLine() throws {
+        let (_, results) = try Fixtures.readAll("id,notes\n1,ok\n2,\"never closed\nmore\n")
+        #expect(results.count == 2)
+        guard case .malformed(let line, let reason) = results[1] else { Issue.record("expected malformed"); return }
+        #expect(line == 3)
+        #expect(reason.contains("never closed"))
+    }
+
+    @Test func invalidUTF8IsMarkedNotFatal() throws {
+        let bytes = Array("id,notes\n1,caf".utf8) + [0xE9] + Array("\n2,ok\n".utf8)
+        let (_, results) = try Fixtures.readAll(bytes)
+        #expect(results[0].record?.invalidUTF8Cells == [1])
+        #expect(results[1].record?.invalidUTF8Cells == [])
+    }
+
+    @Test func fileLevelProblemsAreErrors() throws {
+        #expect(throws: CSVFileError.empty) { try Fixtures.readAll("") }
+        #expect(throws: CSVFileError.empty) { try Fixtures.readAll("\n\r\n\n") }
+        #expect(throws: CSVFileError.utf16(byteOrderMark: "FF FE")) { try Fixtures.readAll([0xFF, 0xFE, 0x69, 0x00]) }
+        #expect(throws: CSVFileError.invalidHeaderEncoding) { try Fixtures.readAll([0x69, 0xE9, 0x0A]) }
+        #expect(throws: CSVFileError.unreadable(path: "/nonexistent/x.csv", reason: "No such file or directory")) {
+            try ByteSource(path: "/nonexistent/x.csv")
+        }
+    }
+
+    @Test func oversizedRecordIsRefused() throws {
+        let text = "id,notes\n1,\"" + String(repeating: "x", count: 5000)
+        #expect(throws: CSVFileError.recordTooLarge(line: 2, limit: 1024)) {
+            let reader = try CSVReader(source: ByteSource(path: Fixtures.temporaryFile(text), chunkSize: 100), maximumRecordBytes: 1024)
+            while try reader.next() != nil {}
+        }
+    }
+}
