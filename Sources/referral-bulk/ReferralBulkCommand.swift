@@ -1,10 +1,40 @@
 import ArgumentParser
+import ReferralBulk
+
+import Glibc
 
 @main
 struct ReferralBulkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "referral-bulk",
         abstract: "Apply mass updates to Partner Center referrals from a CSV file.",
-        subcommands: []
+        subcommands: [PlanCommand.self, ValidateCommand.self]
     )
+
+    /// Like ArgumentParser's own entry point, but a bad option exits 2
+    /// (DESIGN.md's "could not run"), not 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileOutput.standardError.write(fullMessage(for: error) + "\n")
+                Glibc.exit(ExitStatus.unusable.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Prints one readable sentence and exits with DESIGN.md's code 2.
+func failUnusable(_ sentence: String) -> Never {
+    FileOutput.standardError.write("referral-bulk: \(sentence)\n")
+    FileOutput.standardOutput.flush()
+    exit(ExitStatus.unusable.rawValue)
 }

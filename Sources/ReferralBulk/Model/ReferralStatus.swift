@@ -112,17 +112,3 @@ public struct ReferralState: Sendable, Equatable {
         return nil
     }
 }
-
-extension String {
-    func caseInsensitiveEquals(_ other: String) -> Bool {
-        let trimmed = other.trimmingSpaces
-        return trimmed.count == count && trimmed.lowercased() == lowercased()
-    }
-
-    var trimmingSpaces: Substring {
-        var slice = Substring(self)
-        while slice.first?.isWhitespace == true { slice.removeFirst() }
-        while slice.last?.isWhitespace == true { slice.removeLast() }
-        return slice
-    }
-}

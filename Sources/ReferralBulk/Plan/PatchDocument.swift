@@ -17,10 +17,13 @@ public struct PatchDocument: Sendable, Hashable {
     /// Position of this document in the input (0, 1, 2, ...): its identity
     /// within one run, independent of the ID (the same ID may come twice).
     public var sequence: Int
+    /// What is wrong with the rows, if anything. A document with problems is
+    /// never sent: it is reported `invalid_input` as a whole.
+    public var problems: [InputProblem]
 
     public init(
         referralID: String, lines: ClosedRange<Int>, ifMatch: String?, operations: [PatchOperation],
-        sourceRows: [[String]], sequence: Int
+        sourceRows: [[String]], sequence: Int, problems: [InputProblem] = []
     ) {
         self.referralID = referralID
         self.lines = lines
@@ -28,7 +31,10 @@ public struct PatchDocument: Sendable, Hashable {
         self.operations = operations
         self.sourceRows = sourceRows
         self.sequence = sequence
+        self.problems = problems
     }
+
+    public var isValid: Bool { problems.isEmpty }
 
     /// The shape `plan` prints: `{"id", "lines": [first, last], "ifMatch", "patch"}`.
     public var planJSON: JSONValue {

@@ -1,0 +1,52 @@
+/// One thing wrong with one row: where (line and column), the value as
+/// read, what is wrong and, when we know it, what would be right.
+public struct InputProblem: Sendable, Hashable, CustomStringConvertible {
+    public var line: Int
+    /// The column's header as the file spells it; nil for whole-row problems.
+    public var column: String?
+    public var value: String?
+    public var reason: String
+    public var hint: String?
+
+    public init(line: Int, column: String? = nil, value: String? = nil, reason: String, hint: String? = nil) {
+        self.line = line
+        self.column = column
+        self.value = value
+        self.reason = reason
+        self.hint = hint
+    }
+
+    /// `line 12, column "Estimated Deal Value", value "10,000.50": ambiguous number; write 10000.50`
+    public var description: String {
+        var text = "line \(line)"
+        if let column { text += ", column \"\(column)\"" }
+        if let value { text += ", value \"\(Self.printable(value))\"" }
+        text += ": \(reason)"
+        if let hint { text += "; \(hint)" }
+        return text
+    }
+
+    /// Shows control characters and long values so a message stays one readable line.
+    static func printable(_ value: String) -> String {
+        var shown = ""
+        for scalar in value.unicodeScalars.prefix(80) {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                shown += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return value.unicodeScalars.count > 80 ? shown + "…" : shown
+    }
+}
+
+/// A value that failed its check, before the planner adds line and column.
+public struct ValueError: Error, Sendable, Equatable {
+    public var reason: String
+    public var hint: String?
+
+    public init(_ reason: String, hint: String? = nil) {
+        self.reason = reason
+        self.hint = hint
+    }
+}

@@ -1,0 +1,100 @@
+/// What one CSV record asks: the referral, the changes, an asserted eTag,
+/// and what is wrong with it (every problem of the row, not just the first).
+struct RowPlan {
+    var referralID: String
+    var ifMatch: String?
+    var operations: [PatchOperation] = []
+    var problems: [InputProblem] = []
+    var record: CSVRecord
+
+    /// Reads a record through the column map.
+    init(record: CSVRecord, columns: ColumnMap) {
+        self.record = record
+        self.referralID = ""
+        let cells = record.cells
+        let line = record.line
+        func cell(_ column: Int) -> String { column < cells.count ? cells[column] : "" }
+        func problem(_ column: Int?, _ error: ValueError) {
+            problems.append(
+                InputProblem(
+                    line: line, column: column.map { columns.header[$0] }, value: column.map(cell), reason: error.reason,
+                    hint: error.hint))
+        }
+
+        if cells.count > columns.header.count, cells[columns.header.count...].contains(where: { !$0.trimmingSpaces.isEmpty }) {
+            problems.append(
+                InputProblem(
+                    line: line, reason: "the row has \(cells.count) cells but the header names \(columns.header.count)",
+                    hint: "quote cells that contain the delimiter"))
+        }
+        let ignored = Set(columns.ignoredColumns)
+        for column in record.invalidUTF8Cells where !ignored.contains(column) && column < columns.header.count {
+            problem(column, ValueError("the text is not valid UTF-8", hint: "save the file as \"CSV UTF-8\""))
+        }
+
+        do {
+            referralID = try ReferralID.validate(cell(columns.idColumn))
+        } catch {
+            problem(columns.idColumn, error)
+        }
+        if let column = columns.ifMatchColumn, !cell(column).trimmingSpaces.isEmpty {
+            ifMatch = String(cell(column).trimmingSpaces)
+        }
+
+        switch columns.layout {
+        case .wide(let changes):
+            for change in changes {
+                let text = cell(change.column)
+                // An empty cell means "no change".
+                guard !text.trimmingSpaces.isEmpty else { continue }
+                do {
+                    operations.append(PatchOperation(change.op, change.path, try change.kind.value(of: text, acceptsJSON: change.acceptsJSON)))
+                } catch {
+                    problem(change.column, error)
+                }
+            }
+        case .long(let opColumn, let pathColumn, let valueColumn):
+            do throws(CellError) {
+                operations.append(try Self.longOperation(op: opColumn, path: pathColumn, value: valueColumn, cell: cell))
+            } catch {
+                problem(error.column, error.error)
+            }
+        }
+    }
+
+    /// A value error in one cell of a long-layout row.
+    private struct CellError: Error {
+        var column: Int
+        var error: ValueError
+    }
+
+    private static func longOperation(op opColumn: Int, path pathColumn: Int, value valueColumn: Int, cell: (Int) -> String)
+        throws(CellError) -> PatchOperation
+    {
+        let opName = String(cell(opColumn).trimmingSpaces).lowercased()
+        guard let op = PatchOperation.Kind(rawValue: opName) else {
+            throw CellError(column: opColumn, error: ValueError("operation not supported", hint: "the API accepts add and replace"))
+        }
+        let path: JSONPointer
+        do {
+            path = try JSONPointer(parsing: String(cell(pathColumn).trimmingSpaces))
+        } catch {
+            throw CellError(
+                column: pathColumn, error: ValueError(error.description, hint: "write a JSON Pointer such as /details/dealValue"))
+        }
+        if let first = path.tokens.first, FieldCatalog.readOnlyMembers.contains(first) {
+            throw CellError(column: pathColumn, error: ValueError("this field is read-only"))
+        }
+        let text = cell(valueColumn)
+        guard !text.isEmpty else {
+            throw CellError(column: valueColumn, error: ValueError("the value is empty", hint: "write \"\" (JSON) to set an empty text"))
+        }
+        let kind: ValueKind =
+            path == FieldCatalog.teamMember.path ? .teamMember : FieldCatalog.fieldsByPath[path]?.kind ?? .jsonOrString
+        do throws(ValueError) {
+            return PatchOperation(op, path, try kind.value(of: text, acceptsJSON: true))
+        } catch {
+            throw CellError(column: valueColumn, error: error)
+        }
+    }
+}

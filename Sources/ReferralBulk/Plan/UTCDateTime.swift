@@ -1,0 +1,140 @@
+/// A calendar date-time in UTC, parsed without Foundation's locale-dependent
+/// formatters: ISO 8601 (`2026-03-31`, `2026-03-31T17:00:00Z`, with a
+/// fraction or a `+02:00` offset) or Partner Center's `M/D/YYYY`.
+public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
+    public var secondsSinceEpoch: Int64
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, the form the API takes.
+    public var description: String {
+        let days = Int64((Double(secondsSinceEpoch) / 86_400).rounded(.down))
+        let seconds = secondsSinceEpoch - days * 86_400
+        let (year, month, day) = Self.civil(fromDays: days)
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(Int(seconds / 3600), 2)):\(pad(Int(seconds % 3600 / 60), 2)):\(pad(Int(seconds % 60), 2))Z"
+    }
+
+    public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
+
+    /// Parses the text, or explains why it is not a real date.
+    public static func parse(_ text: String) throws(ValueError) -> UTCDateTime {
+        let bytes = Array(text.utf8)
+        if bytes.contains(UInt8(ascii: "/")) { return try parseUSDate(text) }
+        return try parseISO(bytes, text: text)
+    }
+
+    private static let formats = "a date as YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or M/D/YYYY"
+
+    private static func parseUSDate(_ text: String) throws(ValueError) -> UTCDateTime {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, let month = Int(parts[0]), let day = Int(parts[1]), let year = Int(parts[2]),
+            (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
+            parts.allSatisfy({ $0.utf8.allSatisfy { (48...57).contains($0) } })
+        else { throw ValueError("not a date", hint: "write \(formats)") }
+        return try make(year: year, month: month, day: day, hour: 0, minute: 0, second: 0, offsetSeconds: 0, text: text)
+    }
+
+    private static func parseISO(_ bytes: [UInt8], text: String) throws(ValueError) -> UTCDateTime {
+        var position = 0
+        func number(_ width: Int) -> Int? {
+            guard position + width <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[position..<position + width] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            position += width
+            return value
+        }
+        func literal(_ character: Character) -> Bool {
+            guard position < bytes.count, bytes[position] == character.asciiValue! else { return false }
+            position += 1
+            return true
+        }
+        let invalid = ValueError("not a date", hint: "write \(formats)")
+        guard let year = number(4), literal("-"), let month = number(2), literal("-"), let day = number(2) else {
+            throw invalid
+        }
+        var hour = 0, minute = 0, second = 0, offset = 0
+        if position < bytes.count {
+            guard literal("T") || literal(" ") else { throw invalid }
+            guard let h = number(2), literal(":"), let m = number(2) else { throw invalid }
+            hour = h
+            minute = m
+            if literal(":") {
+                guard let s = number(2) else { throw invalid }
+                second = s
+                if literal(".") {
+                    let start = position
+                    while position < bytes.count, (48...57).contains(bytes[position]) { position += 1 }
+                    guard position > start else { throw invalid }
+                }
+            }
+            if literal("Z") || literal("z") {
+                offset = 0
+            } else if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                let sign = bytes[position] == UInt8(ascii: "-") ? -1 : 1
+                position += 1
+                guard let offsetHours = number(2), literal(":"), let offsetMinutes = number(2), offsetHours < 24,
+                    offsetMinutes < 60
+                else { throw invalid }
+                offset = sign * (offsetHours * 3600 + offsetMinutes * 60)
+            } else {
+                throw ValueError("a time needs a time zone", hint: "end it with Z for UTC, e.g. \(text)Z")
+            }
+            guard position == bytes.count else { throw invalid }
+        }
+        return try make(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: second, offsetSeconds: offset,
+            text: text)
+    }
+
+    private static func make(
+        year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offsetSeconds: Int, text: String
+    ) throws(ValueError) -> UTCDateTime {
+        guard (1900...9999).contains(year) else { throw ValueError("year \(year) is out of range", hint: "use 1900 to 9999") }
+        guard (1...12).contains(month) else {
+            throw ValueError("there is no month \(month)", hint: "dates with slashes are M/D/YYYY (month first)")
+        }
+        guard (1...daysIn(month: month, year: year)).contains(day) else {
+            throw ValueError("there is no day \(day) in month \(month) of \(year)")
+        }
+        guard hour < 24, minute < 60, second < 60 else { throw ValueError("not a valid time of day") }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return UTCDateTime(secondsSinceEpoch: days * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds))
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Howard Hinnant's days-from-civil: days since 1970-01-01 of a proleptic Gregorian date.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let m = Int64(month)
+        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civil(fromDays days: Int64) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
+    }
+}
+
+private func pad(_ value: Int, _ width: Int) -> String {
+    let text = String(value)
+    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+}
