@@ -20,10 +20,13 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let planner = input.openPlanner()
         var tally = ProblemTally()
+        let pretty = pretty  // read the option once, not once per document
         do {
             while let document = try planner.next() {
                 if document.isValid {
-                    FileOutput.standardOutput.write(JSONWriter.string(document.planJSON, pretty: pretty) + "\n")
+                    var line = document.planLine(pretty: pretty)
+                    line.append(UInt8(ascii: "\n"))
+                    FileOutput.standardOutput.write(bytes: line)
                 }
                 tally.add(document, to: .standardError)
             }

@@ -89,3 +89,33 @@ import Testing
         #expect(ReferralStatus(name: "Open") == nil)
     }
 }
+
+@Suite struct PatchWritingTests {
+    let document = PatchDocument(
+        referralID: "r1", lines: 2...3, ifMatch: "e1",
+        operations: [
+            PatchOperation(.replace, JSONPointer(tokens: ["details", "dealValue"]), .number(Decimal(string: "10000.50")!)),
+            PatchOperation(.add, JSONPointer(tokens: ["team", "-"]), ["email": "a@b.example", "firstName": "A"]),
+        ], sourceRows: [], sequence: 0)
+
+    /// The hand-written fast paths must print exactly what the generic writer prints.
+    @Test func fastPathsMatchTheGenericWriter() throws {
+        for pretty in [false, true] {
+            let generic: JSONValue = [
+                "id": "r1", "ifMatch": "e1", "lines": [2, 3], "patch": .array(document.operations.map(\.json)),
+            ]
+            #expect(String(decoding: document.planLine(pretty: pretty), as: UTF8.self) == JSONWriter.string(generic, pretty: pretty))
+        }
+        let body = String(decoding: PatchOperation.body(document.operations), as: UTF8.self)
+        #expect(body == JSONWriter.string(.array(document.operations.map(\.json))))
+        #expect(body.contains(#""value":10000.5}"#))
+        #expect(try PatchOperation.document(from: JSONParser.parse(body)) == document.operations)
+    }
+
+    @Test func numbersPrintInPlainNotation() {
+        #expect(JSONWriter.numberText(Decimal(string: "1e5")!) == "100000")
+        #expect(JSONWriter.numberText(Decimal(string: "-0.005")!) == "-0.005")
+        #expect(JSONWriter.numberText(Decimal(string: "123456789012345678901234.5")!) == "123456789012345678901234.5")
+        #expect(JSONWriter.numberText(Decimal(0)) == "0")
+    }
+}

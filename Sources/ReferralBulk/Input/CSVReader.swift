@@ -192,7 +192,9 @@ final class RecordSink {
 
     func addCell(_ bytes: UnsafeRawBufferPointer) {
         recordBytes += bytes.count
-        if let text = String(validating: bytes, as: UTF8.self) {
+        if !bytes.contains(where: { $0 >= 0x80 }) {
+            cells.append(String(decoding: bytes, as: UTF8.self))  // ASCII: nothing to validate
+        } else if let text = String(validating: bytes, as: UTF8.self) {
             cells.append(text)
         } else {
             invalidCells.append(cells.count)

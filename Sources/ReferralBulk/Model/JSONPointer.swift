@@ -16,15 +16,23 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var tokens: [String]
+    public let tokens: [String]
+    /// The escaped text, computed once: pointers are made per column and printed per row.
+    public let description: String
 
-    public init(tokens: [String]) { self.tokens = tokens }
+    public init(tokens: [String]) {
+        self.tokens = tokens
+        self.description = Self.escapedText(tokens)
+    }
+
+    public static func == (lhs: JSONPointer, rhs: JSONPointer) -> Bool { lhs.tokens == rhs.tokens }
+    public func hash(into hasher: inout Hasher) { hasher.combine(tokens) }
 
     public static let root = JSONPointer(tokens: [])
 
     /// Parses pointer text such as `/details/dealValue` or `/a~1b/~0c`.
     public init(parsing text: String) throws(ParseError) {
-        if text.isEmpty { self.tokens = []; return }
+        if text.isEmpty { self.init(tokens: []); return }
         guard text.hasPrefix("/") else { throw .missingLeadingSlash(text) }
         var tokens: [String] = []
         for raw in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
@@ -40,12 +48,29 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
             }
             tokens.append(token)
         }
-        self.tokens = tokens
+        self.init(tokens: tokens)
     }
 
-    public var description: String {
-        tokens.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }
-            .joined()
+    private static func escapedText(_ tokens: [String]) -> String {
+        var text = ""
+        for token in tokens {
+            text += "/"
+            let needsEscape = token.utf8.withContiguousStorageIfAvailable {
+                $0.contains { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }
+            } ?? true
+            guard needsEscape else {
+                text += token
+                continue
+            }
+            for character in token {
+                switch character {
+                case "~": text += "~0"
+                case "/": text += "~1"
+                default: text.append(character)
+                }
+            }
+        }
+        return text
     }
 
     public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens: tokens + [token]) }
@@ -59,12 +84,5 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         guard let first = token.utf8.first, token.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
         if first == 48 && token.utf8.count > 1 { return nil }
         return Int(token)
-    }
-}
-
-private extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard contains(target) else { return self }
-        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

@@ -2,79 +2,122 @@ import Foundation
 
 /// Serialises `JSONValue`s compactly or indented, with object keys sorted so
 /// that the same document always prints the same bytes (plans and reports
-/// can be diffed from one run to the next).
+/// can be diffed from one run to the next). Writes UTF-8 bytes: `plan`
+/// prints hundreds of thousands of documents a second through it.
 public enum JSONWriter {
     public static func string(_ value: JSONValue, pretty: Bool = false) -> String {
-        var output = ""
+        String(decoding: bytes(value, pretty: pretty), as: UTF8.self)
+    }
+
+    public static func bytes(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
         write(value, into: &output, pretty: pretty, depth: 0)
         return output
     }
 
     public static func data(_ value: JSONValue, pretty: Bool = false) -> Data {
-        Data(string(value, pretty: pretty).utf8)
+        Data(bytes(value, pretty: pretty))
     }
 
-    static func write(_ value: JSONValue, into output: inout String, pretty: Bool, depth: Int) {
+    static func write(_ value: JSONValue, into output: inout [UInt8], pretty: Bool, depth: Int) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .number(let number): output += numberText(number)
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number): output.append(contentsOf: numberText(number).utf8)
         case .string(let text): writeString(text, into: &output)
         case .array(let elements):
-            if elements.isEmpty { output += "[]"; return }
-            output += "["
+            if elements.isEmpty { output.append(contentsOf: "[]".utf8); return }
+            output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { output.append(UInt8(ascii: ",")) }
                 newline(into: &output, pretty: pretty, depth: depth + 1)
                 write(element, into: &output, pretty: pretty, depth: depth + 1)
             }
             newline(into: &output, pretty: pretty, depth: depth)
-            output += "]"
+            output.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { output += "{}"; return }
-            output += "{"
-            for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { output += "," }
-                newline(into: &output, pretty: pretty, depth: depth + 1)
-                writeString(key, into: &output)
-                output += pretty ? ": " : ":"
-                write(members[key]!, into: &output, pretty: pretty, depth: depth + 1)
+            output.append(UInt8(ascii: "{"))
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+                writeKey(member.key, index: index, into: &output, pretty: pretty, depth: depth + 1)
+                write(member.value, into: &output, pretty: pretty, depth: depth + 1)
             }
-            newline(into: &output, pretty: pretty, depth: depth)
-            output += "}"
+            closeObject(count: members.count, into: &output, pretty: pretty, depth: depth)
         }
     }
 
-    /// Plain decimal notation (`10000.5`, never `1e4`): what the API and
-    /// spreadsheets both read back unchanged.
+    /// Writes the separator and `"key":` of an object's member. With
+    /// `closeObject`, lets fixed-shape values (a patch operation, a plan line)
+    /// be written member by member without building a dictionary first.
+    static func writeKey(_ key: String, index: Int, into output: inout [UInt8], pretty: Bool, depth: Int) {
+        if index > 0 { output.append(UInt8(ascii: ",")) }
+        newline(into: &output, pretty: pretty, depth: depth)
+        writeString(key, into: &output)
+        output.append(UInt8(ascii: ":"))
+        if pretty { output.append(UInt8(ascii: " ")) }
+    }
+
+    static func closeObject(count: Int, into output: inout [UInt8], pretty: Bool, depth: Int) {
+        if count > 0 { newline(into: &output, pretty: pretty, depth: depth) }
+        output.append(UInt8(ascii: "}"))
+    }
+
+    /// Plain decimal notation (`10000.50`, never `1e4`): what the API and
+    /// spreadsheets both read back unchanged. The common case is formatted
+    /// from the integer significand; Foundation's own formatting is far slower.
     public static func numberText(_ number: Decimal) -> String {
-        number.isZero ? "0" : number.description
+        if number.isZero { return "0" }
+        let significand = number.significand as NSDecimalNumber
+        let exponent = number.exponent
+        guard significand.doubleValue < 1e18, (-30...30).contains(exponent) else { return number.description }
+        var digits = String(significand.uint64Value)
+        if exponent > 0 {
+            digits += String(repeating: "0", count: exponent)
+        } else if exponent < 0 {
+            let fraction = -exponent
+            if digits.count <= fraction { digits = String(repeating: "0", count: fraction - digits.count + 1) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -fraction))
+        }
+        return number.sign == .minus ? "-" + digits : digits
     }
 
-    private static func newline(into output: inout String, pretty: Bool, depth: Int) {
+    static func newline(into output: inout [UInt8], pretty: Bool, depth: Int) {
         guard pretty else { return }
-        output += "\n"
-        output += String(repeating: "  ", count: depth)
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
     }
 
-    static func writeString(_ text: String, into output: inout String) {
-        output += "\""
+    static func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        // Most text needs no escaping: copy its bytes whole.
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F || byte == 0xE2 {
+                return false
+            }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
+            case "\"": output.append(contentsOf: "\\\"".utf8)
+            case "\\": output.append(contentsOf: "\\\\".utf8)
+            case "\n": output.append(contentsOf: "\\n".utf8)
+            case "\r": output.append(contentsOf: "\\r".utf8)
+            case "\t": output.append(contentsOf: "\\t".utf8)
+            case "\u{08}": output.append(contentsOf: "\\b".utf8)
+            case "\u{0C}": output.append(contentsOf: "\\f".utf8)
             case let control where control.value < 0x20 || control.value == 0x7F || (0x2028...0x2029).contains(control.value):
-                output += "\\u" + String(format: "%04x", control.value)
+                let hex = String(control.value, radix: 16)
+                output.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
             default:
-                output.unicodeScalars.append(scalar)
+                output.append(contentsOf: String(scalar).utf8)
             }
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }
 

@@ -52,6 +52,30 @@ public struct PatchOperation: Sendable, Hashable {
         .object(["op": .string(op.rawValue), "path": .string(path.description), "value": value])
     }
 
+    /// `{"op":…,"path":…,"value":…}`, written straight to bytes (the same
+    /// text `JSONWriter` makes of `json`, without building a dictionary).
+    public func write(into output: inout [UInt8], pretty: Bool = false, depth: Int = 0) {
+        output.append(UInt8(ascii: "{"))
+        JSONWriter.writeKey("op", index: 0, into: &output, pretty: pretty, depth: depth + 1)
+        JSONWriter.writeString(op.rawValue, into: &output)
+        JSONWriter.writeKey("path", index: 1, into: &output, pretty: pretty, depth: depth + 1)
+        JSONWriter.writeString(path.description, into: &output)
+        JSONWriter.writeKey("value", index: 2, into: &output, pretty: pretty, depth: depth + 1)
+        JSONWriter.write(value, into: &output, pretty: pretty, depth: depth + 1)
+        JSONWriter.closeObject(count: 3, into: &output, pretty: pretty, depth: depth)
+    }
+
+    /// A whole patch document as the request body: a JSON array of operations.
+    public static func body(_ operations: [PatchOperation]) -> [UInt8] {
+        var output: [UInt8] = [UInt8(ascii: "[")]
+        for (index, operation) in operations.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            operation.write(into: &output)
+        }
+        output.append(UInt8(ascii: "]"))
+        return output
+    }
+
     /// Reads a whole patch document (a JSON array of operations).
     public static func document(from json: JSONValue) throws(DecodeError) -> [PatchOperation] {
         guard case .array(let elements) = json else { throw .notAnObject }

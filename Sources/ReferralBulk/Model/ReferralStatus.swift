@@ -10,7 +10,8 @@ public enum ReferralStatus: String, Sendable, CaseIterable {
 
     /// Matches a status name case-insensitively and ignoring surrounding spaces.
     public init?(name: String) {
-        guard let match = Self.allCases.first(where: { $0.rawValue.caseInsensitiveEquals(name) }) else { return nil }
+        guard let match = Self(rawValue: name) ?? Self.allCases.first(where: { $0.rawValue.caseInsensitiveEquals(name) })
+        else { return nil }
         self = match
     }
 
@@ -39,7 +40,8 @@ public enum ReferralSubstatus: String, Sendable, CaseIterable {
     case expired = "Expired"
 
     public init?(name: String) {
-        guard let match = Self.allCases.first(where: { $0.rawValue.caseInsensitiveEquals(name) }) else { return nil }
+        guard let match = Self(rawValue: name) ?? Self.allCases.first(where: { $0.rawValue.caseInsensitiveEquals(name) })
+        else { return nil }
         self = match
     }
 

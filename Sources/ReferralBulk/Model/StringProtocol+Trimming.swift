@@ -1,6 +1,12 @@
-extension StringProtocol {
-    /// The text without leading and trailing white space (spreadsheet cells often carry some).
+extension StringProtocol where UTF8View: BidirectionalCollection {
+    /// The text without leading and trailing white space (spreadsheet cells
+    /// often carry some). Works on UTF-8 bytes for ASCII white space, the
+    /// common case, and falls back to Unicode's definition only when a
+    /// non-ASCII character sits at either end.
     var trimmingSpaces: SubSequence {
+        let bytes = utf8
+        guard let first = bytes.first, let last = bytes.last else { return self[...] }
+        if first < 0x80, last < 0x80, !isASCIIWhitespace(first), !isASCIIWhitespace(last) { return self[...] }
         var start = startIndex
         var end = endIndex
         while start < end, self[start].isWhitespace { start = index(after: start) }
@@ -8,8 +14,20 @@ extension StringProtocol {
         return self[start..<end]
     }
 
-    /// Equal ignoring case and the other side's surrounding white space.
-    func caseInsensitiveEquals(_ other: some StringProtocol) -> Bool {
-        lowercased() == other.trimmingSpaces.lowercased()
+    /// True when the text is empty or only white space.
+    var isBlank: Bool {
+        if utf8.allSatisfy(isASCIIWhitespace) { return true }
+        return utf8.contains { $0 >= 0x80 } && allSatisfy(\.isWhitespace)
     }
+
+    /// Equal ignoring case and the other side's surrounding white space.
+    func caseInsensitiveEquals(_ other: String) -> Bool {
+        if self == other { return true }
+        return lowercased() == other.trimmingSpaces.lowercased()
+    }
+}
+
+@inline(__always)
+private func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || (0x09...0x0D).contains(byte)
 }

@@ -36,13 +36,27 @@ public struct PatchDocument: Sendable, Hashable {
 
     public var isValid: Bool { problems.isEmpty }
 
-    /// The shape `plan` prints: `{"id", "lines": [first, last], "ifMatch", "patch"}`.
-    public var planJSON: JSONValue {
-        .object([
-            "id": .string(referralID),
-            "lines": .array([.number(.init(lines.lowerBound)), .number(.init(lines.upperBound))]),
-            "ifMatch": ifMatch.map(JSONValue.string) ?? .null,
-            "patch": .array(operations.map(\.json)),
-        ])
+    /// The line `plan` prints: `{"id", "ifMatch", "lines": [first, last], "patch"}`
+    /// (keys sorted, as everywhere the tool writes JSON).
+    public func planLine(pretty: Bool = false) -> [UInt8] {
+        var output: [UInt8] = [UInt8(ascii: "{")]
+        output.reserveCapacity(128 + operations.count * 96)
+        JSONWriter.writeKey("id", index: 0, into: &output, pretty: pretty, depth: 1)
+        JSONWriter.writeString(referralID, into: &output)
+        JSONWriter.writeKey("ifMatch", index: 1, into: &output, pretty: pretty, depth: 1)
+        JSONWriter.write(ifMatch.map(JSONValue.string) ?? .null, into: &output, pretty: pretty, depth: 1)
+        JSONWriter.writeKey("lines", index: 2, into: &output, pretty: pretty, depth: 1)
+        JSONWriter.write([.number(.init(lines.lowerBound)), .number(.init(lines.upperBound))], into: &output, pretty: pretty, depth: 1)
+        JSONWriter.writeKey("patch", index: 3, into: &output, pretty: pretty, depth: 1)
+        output.append(UInt8(ascii: "["))
+        for (index, operation) in operations.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            JSONWriter.newline(into: &output, pretty: pretty, depth: 2)
+            operation.write(into: &output, pretty: pretty, depth: 2)
+        }
+        if !operations.isEmpty { JSONWriter.newline(into: &output, pretty: pretty, depth: 1) }
+        output.append(UInt8(ascii: "]"))
+        JSONWriter.closeObject(count: 4, into: &output, pretty: pretty, depth: 0)
+        return output
     }
 }

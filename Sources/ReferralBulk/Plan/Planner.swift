@@ -35,9 +35,8 @@ public final class Planner {
                 rowsRead += 1
                 let row = RowPlan(record: record, columns: columns)
                 // A row without a usable ID stands alone: it cannot belong to its neighbour.
-                if var current = pending, !row.referralID.isEmpty, row.referralID == current.referralID {
-                    current.absorb(row)
-                    pending = current
+                if !row.referralID.isEmpty, pending?.referralID == row.referralID {
+                    pending!.absorb(row)
                     continue
                 }
                 document = PatchDocument(row: row, sequence: 0)
@@ -89,16 +88,19 @@ extension PatchDocument {
         }
     }
 
+    static let statusPath = JSONPointer(tokens: ["status"])
+    static let substatusPath = JSONPointer(tokens: ["substatus"])
+
     /// A status and a substatus set together must belong together; whether
     /// the referral may move there is for preflight or the API to say.
     mutating func checkStatusPair() {
         var status: (ReferralStatus, Int)?
         var substatus: (ReferralSubstatus, Int)?
-        for operation in operations {
+        for operation in operations where operation.path.tokens.count == 1 {
             guard case .string(let name) = operation.value else { continue }
-            if operation.path == JSONPointer(tokens: ["status"]), let value = ReferralStatus(name: name) {
+            if operation.path == Self.statusPath, let value = ReferralStatus(name: name) {
                 status = (value, lines.lowerBound)
-            } else if operation.path == JSONPointer(tokens: ["substatus"]), let value = ReferralSubstatus(name: name) {
+            } else if operation.path == Self.substatusPath, let value = ReferralSubstatus(name: name) {
                 substatus = (value, lines.lowerBound)
             }
         }

@@ -21,14 +21,13 @@ struct RowPlan {
                     hint: error.hint))
         }
 
-        if cells.count > columns.header.count, cells[columns.header.count...].contains(where: { !$0.trimmingSpaces.isEmpty }) {
+        if cells.count > columns.header.count, cells[columns.header.count...].contains(where: { !$0.isBlank }) {
             problems.append(
                 InputProblem(
                     line: line, reason: "the row has \(cells.count) cells but the header names \(columns.header.count)",
                     hint: "quote cells that contain the delimiter"))
         }
-        let ignored = Set(columns.ignoredColumns)
-        for column in record.invalidUTF8Cells where !ignored.contains(column) && column < columns.header.count {
+        for column in record.invalidUTF8Cells where !columns.ignoredColumns.contains(column) && column < columns.header.count {
             problem(column, ValueError("the text is not valid UTF-8", hint: "save the file as \"CSV UTF-8\""))
         }
 
@@ -37,18 +36,20 @@ struct RowPlan {
         } catch {
             problem(columns.idColumn, error)
         }
-        if let column = columns.ifMatchColumn, !cell(column).trimmingSpaces.isEmpty {
+        if let column = columns.ifMatchColumn, !cell(column).isBlank {
             ifMatch = String(cell(column).trimmingSpaces)
         }
 
         switch columns.layout {
         case .wide(let changes):
+            operations.reserveCapacity(changes.count)
             for change in changes {
                 let text = cell(change.column)
                 // An empty cell means "no change".
-                guard !text.trimmingSpaces.isEmpty else { continue }
+                guard !text.isBlank else { continue }
                 do {
-                    operations.append(PatchOperation(change.op, change.path, try change.kind.value(of: text, acceptsJSON: change.acceptsJSON)))
+                    let value = try change.kind.value(of: text, acceptsJSON: change.acceptsJSON)
+                    operations.append(PatchOperation(change.op, change.path, value))
                 } catch {
                     problem(change.column, error)
                 }

@@ -6,10 +6,28 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, the form the API takes.
     public var description: String {
-        let days = Int64((Double(secondsSinceEpoch) / 86_400).rounded(.down))
-        let seconds = secondsSinceEpoch - days * 86_400
+        var days = secondsSinceEpoch / 86_400
+        if secondsSinceEpoch % 86_400 < 0 { days -= 1 }
+        let seconds = Int(secondsSinceEpoch - days * 86_400)
         let (year, month, day) = Self.civil(fromDays: days)
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(Int(seconds / 3600), 2)):\(pad(Int(seconds % 3600 / 60), 2)):\(pad(Int(seconds % 60), 2))Z"
+        var text = [UInt8](repeating: 0, count: 20)
+        func put(_ value: Int, at offset: Int, width: Int) {
+            var rest = value
+            for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+        }
+        put(year, at: 0, width: 4)
+        put(month, at: 5, width: 2)
+        put(day, at: 8, width: 2)
+        put(seconds / 3600, at: 11, width: 2)
+        put(seconds % 3600 / 60, at: 14, width: 2)
+        put(seconds % 60, at: 17, width: 2)
+        for (offset, separator) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "Z")] as [(Int, Unicode.Scalar)] {
+            text[offset] = UInt8(ascii: separator)
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
@@ -24,12 +42,26 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
     private static let formats = "a date as YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or M/D/YYYY"
 
     private static func parseUSDate(_ text: String) throws(ValueError) -> UTCDateTime {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 3, let month = Int(parts[0]), let day = Int(parts[1]), let year = Int(parts[2]),
-            (1...2).contains(parts[0].count), (1...2).contains(parts[1].count), parts[2].count == 4,
-            parts.allSatisfy({ $0.utf8.allSatisfy { (48...57).contains($0) } })
-        else { throw ValueError("not a date", hint: "write \(formats)") }
-        return try make(year: year, month: month, day: day, hour: 0, minute: 0, second: 0, offsetSeconds: 0, text: text)
+        // M/D/YYYY: one or two digits, one or two digits, four digits.
+        var fields = [0, 0, 0]
+        var widths = [0, 0, 0]
+        var field = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "/") {
+                field += 1
+                guard field < 3 else { throw ValueError("not a date", hint: "write \(formats)") }
+            } else if (48...57).contains(byte) {
+                fields[field] = fields[field] * 10 + Int(byte - 48)
+                widths[field] += 1
+            } else {
+                throw ValueError("not a date", hint: "write \(formats)")
+            }
+        }
+        guard field == 2, (1...2).contains(widths[0]), (1...2).contains(widths[1]), widths[2] == 4 else {
+            throw ValueError("not a date", hint: "write \(formats)")
+        }
+        return try make(
+            year: fields[2], month: fields[0], day: fields[1], hour: 0, minute: 0, second: 0, offsetSeconds: 0, text: text)
     }
 
     private static func parseISO(_ bytes: [UInt8], text: String) throws(ValueError) -> UTCDateTime {
@@ -132,9 +164,4 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
         let month = mp < 10 ? mp + 3 : mp - 9
         return (Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
     }
-}
-
-private func pad(_ value: Int, _ width: Int) -> String {
-    let text = String(value)
-    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
 }

@@ -65,11 +65,23 @@ public enum ValueKind: Sendable, Hashable {
         let text = String(cell.trimmingSpaces)
         let hint = "write a plain decimal such as 10000.50 (digits, at most one dot, no thousands separators)"
         if text.hasPrefix("-") { throw ValueError("a deal value cannot be negative", hint: hint) }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        let isPlain =
-            (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { (48...57).contains($0) } }
-        guard isPlain else {
-            let reason = text.contains(",") || parts.count > 2 ? "ambiguous number" : "not a plain decimal number"
+        // Digits, optionally one dot with digits on both sides.
+        var dots = 0
+        var digitsSinceDot = 0
+        var isPlain = !text.isEmpty
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                dots += 1
+                isPlain = isPlain && digitsSinceDot > 0
+                digitsSinceDot = 0
+            } else if (48...57).contains(byte) {
+                digitsSinceDot += 1
+            } else {
+                isPlain = false
+            }
+        }
+        guard isPlain, dots <= 1, digitsSinceDot > 0 else {
+            let reason = text.utf8.contains(UInt8(ascii: ",")) || dots > 1 ? "ambiguous number" : "not a plain decimal number"
             throw ValueError(reason, hint: hint)
         }
         guard let number = DecimalText.parse(text) else { throw ValueError("number has too many digits", hint: hint) }

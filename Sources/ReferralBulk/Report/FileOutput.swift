@@ -19,8 +19,12 @@ public final class FileOutput: Sendable {
     }
 
     public func write(_ text: String) {
+        write(bytes: text.utf8)
+    }
+
+    public func write(bytes: some Sequence<UInt8>) {
         buffer.withLock { pending in
-            pending.append(contentsOf: text.utf8)
+            pending.append(contentsOf: bytes)
             if pending.count > bufferSize { Self.drain(&pending, to: descriptor) }
         }
     }
