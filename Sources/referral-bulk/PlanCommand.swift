@@ -21,20 +21,30 @@ struct PlanCommand: ParsableCommand {
         let planner = input.openPlanner()
         var tally = ProblemTally()
         let pretty = pretty  // read the option once, not once per document
+        // Serialising runs on a second core while this one reads and checks rows.
+        let renderer = BackgroundRenderer<PatchDocument>(output: .standardOutput) { document, bytes in
+            bytes.append(contentsOf: document.planLine(pretty: pretty))
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        var batch: [PatchDocument] = []
         do {
             while let document = try planner.next() {
                 if document.isValid {
-                    var line = document.planLine(pretty: pretty)
-                    line.append(UInt8(ascii: "\n"))
-                    FileOutput.standardOutput.write(bytes: line)
+                    batch.append(document)
+                    if batch.count == 256 {
+                        renderer.submit(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
                 }
                 tally.add(document, to: .standardError)
             }
         } catch {
-            FileOutput.standardOutput.flush()
+            renderer.submit(batch)
+            renderer.finish()
             failUnusable(error.description)
         }
-        FileOutput.standardOutput.flush()
+        renderer.submit(batch)
+        renderer.finish()
         tally.printSummary(rows: planner.rowsRead, to: .standardError)
         throw ExitCode(tally.exitStatus.rawValue)
     }
