@@ -1,0 +1,37 @@
+import Synchronization
+
+/// Live counts of a run, updated as outcomes are recorded and read by the
+/// progress display from another task.
+public final class RunProgress: Sendable {
+    public struct Snapshot: Sendable {
+        public var counts: [Outcome.Kind: Int] = [:]
+        public var documents = 0
+        public var rows = 0
+        /// Rows the input holds, when it could be counted beforehand (a regular file).
+        public var estimatedTotalRows: Int?
+        public var started: ContinuousClock.Instant
+
+        /// `updated 120 · unchanged 3 · failed 1` (kinds with a count only, in table order).
+        public var countsLine: String {
+            Outcome.Kind.allCases.compactMap { kind in
+                counts[kind].map { "\(kind.rawValue) \($0)" }
+            }.joined(separator: " · ")
+        }
+    }
+
+    private let state: Mutex<Snapshot>
+
+    public init(estimatedTotalRows: Int?, started: ContinuousClock.Instant = .now) {
+        state = Mutex(Snapshot(estimatedTotalRows: estimatedTotalRows, started: started))
+    }
+
+    public func record(_ outcome: Outcome) {
+        state.withLock {
+            $0.counts[outcome.kind, default: 0] += 1
+            $0.documents += 1
+            $0.rows += max(1, outcome.document.sourceRows.count)
+        }
+    }
+
+    public var snapshot: Snapshot { state.withLock { $0 } }
+}

@@ -1,0 +1,39 @@
+import Testing
+
+@testable import ReferralBulk
+
+@Suite struct ProgressLineTests {
+    let start = ContinuousClock.now
+
+    func snapshot(rows: Int, total: Int?) -> RunProgress.Snapshot {
+        var snapshot = RunProgress.Snapshot(estimatedTotalRows: total, started: start)
+        snapshot.rows = rows
+        snapshot.documents = rows
+        snapshot.counts = [.updated: rows - 2, .failed: 2]
+        return snapshot
+    }
+
+    @Test func barShowsDoneTotalRateEtaAndCounts() {
+        let line = ProgressLine.bar(snapshot(rows: 100, total: 400), now: start + .seconds(10), width: 8)
+        #expect(line == "[##......] 100/400 rows  ETA 30s  10 rows/s  updated 98 · failed 2")
+    }
+
+    @Test func withoutATotalThereIsNoBarNorEta() {
+        let line = ProgressLine.bar(snapshot(rows: 100, total: nil), now: start + .seconds(4))
+        #expect(line == "100 rows  25 rows/s  updated 98 · failed 2")
+    }
+
+    @Test func logLineHasNoBar() {
+        let line = ProgressLine.log(snapshot(rows: 120, total: 7200), now: start + .seconds(60))
+        #expect(line == "progress: 120/7200 rows  ETA 59m00s  2 rows/s  updated 118 · failed 2")
+    }
+}
+
+@Suite struct RowEstimateTests {
+    @Test func countsDataLinesOfARegularFile() throws {
+        #expect(RowEstimate.rows(inFile: try Fixtures.temporaryFile("id\n1\n2\n3")) == 3)
+        #expect(RowEstimate.rows(inFile: try Fixtures.temporaryFile("id\r\n1\r\n2\r\n")) == 2)
+        #expect(RowEstimate.rows(inFile: "-") == nil)
+        #expect(RowEstimate.rows(inFile: "/nonexistent") == nil)
+    }
+}
