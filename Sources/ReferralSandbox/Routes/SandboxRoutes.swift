@@ -1,0 +1,157 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ReferralBulk
+
+/// The HTTP surface: the referral API, its token endpoint, and the
+/// `/_sandbox` inspection routes.
+///
+/// Order of checks on a referral request (as the real API would meet them):
+/// authentication (401) → injected faults (503, dropped connection) → rate
+/// limit (429) → `MS-RequestId` replay (the stored first answer, nothing
+/// applied again) → 404 → role (403) → `If-Match` (412) → patch syntax (400)
+/// → schema and transitions (400) → apply atomically → remember the answer
+/// → lost-response fault (applied, then the connection closes unanswered).
+struct SandboxRoutes: Sendable {
+    let configuration: SandboxConfiguration
+    let store: ReferralStore
+    let tokens: TokenRegistry
+    let faults: FaultPlan
+    let writeLimiter: RateLimiter?
+    let readLimiter: RateLimiter?
+
+    static let requestIDHeader = HTTPField.Name("MS-RequestId")!
+    static let preferHeader = HTTPField.Name("Prefer")!
+    static let referralPath = "/v1.0/engagements/referrals/:id"
+
+    init(configuration: SandboxConfiguration, store: ReferralStore, tokens: TokenRegistry) {
+        self.configuration = configuration
+        self.store = store
+        self.tokens = tokens
+        faults = FaultPlan(
+            seed: configuration.seed, failRate: configuration.failRate, dropRate: configuration.dropRate,
+            lostResponseRate: configuration.lostResponseRate, latency: configuration.latency, jitter: configuration.jitter)
+        writeLimiter = configuration.rateLimit.map { RateLimiter(rate: $0) }
+        readLimiter = configuration.rateLimit.map { RateLimiter(rate: $0 * 3) }
+    }
+
+    func router() -> Router<SandboxContext> {
+        let router = Router(context: SandboxContext.self)
+        router.get(RouterPath(Self.referralPath)) { request, context in
+            try await referral(request, context, isWrite: false)
+        }
+        router.patch(RouterPath(Self.referralPath)) { request, context in
+            try await referral(request, context, isWrite: true)
+        }
+        router.post("/oauth2/token") { request, _ in
+            try await token(request)
+        }
+        router.get("/_sandbox/referrals") { _, _ in
+            Self.response(.json(200, ["items": .array(store.allReferrals())]))
+        }
+        router.get("/_sandbox/log") { _, _ in
+            Self.response(.json(200, ["items": .array(store.changeLog().map(\.json))]))
+        }
+        return router
+    }
+
+    private func referral(_ request: Request, _ context: SandboxContext, isWrite: Bool) async throws -> Response {
+        let authorization = request.headers[.authorization] ?? ""
+        let bearer = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
+        guard let role = tokens.role(for: bearer) else {
+            return Self.response(.error(401, "Unauthorized", "a valid bearer token is required"))
+        }
+        let requestID = request.headers[Self.requestIDHeader]
+        let faultKey = requestID ?? "\(request.method) \(request.uri.path)"
+        let decision = faults.decide(key: faultKey, occurrence: store.nextOccurrence(of: faultKey), isWrite: isWrite)
+        if decision.delay > .zero { try await Task.sleep(for: decision.delay) }
+        switch decision.fault {
+        case .unavailable:
+            return Self.response(.error(503, "ServiceUnavailable", "the service is temporarily unavailable (injected)"))
+        case .dropConnection:
+            try drop(context)
+        case .loseResponse, nil:
+            break
+        }
+        if let retryAfter = (isWrite ? writeLimiter : readLimiter)?.take() {
+            return Self.response(.error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: retryAfter))
+        }
+        let id = (context.parameters.get("id") ?? "").removingPercentEncoding ?? ""
+        guard isWrite else {
+            guard role != .billingAdmin else { return Self.response(.error(403, "Forbidden", "this role has no referral rights")) }
+            guard let referral = store.referral(id) else { return Self.response(.error(404, "NotFound", "no referral with id \(id)")) }
+            return Self.response(.json(200, referral, eTag: referral["eTag"]?.stringValue))
+        }
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let answer = store.patch(
+            id: id, body: Array(body.readableBytesView), ifMatch: request.headers[.ifMatch], requestID: requestID,
+            returnRepresentation: request.headers[Self.preferHeader]?.contains("return=representation") == true,
+            mayUpdate: { referral in Self.may(role, update: referral) })
+        if decision.fault == .loseResponse, (200..<300).contains(answer.status) {
+            try drop(context)
+        }
+        return Self.response(answer)
+    }
+
+    static func may(_ role: SandboxRole, update referral: JSONValue) -> Bool {
+        switch role {
+        case .globalAdmin, .referralAdmin: return true
+        case .billingAdmin: return false
+        case .referralUser:
+            let team = referral["team"]?.arrayValue ?? []
+            return team.contains { $0["email"]?.stringValue?.lowercased() == role.email }
+        }
+    }
+
+    /// Closes the connection without answering, as a network failure would.
+    private func drop(_ context: SandboxContext) throws -> Never {
+        context.channel.close(promise: nil)
+        throw ConnectionDropped()
+    }
+
+    /// `POST /oauth2/token` with an OAuth2 form body.
+    private func token(_ request: Request) async throws -> Response {
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        let form = Self.formFields(String(decoding: body.readableBytesView, as: UTF8.self))
+        let issued: TokenRegistry.Issued?
+        switch form["grant_type"] {
+        case "client_credentials":
+            issued = tokens.issue(clientID: form["client_id"] ?? "", clientSecret: form["client_secret"] ?? "")
+        case "refresh_token":
+            issued = tokens.refresh(form["refresh_token"] ?? "")
+        default:
+            return Self.response(.error(400, "unsupported_grant_type", "grant_type must be client_credentials or refresh_token"))
+        }
+        guard let issued else { return Self.response(.error(400, "invalid_grant", "the credentials or refresh token are not valid")) }
+        return Self.response(
+            .json(
+                200,
+                [
+                    "access_token": .string(issued.accessToken), "refresh_token": .string(issued.refreshToken),
+                    "token_type": "Bearer", "expires_in": .number(.init(Int(issued.expiresIn.components.seconds))),
+                ]))
+    }
+
+    static func formFields(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String {
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+            }
+            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return fields
+    }
+
+    static func response(_ answer: SandboxResponse) -> Response {
+        var headers = HTTPFields()
+        if !answer.body.isEmpty { headers[.contentType] = "application/json" }
+        if let eTag = answer.eTag { headers[.eTag] = "\"\(eTag)\"" }
+        if let retryAfter = answer.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(
+            status: HTTPResponse.Status(code: answer.status), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}

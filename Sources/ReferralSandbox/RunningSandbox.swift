@@ -1,0 +1,45 @@
+import ReferralBulk
+
+/// A sandbox that is listening: its address, its ready-made tokens, and
+/// direct access to its state for tests. `stop()` shuts it down.
+public final class RunningSandbox: Sendable {
+    public let port: Int
+    public let host: String
+    /// A token per role; these never expire.
+    public let tokens: [SandboxRole: String]
+    /// For the `client_credentials` grant (yields a Referral Admin token).
+    public let clientID: String
+    public let clientSecret: String
+    private let store: ReferralStore
+    private let task: Task<Void, any Error>
+    private let shutdown: @Sendable () async -> Void
+
+    init(
+        port: Int, host: String, tokens: TokenRegistry, store: ReferralStore, task: Task<Void, any Error>,
+        shutdown: @escaping @Sendable () async -> Void
+    ) {
+        self.port = port
+        self.host = host
+        self.tokens = tokens.readyMade
+        self.clientID = tokens.clientID
+        self.clientSecret = tokens.clientSecret
+        self.store = store
+        self.task = task
+        self.shutdown = shutdown
+    }
+
+    /// `http://127.0.0.1:PORT`
+    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+
+    /// Every referral as it is now (what `GET /_sandbox/referrals` returns).
+    public func referrals() -> [JSONValue] { store.allReferrals() }
+
+    /// Every applied change, oldest first (what `GET /_sandbox/log` returns).
+    public func changeLog() -> [ChangeRecord] { store.changeLog() }
+
+    /// Stops listening and waits until the server has shut down.
+    public func stop() async {
+        await shutdown()
+        _ = await task.result
+    }
+}

@@ -1,0 +1,24 @@
+/// How a sandbox behaves: where it listens, and which faults it injects.
+/// Every random decision derives from `seed`, so a run can be replayed.
+public struct SandboxConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port; `RunningSandbox.port` tells which.
+    public var port = 0
+    public var seed: UInt64 = 1
+    /// Added before every answer on the referral routes.
+    public var latency: Duration = .zero
+    /// Latency varies by up to ± this much.
+    public var jitter: Duration = .zero
+    /// PATCH requests per second for the tenant (reads get three times that); nil: unlimited.
+    public var rateLimit: Double?
+    /// Fraction of referral requests answered 503.
+    public var failRate = 0.0
+    /// Fraction of referral requests whose connection is closed without an answer.
+    public var dropRate = 0.0
+    /// Fraction of PATCH requests that are applied, then answered by a closed connection.
+    public var lostResponseRate = 0.0
+    /// Lifetime of tokens issued by `POST /oauth2/token`.
+    public var tokenTTL: Duration = .seconds(3600)
+
+    public init() {}
+}

@@ -1,0 +1,51 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ReferralBulk
+import ServiceLifecycle
+
+/// Starts the sandbox: a real HTTP server on a loopback port.
+public enum SandboxServer {
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Warnings and errors to standard error: standard output belongs to the URL and tokens.
+    public static var defaultLogger: Logger {
+        var logger = Logger(label: "referral-sandbox") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = Logger.Level.warning
+        return logger
+    }
+
+    /// Starts listening and returns once the port is bound.
+    public static func start(
+        _ configuration: SandboxConfiguration, referrals: [JSONValue], logger: Logger = defaultLogger
+    ) async throws -> RunningSandbox {
+        let tokens = TokenRegistry(seed: configuration.seed, lifetime: configuration.tokenTTL)
+        let store = ReferralStore(referrals: referrals, seed: configuration.seed)
+        let router = SandboxRoutes(configuration: configuration, store: store, tokens: tokens).router()
+        let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "referral-sandbox"),
+            onServerRunning: { channel in
+                boundContinuation.yield(channel.localAddress?.port ?? 0)
+                boundContinuation.finish()
+            },
+            logger: logger)
+        // A service group of our own, so that stop() can shut down gracefully.
+        let services = ServiceGroup(configuration: .init(services: [application], logger: logger))
+        let task = Task {
+            defer { boundContinuation.finish() }
+            try await services.run()
+        }
+        var iterator = bound.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            let failure = await task.result
+            throw StartError(description: "the sandbox could not listen on \(configuration.host):\(configuration.port): \(failure)")
+        }
+        return RunningSandbox(
+            port: port, host: configuration.host, tokens: tokens, store: store, task: task,
+            shutdown: { await services.triggerGracefulShutdown() })
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import ReferralBulk
+import Synchronization
+
+/// The sandbox's referrals, change log and `MS-RequestId` replay cache,
+/// behind one lock: a PATCH is checked, applied, logged and remembered as
+/// one step, so concurrent requests can never interleave half-way.
+final class ReferralStore: Sendable {
+    /// How many answers the replay cache keeps (oldest forgotten first).
+    static let replayCapacity = 200_000
+
+    private struct State {
+        var referrals: [String: JSONValue] = [:]
+        var order: [String] = []
+        var log: [ChangeRecord] = []
+        var replay: [String: SandboxResponse] = [:]
+        var replayOrder: [String] = []
+        var replayStart = 0
+        var occurrences: [String: Int] = [:]
+        var version: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
+    private let seed: UInt64
+
+    init(referrals: [JSONValue], seed: UInt64) {
+        var initial = State()
+        for referral in referrals {
+            guard case .string(let id)? = referral["id"] else { continue }
+            if initial.referrals[id] == nil { initial.order.append(id) }
+            var stored = referral
+            if stored["eTag"] == nil, case .object(var members) = stored {
+                members["eTag"] = .string(TokenRegistry.hex(SplitMix64.value(seed: seed, key: id, counter: 0)))
+                stored = .object(members)
+            }
+            initial.referrals[id] = stored
+        }
+        state = Mutex(initial)
+        self.seed = seed
+    }
+
+    func referral(_ id: String) -> JSONValue? { state.withLock { $0.referrals[id] } }
+
+    func allReferrals() -> [JSONValue] { state.withLock { state in state.order.compactMap { state.referrals[$0] } } }
+
+    func changeLog() -> [ChangeRecord] { state.withLock { $0.log } }
+
+    /// How many times this fault key was seen before (0 the first time).
+    func nextOccurrence(of key: String) -> Int {
+        state.withLock { state in
+            let count = state.occurrences[key, default: 0]
+            if state.occurrences.count > Self.replayCapacity { state.occurrences.removeAll() }
+            state.occurrences[key] = count + 1
+            return count
+        }
+    }
+
+    /// The stored first answer to this request ID, if any.
+    func replayed(_ requestID: String) -> SandboxResponse? { state.withLock { $0.replay[requestID] } }
+
+    /// Everything a PATCH does once it is past authentication, faults and
+    /// the rate limit, in the order the API checks it.
+    func patch(
+        id: String, body: [UInt8], ifMatch: String?, requestID: String?, returnRepresentation: Bool,
+        mayUpdate: (JSONValue) -> Bool
+    ) -> SandboxResponse {
+        state.withLock { state in
+            if let requestID, let earlier = state.replay[requestID] { return earlier }
+            let response = Self.apply(
+                &state, seed: seed, id: id, body: body, ifMatch: ifMatch, requestID: requestID,
+                returnRepresentation: returnRepresentation, mayUpdate: mayUpdate)
+            if let requestID { Self.remember(&state, requestID, response) }
+            return response
+        }
+    }
+
+    private static func apply(
+        _ state: inout State, seed: UInt64, id: String, body: [UInt8], ifMatch: String?, requestID: String?,
+        returnRepresentation: Bool, mayUpdate: (JSONValue) -> Bool
+    ) -> SandboxResponse {
+        guard let before = state.referrals[id] else {
+            return .error(404, "NotFound", "no referral with id \(id)")
+        }
+        guard mayUpdate(before) else {
+            return .error(403, "Forbidden", "this user may not update this referral")
+        }
+        let currentETag = before["eTag"]?.stringValue ?? ""
+        if let ifMatch, ifMatch != "*", unquoted(ifMatch) != currentETag {
+            return .error(412, "PreconditionFailed", "the referral changed since eTag \(ifMatch) was read")
+        }
+        let operations: [PatchOperation]
+        do {
+            let json = try JSONParser.parse(body)
+            operations = try PatchOperation.document(from: json)
+        } catch let error as PatchOperation.DecodeError {
+            if case .unsupportedOperation = error { return .error(400, "UnsupportedOperation", error.description) }
+            return .error(400, "InvalidPatch", error.description)
+        } catch {
+            return .error(400, "InvalidPatch", "the body is not a JSON Patch document: \(error)")
+        }
+        let after: JSONValue
+        do {
+            try ReferralSchema.checkWritable(operations)
+            let patched = try PatchApplier.apply(operations, to: before)
+            after = try ReferralSchema.validate(patched: patched, before: before)
+        } catch let violation as ReferralSchema.Violation {
+            return .error(400, violation.code, violation.description)
+        } catch {
+            return .error(400, "InvalidPatch", "\(error)")
+        }
+        state.version += 1
+        let newETag = TokenRegistry.hex(SplitMix64.value(seed: seed, key: id, counter: Int(truncatingIfNeeded: state.version)))
+        let now = timestamp()
+        guard case .object(var members) = after else { return .error(500, "Internal", "not an object") }
+        members["eTag"] = .string(newETag)
+        members["updatedDateTime"] = .string(now)
+        let stored = JSONValue.object(members)
+        state.referrals[id] = stored
+        state.log.append(
+            ChangeRecord(
+                sequence: state.log.count + 1, referralID: id, requestID: requestID, at: now, operations: operations,
+                eTagBefore: currentETag, eTagAfter: newETag))
+        return returnRepresentation
+            ? .json(200, stored, eTag: newETag)
+            : SandboxResponse(status: 204, body: [], eTag: newETag)
+    }
+
+    private static func remember(_ state: inout State, _ requestID: String, _ response: SandboxResponse) {
+        state.replay[requestID] = response
+        state.replayOrder.append(requestID)
+        if state.replayOrder.count - state.replayStart > replayCapacity {
+            state.replay[state.replayOrder[state.replayStart]] = nil
+            state.replayStart += 1
+            if state.replayStart > replayCapacity {
+                state.replayOrder.removeFirst(state.replayStart)
+                state.replayStart = 0
+            }
+        }
+    }
+
+    /// ETags travel quoted (`"abc"`) or bare; both mean the same tag.
+    static func unquoted(_ tag: String) -> String {
+        var text = Substring(tag)
+        if text.hasPrefix("W/") { text = text.dropFirst(2) }
+        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = text.dropFirst().dropLast() }
+        return String(text)
+    }
+
+    static func timestamp() -> String {
+        UTCDateTime(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)).description
+    }
+}

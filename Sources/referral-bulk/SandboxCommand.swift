@@ -1,0 +1,76 @@
+import ArgumentParser
+import ReferralBulk
+import ReferralSandbox
+
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Run the local Partner Center referrals emulator.",
+        discussion: """
+            Prints the URL it listens on, then a ready-made token per role ("token <Role>: <token>") and the \
+            client credentials for POST /oauth2/token. Stops on SIGINT or SIGTERM. Faults are reproducible \
+            from --seed.
+            """
+    )
+
+    @Option(help: "Address to listen on (loopback by default).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on; 0 picks a free one.") var port = 8080
+    @Option(help: "Seed referrals: a JSON array in the API's shape, or {\"items\": [...]}.") var seedFile: String?
+    @Option(help: "Generate this many referrals instead of reading a seed file.") var generate: Int?
+    @Option(help: "Seed for every random decision (faults, generated data).") var seed: UInt64 = 1
+    @Option(help: "Latency added to every referral request, e.g. 50ms.", transform: parseDuration) var latency: Duration = .zero
+    @Option(help: "Latency varies by up to ± this, e.g. 10ms.", transform: parseDuration) var jitter: Duration = .zero
+    @Option(help: "PATCH requests per second for the tenant (reads: 3x); over it, 429.") var rateLimit: Double?
+    @Option(help: "Fraction of referral requests answered 503.") var failRate = 0.0
+    @Option(help: "Fraction of referral requests whose connection is dropped unanswered.") var dropRate = 0.0
+    @Option(help: "Fraction of PATCHes applied whose answer is lost (connection closed).") var lostResponseRate = 0.0
+    @Option(help: "Lifetime of tokens from /oauth2/token, e.g. 20s or 1h.", transform: parseDuration) var tokenTtl: Duration = .seconds(3600)
+
+    func validate() throws {
+        for (name, rate) in [("--fail-rate", failRate), ("--drop-rate", dropRate), ("--lost-response-rate", lostResponseRate)]
+        where !(0...1).contains(rate) {
+            throw ValidationError("\(name) must be between 0 and 1.")
+        }
+        if failRate + dropRate + lostResponseRate > 1 { throw ValidationError("the fault rates add up to more than 1.") }
+        if let rateLimit, rateLimit <= 0 { throw ValidationError("--rate-limit must be positive.") }
+        if seedFile != nil, generate != nil { throw ValidationError("give --seed-file or --generate, not both.") }
+        if let generate, generate < 0 { throw ValidationError("--generate must not be negative.") }
+    }
+
+    func run() async throws {
+        var configuration = SandboxConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.seed = seed
+        configuration.latency = latency
+        configuration.jitter = jitter
+        configuration.rateLimit = rateLimit
+        configuration.failRate = failRate
+        configuration.dropRate = dropRate
+        configuration.lostResponseRate = lostResponseRate
+        configuration.tokenTTL = tokenTtl
+        let referrals: [JSONValue]
+        do {
+            referrals =
+                if let seedFile { try SeedReferrals.load(path: seedFile) } else {
+                    SeedReferrals.generate(count: generate ?? 100, seed: seed)
+                }
+        } catch {
+            failUnusable("\(error)")
+        }
+        let sandbox: RunningSandbox
+        do {
+            sandbox = try await SandboxServer.start(configuration, referrals: referrals)
+        } catch {
+            failUnusable("\(error)")
+        }
+        var banner = "\(sandbox.baseURL)\n"
+        for role in SandboxRole.allCases { banner += "token \(role.rawValue): \(sandbox.tokens[role]!)\n" }
+        banner += "client \(sandbox.clientID) \(sandbox.clientSecret)\n"
+        FileOutput.standardOutput.write(banner)
+        FileOutput.standardOutput.flush()
+        await waitForTerminationSignal()
+        await sandbox.stop()
+        FileOutput.standardError.write("sandbox stopped\n")
+    }
+}
