@@ -64,8 +64,8 @@ let package = Package(
                 "ReferralSandbox",
                 "ReferralBulk",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 )
