@@ -28,6 +28,7 @@ public enum ValueKind: Sendable, Hashable {
         switch (self, json) {
         case (.jsonOrString, let json?): return json
         case (.jsonOrString, nil): return .string(cell)
+        case (_, .null?): return .null  // clears the field (how undo.csv restores a null)
         case (.teamMember, .object(let members)?):
             guard case .string(let email)? = members["email"], Self.isEmail(email) else {
                 throw ValueError("a team member needs an e-mail", hint: "add \"email\": \"name@example.com\"")

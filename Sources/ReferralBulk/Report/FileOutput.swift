@@ -33,6 +33,18 @@ public final class FileOutput: Sendable {
         buffer.withLock { Self.drain(&$0, to: descriptor) }
     }
 
+    /// Flushes and closes the descriptor (report files; never standard output or error).
+    public func close() {
+        flush()
+        Glibc.close(descriptor)
+    }
+
+    /// Flushes and asks the kernel to put the bytes on disk.
+    public func sync() {
+        flush()
+        fsync(descriptor)
+    }
+
     /// Whether this output is a terminal (a person watching), not a file or a pipe.
     public var isTerminal: Bool { isatty(descriptor) == 1 }
 

@@ -49,6 +49,12 @@ public struct Outcome: Sendable {
     public var before: [BeforeValue]
     /// The operations actually sent (preflight may drop some).
     public var sentOperations: [PatchOperation]
+    /// Time from the first request to the answer that decided the outcome.
+    public var latency: Duration?
+    /// Attempts beyond the first of each call.
+    public var retries = 0
+    /// 429 answers met.
+    public var throttled = 0
 
     public init(
         document: PatchDocument, kind: Kind, httpStatus: Int? = nil, attempts: Int = 0, message: String = "",

@@ -7,6 +7,7 @@ public final class StopSignal: Sendable {
         case interrupted(signal: Int32)
         case apiKeepsFailing(String)
         case credentialsRejected(String)
+        case inputFailed(String)
     }
 
     private let state = Mutex<Reason?>(nil)

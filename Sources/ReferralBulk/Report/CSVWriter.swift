@@ -1,0 +1,51 @@
+/// Writes CSV rows (RFC 4180, CRLF line ends so Excel opens them cleanly)
+/// for every file the tool writes, and neutralises spreadsheet formulas: a
+/// cell that starts with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`,
+/// unless it is a plain number such as `-12.50`.
+public struct CSVWriter: Sendable {
+    public let delimiter: UInt8
+
+    public init(delimiter: UInt8 = UInt8(ascii: ",")) { self.delimiter = delimiter }
+
+    /// One row, line end included.
+    public func row(_ cells: [String]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { bytes.append(delimiter) }
+            append(cell, to: &bytes)
+        }
+        bytes.append(contentsOf: [0x0D, 0x0A])
+        return bytes
+    }
+
+    private func append(_ cell: String, to bytes: inout [UInt8]) {
+        let text = Self.neutralised(cell)
+        let needsQuotes = text.utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
+        guard needsQuotes else {
+            bytes.append(contentsOf: text.utf8)
+            return
+        }
+        bytes.append(0x22)
+        for byte in text.utf8 {
+            if byte == 0x22 { bytes.append(0x22) }
+            bytes.append(byte)
+        }
+        bytes.append(0x22)
+    }
+
+    /// The cell as it is safe to open in a spreadsheet.
+    public static func neutralised(_ cell: String) -> String {
+        guard let first = cell.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first)
+        else { return cell }
+        if isPlainNumber(cell) { return cell }
+        return "'" + cell
+    }
+
+    /// `-?digits(.digits)?`
+    static func isPlainNumber(_ text: String) -> Bool {
+        var bytes = Substring(text).utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        return (1...2).contains(parts.count) && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { (48...57).contains($0) } }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// What `summary.json` says about a run.
+public struct RunSummary: Sendable {
+    public var counts: [Outcome.Kind: Int] = [:]
+    public var documents = 0
+    public var rows = 0
+    public var retries = 0
+    public var throttled = 0
+    public var undoWarnings = 0
+    public var latency = LatencyHistogram()
+    public var started = Date()
+    public var finished = Date()
+    public var exitStatus: ExitStatus = .success
+    public var abortReason: String?
+
+    public init() {}
+
+    public mutating func add(_ outcome: Outcome) {
+        counts[outcome.kind, default: 0] += 1
+        documents += 1
+        rows += max(1, outcome.document.sourceRows.count)
+        retries += outcome.retries
+        throttled += outcome.throttled
+        if let latency = outcome.latency { self.latency.record(latency) }
+    }
+
+    /// Every row applied or already as asked (skipped ones included, they were earlier).
+    public var allApplied: Bool {
+        counts.allSatisfy { kind, count in count == 0 || kind.isApplied || kind == .skipped }
+    }
+
+    public var wallSeconds: Double { finished.timeIntervalSince(started) }
+
+    public var json: JSONValue {
+        var countsJSON: [String: JSONValue] = [:]
+        for kind in Outcome.Kind.allCases { countsJSON[kind.rawValue] = .number(Decimal(counts[kind, default: 0])) }
+        func number(_ value: Double?) -> JSONValue {
+            guard let value, value.isFinite else { return .null }
+            return .number(Decimal(string: String(format: "%.3f", value)) ?? 0)
+        }
+        let iso = { (date: Date) in JSONValue.string(UTCDateTime(secondsSinceEpoch: Int64(date.timeIntervalSince1970)).description) }
+        return [
+            "outcomes": .object(countsJSON), "documents": .number(Decimal(documents)), "rows": .number(Decimal(rows)),
+            "started": iso(started), "finished": iso(finished), "wallSeconds": number(wallSeconds),
+            "rowsPerSecond": number(wallSeconds > 0 ? Double(rows) / wallSeconds : nil),
+            "latencyMs": ["p50": number(latency.percentile(0.5)), "p95": number(latency.percentile(0.95)), "p99": number(latency.percentile(0.99))],
+            "retries": .number(Decimal(retries)), "throttled429": .number(Decimal(throttled)),
+            "undoWarnings": .number(Decimal(undoWarnings)), "exitCode": .number(Decimal(Int(exitStatus.rawValue))),
+            "aborted": .bool(abortReason != nil), "abortReason": abortReason.map(JSONValue.string) ?? .null,
+        ]
+    }
+
+    /// `120 documents: updated 100 · unchanged 15 · failed 5 in 3.2 s (37 rows/s)`
+    public var oneLine: String {
+        let counts = Outcome.Kind.allCases.compactMap { kind in
+            self.counts[kind].map { "\(kind.rawValue) \($0)" }
+        }.joined(separator: " · ")
+        let rate = wallSeconds > 0 ? Int((Double(rows) / wallSeconds).rounded()) : 0
+        return "\(documents) document(s): \(counts.isEmpty ? "nothing to do" : counts) in \(String(format: "%.1f", wallSeconds)) s (\(rate) rows/s)"
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Synchronization
+
+/// A token from a file (`--token-file`), re-read whenever the file changes,
+/// so another job can rotate it during a long run.
+public final class FileTokenProvider: TokenProvider {
+    public let path: String
+    private let cache = Mutex<(stamp: String, token: Secret)?>(nil)
+
+    public init(path: String) { self.path = path }
+
+    public func token() async throws -> Secret {
+        let stamp = try fileStamp()
+        if let cached = cache.withLock({ $0 }), cached.stamp == stamp { return cached.token }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw TokenError("cannot read the token file \(path)")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw TokenError("the token file \(path) is empty") }
+        cache.withLock { $0 = (stamp, Secret(token)) }
+        return Secret(token)
+    }
+
+    public func tokenRejected(_ rejected: Secret) async throws -> Secret {
+        let current = try await token()
+        guard current != rejected else { throw TokenError("the token in \(path) was rejected and the file has not changed") }
+        return current
+    }
+
+    /// Modification time and size: a rewrite of the file changes one of them.
+    private func fileStamp() throws -> String {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
+            throw TokenError("cannot read the token file \(path)")
+        }
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(modified)/\(attributes[.size] ?? 0)"
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import Logging
+
+/// Sends one patch document and says what happened: exactly one `Outcome`,
+/// or nil when the run is stopping and the document is left for a resume.
+///
+/// With preflight it reads the referral first (eTag into `If-Match`,
+/// transition check, fields already as asked dropped), then PATCHes with
+/// retries under one `MS-RequestId`; on 412 it re-reads and re-plans up to
+/// `conflictRetries` times. A 412 after an attempt that got no answer is
+/// checked against a fresh read: if the referral already holds every
+/// change, our own earlier attempt applied it, and it is `updated`.
+public struct ReferralSender: Sendable {
+    public struct Options: Sendable {
+        public var endpoint: String
+        public var preflight = true
+        public var conflictRetries = 1
+        public var retry = RetryPolicy()
+        public var returnRepresentation = false
+
+        public init(endpoint: String) { self.endpoint = endpoint }
+    }
+
+    let options: Options
+    let transport: any ReferralTransport
+    let tokens: any TokenProvider
+    let governor: SendGovernor
+    let stop: StopSignal
+    let logger: Logger
+    let sleep: @Sendable (ContinuousClock.Instant) async throws -> Void
+
+    public init(
+        options: Options, transport: any ReferralTransport, tokens: any TokenProvider, governor: SendGovernor,
+        stop: StopSignal, logger: Logger,
+        sleep: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = { try await Task.sleep(until: $0) }
+    ) {
+        self.options = options
+        self.transport = transport
+        self.tokens = tokens
+        self.governor = governor
+        self.stop = stop
+        self.logger = logger
+        self.sleep = sleep
+    }
+
+    /// Counters for one document, across its calls.
+    struct Tally {
+        var attempts = 0
+        var retries = 0
+        var throttled = 0
+        let started = ContinuousClock.now
+    }
+
+    /// The result of one call after its retries.
+    enum CallResult {
+        case answered(APIResponse, hadUnansweredAttempt: Bool)
+        case gaveUp(String, lastStatus: Int?)
+        /// No usable token: the run must stop.
+        case credentials(String)
+        case cancelled
+    }
+
+    public func send(_ document: PatchDocument) async -> Outcome? {
+        var tally = Tally()
+        let outcome = await decide(document, &tally)
+        if let outcome {
+            await governor.documentFinished(serverFailure: outcome.kind == .failed && outcome.httpStatus.map { $0 >= 500 || $0 == 429 } ?? true)
+        }
+        guard var outcome else { return nil }
+        outcome.attempts = tally.attempts
+        outcome.retries = tally.retries
+        outcome.throttled = tally.throttled
+        outcome.latency = ContinuousClock.now - tally.started
+        return outcome
+    }
+
+    private func decide(_ document: PatchDocument, _ tally: inout Tally) async -> Outcome? {
+        var rereads = 0
+        while true {
+            var operations = document.operations
+            var before: [Outcome.BeforeValue] = []
+            var ifMatch = document.ifMatch
+            if options.preflight {
+                let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID()), &tally)
+                guard case .answered(let response, _) = read else { return failure(read, document) }
+                guard response.status == 200, let referral = response.json else { return finalOutcome(response, document, requestID: nil) }
+                switch Preflight.decide(document.operations, against: referral) {
+                case .unchanged:
+                    return Outcome(document: document, kind: .unchanged, httpStatus: 200, message: "already as asked: nothing sent")
+                case .invalidTransition(let violation):
+                    return Outcome(document: document, kind: .invalidTransition, httpStatus: 200, message: "\(violation.code): \(violation.description)")
+                case .send(let kept, let values):
+                    operations = kept
+                    before = values
+                }
+                ifMatch = document.ifMatch ?? response.eTag
+            }
+            let requestID = newRequestID()
+            let request = ReferralRequest.patch(
+                endpoint: options.endpoint, referralID: document.referralID, operations: operations, ifMatch: ifMatch,
+                requestID: requestID, returnRepresentation: options.returnRepresentation)
+            let result = await call(request, &tally)
+            guard case .answered(let response, let hadUnanswered) = result else { return failure(result, document, requestID: requestID) }
+            if response.status == 412, options.preflight {
+                if hadUnanswered, await alreadyApplied(document, &tally) {
+                    return Outcome(
+                        document: document, kind: .updated, httpStatus: 412,
+                        message: "applied by an earlier attempt whose answer was lost", requestID: requestID, before: before,
+                        sentOperations: operations)
+                }
+                if document.ifMatch == nil, rereads < options.conflictRetries {
+                    rereads += 1
+                    logger.debug("412: re-reading", metadata: ["referral": "\(document.referralID)", "reread": "\(rereads)"])
+                    continue
+                }
+            }
+            var outcome = finalOutcome(response, document, requestID: requestID)
+            outcome.before = before
+            outcome.sentOperations = operations
+            return outcome
+        }
+    }
+
+    /// After a lost answer and a 412: does the referral already hold every change?
+    private func alreadyApplied(_ document: PatchDocument, _ tally: inout Tally) async -> Bool {
+        let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID()), &tally)
+        guard case .answered(let response, _) = read, response.status == 200, let referral = response.json else { return false }
+        return Preflight.decide(document.operations, against: referral) == .unchanged
+    }
+
+    /// The outcome an answer stands for.
+    private func finalOutcome(_ response: APIResponse, _ document: PatchDocument, requestID: String?) -> Outcome {
+        let description = response.json?["description"]?.stringValue ?? ""
+        let code = response.json?["code"]?.stringValue
+        let kind: Outcome.Kind
+        var message = description
+        switch response.status {
+        case 200..<300:
+            kind = .updated
+            message = ""
+        case 400 where code.map(TransitionViolation.codes.contains) == true: kind = .invalidTransition
+        case 401, 403: kind = .forbidden
+        case 404: kind = .notFound
+        case 412: kind = .conflict
+        default: kind = .failed
+        }
+        if let code, !message.isEmpty { message = "\(code): \(message)" }
+        if message.isEmpty, kind != .updated { message = "HTTP \(response.status)" }
+        return Outcome(
+            document: document, kind: kind, httpStatus: response.status, message: message, requestID: requestID,
+            newETag: kind == .updated ? response.eTag : nil)
+    }
+
+    private func failure(_ result: CallResult, _ document: PatchDocument, requestID: String? = nil) -> Outcome? {
+        switch result {
+        case .answered(let response, _): return finalOutcome(response, document, requestID: requestID)
+        case .gaveUp(let reason, let status):
+            return Outcome(document: document, kind: .failed, httpStatus: status, message: reason, requestID: requestID)
+        case .credentials(let reason):
+            stop.stop(.credentialsRejected(reason))
+            return nil
+        case .cancelled:
+            return nil
+        }
+    }
+
+    /// One call with its retries: the same request (and `MS-RequestId`) every attempt.
+    private func call(_ request: ReferralRequest, _ tally: inout Tally) async -> CallResult {
+        var machine = CallRetryMachine(policy: options.retry)
+        var random = SystemRandomNumberGenerator()
+        var token: Secret
+        do {
+            token = try await tokens.token()
+        } catch {
+            return .credentials("\(error)")
+        }
+        var lastStatus: Int?
+        while true {
+            do {
+                try await sleep(await governor.slot())
+            } catch {
+                return .cancelled
+            }
+            tally.attempts += 1
+            let event: CallRetryMachine.Event
+            var answer: APIResponse?
+            do {
+                let response = try await transport.send(request, token: token)
+                answer = response
+                lastStatus = response.status
+                let retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"), now: Date())
+                event = .response(status: response.status, retryAfter: retryAfter)
+                if response.status == 429 {
+                    tally.throttled += 1
+                    await governor.throttled()
+                }
+            } catch {
+                if Task.isCancelled { return .cancelled }
+                event = .transportFailure("no answer (\(Self.describe(error)))")
+            }
+            let action = machine.next(event, random: &random)
+            logger.trace(
+                "attempt", metadata: ["referral": "\(request.url)", "request-id": "\(request.headers.first { $0.0 == "MS-RequestId" }?.1 ?? "")", "attempt": "\(machine.attempts)", "status": "\(lastStatus.map(String.init) ?? "none")"])
+            switch action {
+            case .finish:
+                return .answered(answer!, hadUnansweredAttempt: machine.unansweredAttempts > 0)
+            case .retry(let delay):
+                tally.retries += 1
+                do {
+                    try await sleep(.now + delay)
+                } catch {
+                    return .cancelled
+                }
+            case .refreshTokenThenRetry:
+                tally.retries += 1
+                do {
+                    token = try await tokens.tokenRejected(token)
+                } catch {
+                    return .credentials("\(error)")
+                }
+            case .giveUp(let reason):
+                if let answer, answer.status == 401 { return .answered(answer, hadUnansweredAttempt: false) }
+                return .gaveUp(reason, lastStatus: lastStatus)
+            }
+        }
+    }
+
+    private func newRequestID() -> String { UUID().uuidString.lowercased() }
+
+    /// A short reason for a transport error, without URLs or headers.
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.count > 80 ? String(text.prefix(80)) + "…" : text
+    }
+}

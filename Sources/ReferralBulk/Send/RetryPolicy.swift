@@ -1,0 +1,44 @@
+import Foundation
+
+/// Which failures are worth another attempt, and how long to wait before
+/// it: exponential backoff with full jitter (base 0.5 s, cap 30 s), never
+/// sooner than the server's `Retry-After`.
+public struct RetryPolicy: Sendable, Equatable {
+    public var maxAttempts: Int
+    public var base: Duration
+    public var cap: Duration
+
+    public init(maxAttempts: Int = 6, base: Duration = .milliseconds(500), cap: Duration = .seconds(30)) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.base = base
+        self.cap = cap
+    }
+
+    /// 408, 429 and the 5xx that mean "try again"; never 400, 403, 404, 412.
+    public static func isRetryable(status: Int) -> Bool {
+        [408, 429, 500, 502, 503, 504].contains(status)
+    }
+
+    /// The wait before attempt `attempt + 1`: uniform in [0, min(cap, base·2^(attempt-1))],
+    /// raised to `retryAfter` when the server asked for more.
+    public func delay(afterAttempt attempt: Int, retryAfter: Duration?, random: inout some RandomNumberGenerator) -> Duration {
+        let exponent = min(max(0, attempt - 1), 30)
+        let ceiling = min(cap, base * (1 << exponent))
+        let fraction = Double.random(in: 0...1, using: &random)
+        let jittered = ceiling * fraction
+        guard let retryAfter else { return jittered }
+        return max(jittered, retryAfter)
+    }
+
+    /// `Retry-After` as seconds (`120`) or an HTTP date, relative to `now`.
+    public static func retryAfter(_ value: String?, now: Date) -> Duration? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        if let seconds = Int(value), seconds >= 0 { return .seconds(seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: value) else { return nil }
+        return .milliseconds(max(0, Int64((date.timeIntervalSince(now) * 1000).rounded(.up))))
+    }
+}

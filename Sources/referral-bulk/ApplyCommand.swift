@@ -1,0 +1,170 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ReferralBulk
+import ReferralSandbox
+
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Send the updates and write a report.",
+        discussion: """
+            Exit 0: every row applied or already as asked; 1: some rows not applied (see the report); \
+            2: the command could not run; 3: aborted, and a re-run resumes. Example:
+              export PARTNER_CENTER_TOKEN=...   # never put a token on the command line
+              referral-bulk apply corrections.csv --concurrency 16 --max-rps 50
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Documents in flight at once.") var concurrency = 8
+    @Option(help: "Cap on requests per second (the tenant's budget, divided by the number of shards).") var maxRps: Double?
+    @Option(help: "The API's base URL.") var endpoint = "https://api.partner.microsoft.com"
+    @Option(help: "Environment variable holding the bearer token.") var tokenEnv = "PARTNER_CENTER_TOKEN"
+    @Option(help: "File holding the bearer token (re-read when it changes).") var tokenFile: String?
+    @Option(help: "Command printing a token, or {\"access_token\",\"expires_in\"} JSON.") var tokenCommand: String?
+    @Option(help: "OAuth2 token endpoint (client credentials or refresh token grant).") var tokenUrl: String?
+    @Option(help: "OAuth2 client id, with --token-url.") var clientId: String?
+    @Option(help: "Environment variable holding the OAuth2 client secret.") var clientSecretEnv = "PARTNER_CENTER_CLIENT_SECRET"
+    @Option(help: "Environment variable holding an OAuth2 refresh token.") var refreshTokenEnv = "PARTNER_CENTER_REFRESH_TOKEN"
+    @Flag(help: "Skip the read before each write (no If-Match, no transition check, no undo values).") var noPreflight = false
+    @Option(help: "Re-reads after a 412 before reporting a conflict.") var conflictRetries = 1
+    @Option(help: "Attempts per call, the first included.") var maxAttempts = 6
+    @Flag(help: "Ask for the updated referral in each answer (Prefer: return=representation).") var returnRepresentation = false
+    @Option(help: "Report folder (default: referral-bulk-<UTC timestamp>); never an existing one.") var reportDir: String?
+    @Option(help: "Timeout of one request, e.g. 30s.", transform: parseDuration) var timeout: Duration = .seconds(30)
+    @Option(help: "After SIGINT/SIGTERM, how long in-flight requests may finish.", transform: parseDuration) var gracePeriod: Duration = .seconds(30)
+    @Flag(help: "Run against an embedded sandbox on a free loopback port instead of the API.") var sandbox = false
+    @Option(help: "Seed referrals for --sandbox.") var sandboxSeed = "samples/referrals.json"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "warning"
+
+    func validate() throws {
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024.") }
+        if let maxRps, maxRps <= 0 { throw ValidationError("--max-rps must be positive.") }
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1.") }
+        guard conflictRetries >= 0 else { throw ValidationError("--conflict-retries must not be negative.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level.") }
+        if [tokenFile != nil, tokenCommand != nil, tokenUrl != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of --token-file, --token-command and --token-url.")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .warning
+        var logger = Logger(label: "referral-bulk") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+
+        var embedded: RunningSandbox?
+        var endpoint = self.endpoint
+        if sandbox {
+            do {
+                embedded = try await SandboxServer.start(SandboxConfiguration(), referrals: SeedReferrals.load(path: sandboxSeed))
+            } catch {
+                failUnusable("\(error)")
+            }
+            endpoint = embedded!.baseURL
+            FileOutput.standardError.write("sandbox: \(endpoint) (Referral Admin)\n")
+        }
+        do {
+            endpoint = try EndpointPolicy.validate(endpoint)
+            if let tokenUrl { _ = try EndpointPolicy.validate(tokenUrl, name: "--token-url") }
+        } catch {
+            failUnusable(error.description)
+        }
+
+        var configuration = ApplyRun.Configuration(input: input.file, endpoint: endpoint)
+        configuration.delimiter = input.delimiter.flatMap(InputFile.delimiter(named:))
+        configuration.ignoreUnknownColumns = input.ignoreUnknownColumns
+        configuration.concurrency = concurrency
+        configuration.maxRequestsPerSecond = maxRps
+        configuration.sender.preflight = !noPreflight
+        configuration.sender.conflictRetries = conflictRetries
+        configuration.sender.retry = RetryPolicy(maxAttempts: maxAttempts)
+        configuration.sender.returnRepresentation = returnRepresentation
+        configuration.requestTimeout = timeout
+        configuration.reportDirectory = reportDir
+
+        let client = ReferralAPIClient(concurrency: concurrency, timeout: timeout)
+        let tokens: any TokenProvider =
+            if let embedded { StaticTokenProvider(Secret(embedded.tokens[.referralAdmin]!)) } else { tokenProvider(client: client) }
+
+        let stop = StopSignal()
+        let apply = ApplyRun(configuration: configuration, stop: stop, logger: logger)
+        let runTask = Task { try await apply.run(tokens: tokens, transport: client) }
+        let watcher = SignalWatcher(
+            stop: stop, gracePeriod: gracePeriod,
+            onFirst: { _ in
+                FileOutput.standardError.write("\nstopping: finishing requests in flight (again to stop at once)\n")
+            },
+            cancel: { runTask.cancel() })
+        let display = ProgressDisplay(progress: apply.progress)
+        let drawing = Task { await display.run() }
+
+        let result: ApplyRun.Result
+        do {
+            result = try await runTask.value
+        } catch {
+            drawing.cancel()
+            await drawing.value
+            try? await client.shutdown()
+            await embedded?.stop()
+            failUnusable("\(error)")
+        }
+        watcher.cancel()
+        drawing.cancel()
+        await drawing.value
+        try? await client.shutdown()
+        await embedded?.stop()
+
+        var closing = "\(result.summary.oneLine)\nreport: \(result.reportFolder)/\n"
+        if let reason = result.summary.abortReason { closing += "aborted (\(reason)); run the same command again to resume\n" }
+        FileOutput.standardOutput.write(closing)
+        FileOutput.standardOutput.flush()
+        throw ExitCode(result.exitStatus.rawValue)
+    }
+
+    private func tokenProvider(client: ReferralAPIClient) -> any TokenProvider {
+        if let tokenFile { return FileTokenProvider(path: tokenFile) }
+        if let tokenCommand { return CommandTokenProvider(command: tokenCommand) }
+        if let tokenUrl {
+            let environment = ProcessInfo.processInfo.environment
+            return OAuthTokenProvider(
+                url: tokenUrl,
+                credentials: .init(
+                    clientID: clientId, clientSecret: environment[clientSecretEnv].map(Secret.init),
+                    refreshToken: environment[refreshTokenEnv].map(Secret.init)),
+                client: client)
+        }
+        return EnvironmentTokenProvider(name: tokenEnv)
+    }
+}
+
+/// Draws progress on standard error: a live bar on a terminal, a log line
+/// every five seconds otherwise (cron), until cancelled.
+struct ProgressDisplay {
+    let progress: RunProgress
+
+    func run() async {
+        let terminal = FileOutput.standardError.isTerminal
+        let interval: Duration = terminal ? .milliseconds(200) : .seconds(5)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            guard !Task.isCancelled else { break }
+            draw(terminal: terminal)
+        }
+        if terminal {
+            draw(terminal: true)
+            FileOutput.standardError.write("\n")
+        }
+    }
+
+    private func draw(terminal: Bool) {
+        let snapshot = progress.snapshot
+        if terminal {
+            FileOutput.standardError.write("\r" + ProgressLine.bar(snapshot, now: .now) + "\u{1B}[K")
+        } else {
+            FileOutput.standardError.write(ProgressLine.log(snapshot, now: .now) + "\n")
+        }
+    }
+}
