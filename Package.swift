@@ -67,5 +67,13 @@ let package = Package(
             ],
             exclude: ["Fixtures"]
         ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "ReferralBulk",
+                "ReferralSandbox",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ]
+        ),
     ]
 )

@@ -11,6 +11,7 @@ public final class RunningSandbox: Sendable {
     public let clientID: String
     public let clientSecret: String
     private let store: ReferralStore
+    private let tokenRegistry: TokenRegistry
     private let task: Task<Void, any Error>
     private let shutdown: @Sendable () async -> Void
 
@@ -24,6 +25,7 @@ public final class RunningSandbox: Sendable {
         self.clientID = tokens.clientID
         self.clientSecret = tokens.clientSecret
         self.store = store
+        self.tokenRegistry = tokens
         self.task = task
         self.shutdown = shutdown
     }
@@ -36,6 +38,9 @@ public final class RunningSandbox: Sendable {
 
     /// Every applied change, oldest first (what `GET /_sandbox/log` returns).
     public func changeLog() -> [ChangeRecord] { store.changeLog() }
+
+    /// How many tokens `POST /oauth2/token` has issued.
+    public func tokensIssued() -> Int { tokenRegistry.issuedCount }
 
     /// Stops listening and waits until the server has shut down.
     public func stop() async {

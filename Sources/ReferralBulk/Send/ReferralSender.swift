@@ -17,6 +17,11 @@ public struct ReferralSender: Sendable {
         public var conflictRetries = 1
         public var retry = RetryPolicy()
         public var returnRepresentation = false
+        /// The `MS-RequestId` of a document's n-th call. A fresh UUID in a
+        /// real run (the API remembers IDs: reusing one across runs would
+        /// replay stale answers); tests make them deterministic so the
+        /// sandbox's seeded faults land on the same calls every time.
+        public var requestID: @Sendable (PatchDocument, Int) -> String = { _, _ in UUID().uuidString.lowercased() }
 
         public init(endpoint: String) { self.endpoint = endpoint }
     }
@@ -48,6 +53,7 @@ public struct ReferralSender: Sendable {
         var attempts = 0
         var retries = 0
         var throttled = 0
+        var calls = 0
         let started = ContinuousClock.now
     }
 
@@ -81,7 +87,7 @@ public struct ReferralSender: Sendable {
             var before: [Outcome.BeforeValue] = []
             var ifMatch = document.ifMatch
             if options.preflight {
-                let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID()), &tally)
+                let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID(document, &tally)), &tally)
                 guard case .answered(let response, _) = read else { return failure(read, document) }
                 guard response.status == 200, let referral = response.json else { return finalOutcome(response, document, requestID: nil) }
                 switch Preflight.decide(document.operations, against: referral) {
@@ -95,7 +101,7 @@ public struct ReferralSender: Sendable {
                 }
                 ifMatch = document.ifMatch ?? response.eTag
             }
-            let requestID = newRequestID()
+            let requestID = newRequestID(document, &tally)
             let request = ReferralRequest.patch(
                 endpoint: options.endpoint, referralID: document.referralID, operations: operations, ifMatch: ifMatch,
                 requestID: requestID, returnRepresentation: options.returnRepresentation)
@@ -123,7 +129,7 @@ public struct ReferralSender: Sendable {
 
     /// After a lost answer and a 412: does the referral already hold every change?
     private func alreadyApplied(_ document: PatchDocument, _ tally: inout Tally) async -> Bool {
-        let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID()), &tally)
+        let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID(document, &tally)), &tally)
         guard case .answered(let response, _) = read, response.status == 200, let referral = response.json else { return false }
         return Preflight.decide(document.operations, against: referral) == .unchanged
     }
@@ -225,7 +231,10 @@ public struct ReferralSender: Sendable {
         }
     }
 
-    private func newRequestID() -> String { UUID().uuidString.lowercased() }
+    private func newRequestID(_ document: PatchDocument, _ tally: inout Tally) -> String {
+        tally.calls += 1
+        return options.requestID(document, tally.calls)
+    }
 
     /// A short reason for a transport error, without URLs or headers.
     static func describe(_ error: any Error) -> String {

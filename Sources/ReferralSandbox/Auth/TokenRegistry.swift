@@ -20,7 +20,7 @@ final class TokenRegistry: Sendable {
     let clientID = "referral-bulk-sandbox"
     let clientSecret: String
     private let lifetime: Duration
-    private let state: Mutex<(grants: [String: Grant], refresh: [String: SandboxRole], random: SplitMix64)>
+    private let state: Mutex<(grants: [String: Grant], refresh: [String: SandboxRole], random: SplitMix64, issued: Int)>
 
     init(seed: UInt64, lifetime: Duration) {
         var random = SplitMix64(seed: seed ^ 0x746F_6B65_6E73)
@@ -34,7 +34,7 @@ final class TokenRegistry: Sendable {
         self.readyMade = readyMade
         self.clientSecret = "secret-\(Self.hex(random.next()))"
         self.lifetime = lifetime
-        state = Mutex((grants, [:], random))
+        state = Mutex((grants, [:], random, 0))
     }
 
     /// The role behind a token, or nil when it is unknown or expired.
@@ -67,9 +67,13 @@ final class TokenRegistry: Sendable {
             let refresh = "sbx-rt-\(Self.hex(state.random.next()))\(Self.hex(state.random.next()))"
             state.grants[access] = Grant(role: role, expires: .now + lifetime)
             state.refresh[refresh] = role
+            state.issued += 1
             return Issued(accessToken: access, refreshToken: refresh, expiresIn: lifetime)
         }
     }
+
+    /// Tokens issued by the token endpoint so far.
+    var issuedCount: Int { state.withLock { $0.issued } }
 
     static func hex(_ value: UInt64) -> String {
         let text = String(value, radix: 16)

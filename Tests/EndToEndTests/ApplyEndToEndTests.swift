@@ -1,0 +1,180 @@
+import Foundation
+import InMemoryLogging
+import Logging
+import ReferralBulk
+import Testing
+
+@testable import ReferralSandbox
+
+/// New and Active referrals only, so that every change is allowed.
+func openReferrals(_ count: Int, seed: UInt64 = 11) -> [JSONValue] {
+    SeedReferrals.generate(count: count * 2, seed: seed).filter { $0["status"]?.stringValue != "Closed" }.prefix(count).map { $0 }
+}
+
+/// A wide file setting a new deal value, a note and a team member on each referral.
+func wideInput(_ referrals: [JSONValue]) -> String {
+    var text = "id,dealValue,notes,Team member 1\n"
+    for (index, referral) in referrals.enumerated() {
+        text += "\(referral["id"]!.stringValue!),\(10_000 + index).50,\"Note \(index), revised\",\"Jane, Doe, , jane.doe\(index % 3)@contoso.example\"\n"
+    }
+    return text
+}
+
+@Suite struct ApplyEndToEndTests {
+    @Test func everyRowIsAccountedForOnceAndTheServerHoldsWhatWasAskedDespiteFaults() async throws {
+        let referrals = openReferrals(240)
+        try await ApplyHarness.with(
+            sandbox: {
+                $0.seed = 7
+                $0.failRate = 0.1
+                $0.dropRate = 0.05
+                $0.lostResponseRate = 0.05
+                $0.rateLimit = 400
+            }, referrals: referrals
+        ) { harness in
+            let input = try harness.write("input.csv", wideInput(referrals))
+            let result = try await harness.apply(input, report: "run1")
+            let results = try harness.rows("run1", "results.csv").dropFirst()
+            #expect(results.count == 240)
+            #expect(Set(results.map { $0[0] }).count == 240)  // each input line exactly once
+            #expect(results.allSatisfy { $0[2] == "updated" }, "\(results.filter { $0[2] != "updated" })")
+            #expect(result.exitStatus == .success)
+            #expect(result.summary.retries > 0)  // the faults really happened
+            for (index, referral) in referrals.enumerated() {
+                let now = try #require(harness.referral(referral["id"]!.stringValue!))
+                #expect(now["details"]?["dealValue"] == .number(Decimal(string: "\(10_000 + index).50")!))
+                #expect(now["details"]?["notes"] == .string("Note \(index), revised"))
+                let emails = (now["team"]?.arrayValue ?? []).compactMap { $0["email"]?.stringValue }
+                #expect(emails.count == Set(emails).count, "a team member was added twice")
+            }
+            // The log proves each referral was patched exactly once.
+            let patched = harness.sandbox.changeLog().map(\.referralID)
+            #expect(patched.count == 240)
+            #expect(Set(patched).count == 240)
+        }
+    }
+
+    @Test func conflictsAndInvalidTransitionsAreReportedAsSuch() async throws {
+        let referrals = try SandboxHarnessData.samples()
+        try await ApplyHarness.with(referrals: referrals) { harness in
+            let new = referrals[0]["id"]!.stringValue!, active = referrals[25]["id"]!.stringValue!
+            let closed = referrals[45]["id"]!.stringValue!
+            let text = """
+                id,eTag,status,substatus,notes
+                \(new),"stale-etag",,,from an old export
+                \(active),,New,Pending,
+                \(closed),,,,late note
+                \(referrals[1]["id"]!.stringValue!),,Active,Accepted,
+
+                """
+            let result = try await harness.apply(try harness.write("input.csv", text), report: "run")
+            let outcomes = Dictionary(uniqueKeysWithValues: try harness.rows("run", "results.csv").dropFirst().map { ($0[1], $0[2]) })
+            #expect(outcomes[new] == "conflict")
+            #expect(outcomes[active] == "invalid_transition")
+            #expect(outcomes[closed] == "invalid_transition")
+            #expect(outcomes[referrals[1]["id"]!.stringValue!] == "updated")
+            #expect(result.exitStatus == .someRowsNotApplied)
+            let retry = try harness.rows("run", "retry.csv")
+            #expect(retry[0] == ["id", "eTag", "status", "substatus", "notes", "Errors"])
+            #expect(retry.count == 4)
+            #expect(harness.sandbox.changeLog().count == 1)
+        }
+    }
+
+    @Test func retryFileTurnsTheRestIntoUpdatesAndUndoRestoresTheBeforeState() async throws {
+        let referrals = openReferrals(60, seed: 21)
+        try await ApplyHarness.with(sandbox: { $0.seed = 3; $0.failRate = 0.5 }, referrals: referrals) { harness in
+            let input = try harness.write("input.csv", wideInput(referrals))
+            let first = try await harness.apply(input, report: "first") { $0.sender.retry = RetryPolicy(maxAttempts: 1) }
+            let failed = try harness.rows("first", "results.csv").dropFirst().filter { $0[2] == "failed" }
+            #expect(!failed.isEmpty)
+            #expect(first.exitStatus == .someRowsNotApplied)
+            // Re-apply retry.csv as it is (its Errors column is read-only for the planner).
+            let second = try await harness.apply(harness.path("first", "retry.csv"), report: "second")
+            let retried = try harness.rows("second", "results.csv").dropFirst()
+            #expect(retried.count == failed.count)
+            #expect(retried.allSatisfy { $0[2] == "updated" || $0[2] == "unchanged" })
+            #expect(second.exitStatus == .success)
+            for (index, referral) in referrals.enumerated() {
+                #expect(harness.referral(referral["id"]!.stringValue!)?["details"]?["notes"] == .string("Note \(index), revised"))
+            }
+        }
+        try await ApplyHarness.with(referrals: referrals) { harness in
+            let input = try harness.write("input.csv", wideInput(referrals))
+            _ = try await harness.apply(input, report: "forward")
+            let undo = try await harness.apply(harness.path("forward", "undo.csv"), report: "undo")
+            #expect(undo.exitStatus == .success)
+            for referral in referrals {
+                let now = try #require(harness.referral(referral["id"]!.stringValue!))
+                #expect(now["details"]?["dealValue"] == referral["details"]?["dealValue"])
+                #expect(now["details"]?["notes"] == referral["details"]?["notes"])
+            }
+            // Added team members cannot be removed by this API: listed, not undone.
+            #expect(try harness.rows("forward", "undo-warnings.csv").count == 61)
+        }
+    }
+
+    @Test func tokensFromTheTokenEndpointAreRenewedDuringARun() async throws {
+        let referrals = openReferrals(80, seed: 5)
+        try await ApplyHarness.with(
+            sandbox: {
+                $0.tokenTTL = .seconds(1)
+                $0.latency = .milliseconds(40)
+            }, referrals: referrals
+        ) { harness in
+            let client = ReferralAPIClient(concurrency: 2)
+            let tokens = OAuthTokenProvider(
+                url: harness.sandbox.baseURL + "/oauth2/token",
+                credentials: .init(clientID: harness.sandbox.clientID, clientSecret: Secret(harness.sandbox.clientSecret), refreshToken: nil),
+                client: client)
+            // 80 documents × 2 calls × 40 ms / 4 workers ≥ 1.6 s: longer than one token's life.
+            let result = try await harness.apply(try harness.write("input.csv", wideInput(referrals)), report: "run", tokens: tokens) {
+                $0.concurrency = 4
+            }
+            try await client.shutdown()
+            #expect(result.summary.counts[.updated] == 80)
+            #expect(harness.sandbox.tokensIssued() >= 2)
+        }
+    }
+
+    @Test func noTokenAppearsInLogsOrReportsEvenAtTraceLevel() async throws {
+        let referrals = openReferrals(30, seed: 9)
+        try await ApplyHarness.with(sandbox: { $0.seed = 2; $0.failRate = 0.2 }, referrals: referrals) { harness in
+            let memory = InMemoryLogHandler()
+            var logger = Logger(label: "e2e") { _ in memory }
+            logger.logLevel = .trace
+            let token = harness.sandbox.tokens[.referralAdmin]!
+            _ = try await harness.apply(try harness.write("input.csv", wideInput(referrals)), report: "run", logger: logger)
+            let logged = memory.entries.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
+            #expect(!logged.isEmpty)
+            #expect(!logged.contains(token))
+            for file in ["results.csv", "retry.csv", "undo.csv", "undo-warnings.csv", "summary.json"] {
+                let text = try String(contentsOfFile: harness.path("run", file), encoding: .utf8)
+                #expect(!text.contains(token), "\(file)")
+            }
+            #expect("\(Secret(token))" == "<redacted>")
+        }
+    }
+
+    @Test func reportFolderIsPrivateAndNeverReused() async throws {
+        let referrals = openReferrals(3)
+        try await ApplyHarness.with(referrals: referrals) { harness in
+            let input = try harness.write("input.csv", wideInput(referrals))
+            _ = try await harness.apply(input, report: "run")
+            let attributes = try FileManager.default.attributesOfItem(atPath: harness.folder.appendingPathComponent("run").path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o700)
+            for file in ["results.csv", "retry.csv", "undo.csv", "summary.json"] {
+                let mode = try FileManager.default.attributesOfItem(atPath: harness.path("run", file))[.posixPermissions] as? Int
+                #expect(mode == 0o600, "\(file)")
+            }
+            await #expect(throws: ApplyRun.StartError.self) { try await harness.apply(input, report: "run") }
+        }
+    }
+}
+
+enum SandboxHarnessData {
+    static func samples() throws -> [JSONValue] {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try SeedReferrals.load(path: repository.appendingPathComponent("samples/referrals.json").path)
+    }
+}

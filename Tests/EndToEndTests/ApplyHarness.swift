@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import ReferralBulk
+import ReferralSandbox
+
+/// Runs `apply` in-process against a sandbox on a free loopback port, and
+/// reads back the report.
+struct ApplyHarness {
+    let sandbox: RunningSandbox
+    let folder: URL
+
+    static func with<T>(
+        sandbox configure: (inout SandboxConfiguration) -> Void = { _ in }, referrals: [JSONValue],
+        _ body: (ApplyHarness) async throws -> T
+    ) async throws -> T {
+        var configuration = SandboxConfiguration()
+        configure(&configuration)
+        let sandbox = try await SandboxServer.start(configuration, referrals: referrals)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("referral-bulk-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            let result = try await body(ApplyHarness(sandbox: sandbox, folder: folder))
+            await sandbox.stop()
+            return result
+        } catch {
+            await sandbox.stop()
+            throw error
+        }
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    /// Applies `input`; the report goes to `folder/<report>`.
+    func apply(
+        _ input: String, report: String, logger: Logger = Logger(label: "e2e") { _ in SwiftLogNoOpLogHandler() },
+        tokens: (any TokenProvider)? = nil, configure: (inout ApplyRun.Configuration) -> Void = { _ in }
+    ) async throws -> ApplyRun.Result {
+        var configuration = ApplyRun.Configuration(input: input, endpoint: sandbox.baseURL)
+        configuration.reportDirectory = folder.appendingPathComponent(report).path
+        configuration.concurrency = 8
+        // The n-th call of a document always carries the same request ID, so
+        // the sandbox's seeded faults fall on the same calls on every run.
+        let salt = report
+        configuration.sender.requestID = { document, call in "\(salt)-\(document.sequence)-\(call)" }
+        configuration.sender.retry = RetryPolicy(maxAttempts: 12, base: .milliseconds(5), cap: .milliseconds(50))
+        configure(&configuration)
+        let client = ReferralAPIClient(concurrency: configuration.concurrency, timeout: .seconds(20))
+        let run = ApplyRun(configuration: configuration, logger: logger)
+        let provider = tokens ?? StaticTokenProvider(Secret(sandbox.tokens[.referralAdmin]!))
+        do {
+            let result = try await run.run(tokens: provider, transport: client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    /// A report CSV as rows of cells (header first), read with the tool's own reader.
+    func rows(_ report: String, _ file: String) throws -> [[String]] {
+        let reader = try CSVReader(source: ByteSource(path: folder.appendingPathComponent("\(report)/\(file)").path))
+        var rows = [reader.header.cells]
+        while let result = try reader.next() {
+            if case .record(let record) = result { rows.append(record.cells) }
+        }
+        return rows
+    }
+
+    func path(_ report: String, _ file: String) -> String { folder.appendingPathComponent("\(report)/\(file)").path }
+
+    func referral(_ id: String) -> JSONValue? { sandbox.referrals().first { $0["id"]?.stringValue == id } }
+}
