@@ -24,7 +24,8 @@ public struct RetryPolicy: Sendable, Equatable {
     public func delay(afterAttempt attempt: Int, retryAfter: Duration?, random: inout some RandomNumberGenerator) -> Duration {
         let exponent = min(max(0, attempt - 1), 30)
         let ceiling = min(cap, base * (1 << exponent))
-        let fraction = Double.random(in: 0...1, using: &random)
+        // Uniform in [0, 1) from 53 random bits (Double.random(in:) may loop on a scripted generator).
+        let fraction = Double(random.next() >> 11) * 0x1p-53
         let jittered = ceiling * fraction
         guard let retryAfter else { return jittered }
         return max(jittered, retryAfter)

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@testable import ReferralBulk
+
+/// A random source that always returns the same fraction of the range.
+struct FixedRandom: RandomNumberGenerator {
+    var value: UInt64
+    mutating func next() -> UInt64 { value }
+}
+
+@Suite struct RetryTests {
+    @Test func retriesOnlyWhatMayWork() {
+        for status in [408, 429, 500, 502, 503, 504] { #expect(RetryPolicy.isRetryable(status: status)) }
+        for status in [200, 204, 400, 401, 403, 404, 409, 412, 422] { #expect(!RetryPolicy.isRetryable(status: status)) }
+    }
+
+    @Test func fullJitterStaysUnderTheExponentialCeilingAndTheCap() {
+        let policy = RetryPolicy(maxAttempts: 10, base: .milliseconds(500), cap: .seconds(30))
+        var top = FixedRandom(value: .max)
+        func close(_ delay: Duration, to expected: Duration) -> Bool { delay <= expected && delay > expected - .microseconds(1) }
+        #expect(close(policy.delay(afterAttempt: 1, retryAfter: nil, random: &top), to: .milliseconds(500)))
+        #expect(close(policy.delay(afterAttempt: 3, retryAfter: nil, random: &top), to: .seconds(2)))
+        #expect(close(policy.delay(afterAttempt: 9, retryAfter: nil, random: &top), to: .seconds(30)))
+        var middle = FixedRandom(value: 1 << 63)
+        #expect(policy.delay(afterAttempt: 2, retryAfter: nil, random: &middle) == .milliseconds(500))
+        var bottom = FixedRandom(value: 0)
+        #expect(policy.delay(afterAttempt: 5, retryAfter: nil, random: &bottom) == .zero)
+    }
+
+    @Test func retryAfterIsAFloor() {
+        var bottom = FixedRandom(value: 0)
+        #expect(RetryPolicy().delay(afterAttempt: 1, retryAfter: .seconds(2), random: &bottom) == .seconds(2))
+    }
+
+    @Test func retryAfterReadsSecondsAndHTTPDates() {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)  // Tue, 14 Nov 2023 22:13:20 GMT
+        #expect(RetryPolicy.retryAfter("120", now: now) == .seconds(120))
+        #expect(RetryPolicy.retryAfter("Tue, 14 Nov 2023 22:13:25 GMT", now: now) == .seconds(5))
+        #expect(RetryPolicy.retryAfter("Tue, 14 Nov 2023 22:00:00 GMT", now: now) == .zero)
+        #expect(RetryPolicy.retryAfter("soon", now: now) == nil)
+        #expect(RetryPolicy.retryAfter(nil, now: now) == nil)
+    }
+
+    @Test func a429WithRetryAfter2WaitsAtLeast2sThenGivesUpAfterMaxAttempts() {
+        var machine = CallRetryMachine(policy: RetryPolicy(maxAttempts: 3))
+        var random = FixedRandom(value: 0)
+        #expect(machine.next(.response(status: 429, retryAfter: .seconds(2)), random: &random) == .retry(after: .seconds(2)))
+        #expect(machine.next(.transportFailure("reset"), random: &random) == .retry(after: .zero))
+        #expect(machine.next(.response(status: 503, retryAfter: nil), random: &random) == .giveUp("503 after 3 attempts"))
+        #expect(machine.throttled == 1)
+        #expect(machine.unansweredAttempts == 1)
+    }
+
+    @Test func a401RefreshesOnceThenGivesUp() {
+        var machine = CallRetryMachine(policy: RetryPolicy())
+        var random = FixedRandom(value: 0)
+        #expect(machine.next(.response(status: 401, retryAfter: nil), random: &random) == .refreshTokenThenRetry)
+        #expect(machine.next(.response(status: 401, retryAfter: nil), random: &random) == .giveUp("401: the refreshed token was rejected too"))
+    }
+
+    @Test func finalAnswersFinish() {
+        for status in [200, 204, 400, 403, 404, 412] {
+            var machine = CallRetryMachine(policy: RetryPolicy())
+            var random = FixedRandom(value: 0)
+            #expect(machine.next(.response(status: status, retryAfter: nil), random: &random) == .finish)
+        }
+    }
+}
+
+@Suite struct ThrottleAndCircuitTests {
+    let start = ContinuousClock.now
+
+    @Test func noCapAndNo429MeansNoWait() {
+        var limiter = AdaptiveRateLimiter(cap: nil)
+        for _ in 0..<1000 { #expect(limiter.reserve(now: start) == start) }
+    }
+
+    @Test func aCapSpacesRequests() {
+        var limiter = AdaptiveRateLimiter(cap: 10)
+        #expect(limiter.reserve(now: start) == start)
+        #expect(limiter.reserve(now: start) == start + .milliseconds(100))
+        #expect(limiter.reserve(now: start) == start + .milliseconds(200))
+    }
+
+    @Test func a429HalvesTheRateForEveryoneAndItRecoversSlowly() {
+        var limiter = AdaptiveRateLimiter(cap: 40, recoveryPerSecond: 2)
+        limiter.throttled(now: start)
+        #expect(limiter.rate == 20)
+        limiter.throttled(now: start)
+        #expect(limiter.rate == 10)
+        _ = limiter.reserve(now: start + .seconds(3))
+        #expect(limiter.rate == 16)
+        _ = limiter.reserve(now: start + .seconds(100))
+        #expect(limiter.rate == 40)  // never above the cap
+    }
+
+    @Test func withoutACapThe429StartsFromTheMeasuredRate() {
+        var limiter = AdaptiveRateLimiter(cap: nil)
+        for index in 0..<50 { _ = limiter.reserve(now: start + .milliseconds(index * 10)) }
+        limiter.throttled(now: start + .milliseconds(500))
+        #expect(limiter.rate == 25)
+    }
+
+    @Test func circuitOpensWhenMostCallsFailAndAbortsWhenItKeepsFailing() {
+        var breaker = CircuitBreaker(window: 10, failureRatio: 0.8, coolDown: .seconds(5), maximumOpenings: 2)
+        for _ in 0..<9 { #expect(breaker.record(success: false) == .closed) }
+        #expect(breaker.record(success: false) == .open(pause: .seconds(5)))
+        for _ in 0..<9 { #expect(breaker.record(success: false) == .closed) }
+        #expect(breaker.record(success: false) == .abort)
+    }
+
+    @Test func successesKeepTheCircuitClosed() {
+        var breaker = CircuitBreaker(window: 10, failureRatio: 0.8)
+        for index in 0..<100 { #expect(breaker.record(success: index % 3 == 0) == .closed) }  // two failures in three: not "most"
+    }
+}
