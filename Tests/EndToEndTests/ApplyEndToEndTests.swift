@@ -178,3 +178,22 @@ enum SandboxHarnessData {
         return try SeedReferrals.load(path: repository.appendingPathComponent("samples/referrals.json").path)
     }
 }
+
+@Suite struct AbortTests {
+    @Test func anAPIThatKeepsFailingAbortsWithExit3InsteadOfSpendingTheFile() async throws {
+        let referrals = openReferrals(200, seed: 4)
+        try await ApplyHarness.with(sandbox: { $0.failRate = 1 }, referrals: referrals) { harness in
+            let result = try await harness.apply(try harness.write("input.csv", wideInput(referrals)), report: "run") {
+                $0.sender.retry = RetryPolicy(maxAttempts: 2, base: .milliseconds(1), cap: .milliseconds(1))
+                $0.circuit = CircuitBreaker(window: 10, failureRatio: 0.8, coolDown: .milliseconds(10), maximumOpenings: 2)
+                $0.concurrency = 2
+            }
+            #expect(result.exitStatus == .aborted)
+            #expect(result.summary.abortReason != nil)
+            #expect(result.summary.documents < 60)  // stopped early, not after 200 failures
+            let summary = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: harness.path("run", "summary.json"))))
+            #expect(summary["aborted"] == true)
+            #expect(summary["exitCode"] == 3)
+        }
+    }
+}

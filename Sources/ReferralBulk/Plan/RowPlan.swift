@@ -13,7 +13,9 @@ struct RowPlan {
         self.referralID = ""
         let cells = record.cells
         let line = record.line
-        func cell(_ column: Int) -> String { column < cells.count ? cells[column] : "" }
+        // A leading ' before a formula character is the neutralising mark of
+        // a report file (retry.csv) or of Excel: it is not part of the value.
+        func cell(_ column: Int) -> String { column < cells.count ? CSVWriter.restored(cells[column]) : "" }
         func problem(_ column: Int?, _ error: ValueError) {
             problems.append(
                 InputProblem(

@@ -33,12 +33,22 @@ public struct CSVWriter: Sendable {
         bytes.append(0x22)
     }
 
+    static let formulaTriggers: [UInt8] = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D]
+
     /// The cell as it is safe to open in a spreadsheet.
     public static func neutralised(_ cell: String) -> String {
-        guard let first = cell.utf8.first, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D].contains(first)
-        else { return cell }
-        if isPlainNumber(cell) { return cell }
+        guard let first = cell.utf8.first, formulaTriggers.contains(first), !isPlainNumber(cell) else { return cell }
         return "'" + cell
+    }
+
+    /// Undoes `neutralised` when a file the tool wrote (retry.csv) is read
+    /// back, as Excel does: a `'` before a formula character only marks text.
+    public static func restored(_ cell: String) -> String {
+        let bytes = cell.utf8
+        guard bytes.first == UInt8(ascii: "'"), let second = bytes.dropFirst().first, formulaTriggers.contains(second) else {
+            return cell
+        }
+        return String(cell.dropFirst())
     }
 
     /// `-?digits(.digits)?`

@@ -62,6 +62,12 @@ public final class ReportWriter {
 
     private func writeUndo(_ outcome: Outcome) {
         let id = outcome.document.referralID
+        // Closed is terminal: no undo row could ever be applied to this referral again.
+        if outcome.sentOperations.contains(where: { $0.path == Preflight.statusPath && $0.value == "Closed" }) {
+            undoWarnings.write(bytes: csv.row([id, "/status", "the referral is now Closed, which takes no further update"]))
+            summary.undoWarnings += 1
+            return
+        }
         for before in outcome.before {
             guard let value = before.value else {
                 let reason = before.path.tokens.last == "-" ? "a team member was added; this API cannot remove one" : "the field did not exist before; this API cannot remove it"
@@ -80,8 +86,11 @@ public final class ReportWriter {
         return JSONWriter.string(value)
     }
 
+    /// Hands buffered rows to the kernel: they survive the process being
+    /// killed. (Syncing to the disk itself waits for `finish`: an fsync per
+    /// batch would stall the worker pool.)
     public func flush() {
-        for output in [results, retry, undo, undoWarnings] { output.sync() }
+        for output in [results, retry, undo, undoWarnings] { output.flush() }
         sinceFlush = 0
     }
 

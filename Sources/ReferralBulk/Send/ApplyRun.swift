@@ -13,6 +13,8 @@ public struct ApplyRun: Sendable {
         public var maxRequestsPerSecond: Double?
         public var sender: ReferralSender.Options
         public var requestTimeout: Duration = .seconds(30)
+        /// When to pause and when to give up on an API that keeps failing.
+        public var circuit = CircuitBreaker()
         /// nil: `referral-bulk-<UTC timestamp>` in the current directory.
         public var reportDirectory: String?
 
@@ -64,7 +66,8 @@ public struct ApplyRun: Sendable {
         } catch {
             throw StartError(description: error.description)
         }
-        let governor = SendGovernor(maxRequestsPerSecond: configuration.maxRequestsPerSecond, stop: stop)
+        let governor = SendGovernor(
+            maxRequestsPerSecond: configuration.maxRequestsPerSecond, breaker: configuration.circuit, stop: stop)
         let sender = ReferralSender(
             options: configuration.sender, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger)
         let ending = try await WorkerPool(concurrency: configuration.concurrency).run(

@@ -1,0 +1,76 @@
+import Foundation
+import ReferralBulk
+import Testing
+
+@testable import ReferralSandbox
+
+/// Runs the real `referral-bulk` executable as a child process, for what only
+/// a process can show: signals and exit codes.
+enum ChildProcess {
+    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/debug/referral-bulk").path
+
+    static func start(_ arguments: [String], environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Polls (bounded: 600 × 50 ms) until `condition` holds; false if it never did.
+    static func wait(until condition: () -> Bool) async throws -> Bool {
+        for _ in 0..<600 {
+            if condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return condition()
+    }
+
+    /// Lines of a report file (CRLF-ended: count the line feeds, not Characters).
+    static func lineCount(_ path: String) -> Int {
+        ((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()).count { $0 == 0x0A }
+    }
+}
+
+@Suite struct ChildProcessTests {
+    @Test func sigintFinishesWhatIsInFlightWritesTheReportAndExits3() async throws {
+        let referrals = openReferrals(300, seed: 8)
+        try await ApplyHarness.with(sandbox: { $0.latency = .milliseconds(100) }, referrals: referrals) { harness in
+            let input = try harness.write("input.csv", wideInput(referrals))
+            let report = harness.folder.appendingPathComponent("run").path
+            let process = try ChildProcess.start(
+                ["apply", input, "--endpoint", harness.sandbox.baseURL, "--concurrency", "2", "--report-dir", report],
+                environment: ["PARTNER_CENTER_TOKEN": harness.sandbox.tokens[.referralAdmin]!])
+            // Results are flushed every 64 documents: wait for the first batch, then interrupt.
+            let started = try await ChildProcess.wait { ChildProcess.lineCount(report + "/results.csv") > 1 }
+            #expect(started)
+            process.interrupt()
+            let exited = try await ChildProcess.wait { !process.isRunning }
+            if !exited { process.terminate() }
+            #expect(exited)
+            #expect(process.terminationStatus == 3)
+            let results = ChildProcess.lineCount(report + "/results.csv") - 1
+            #expect(results < 300)
+            // Nothing lost: every change the server applied is in the report.
+            #expect(results == harness.sandbox.changeLog().count)
+            let summary = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: report + "/summary.json")))
+            #expect(summary["aborted"] == true)
+        }
+    }
+
+    @Test func badOptionsAndUnusableFilesExit2WithOneSentence() async throws {
+        let missing = try ChildProcess.start(["validate", "/nonexistent.csv"], environment: [:])
+        missing.waitUntilExit()
+        #expect(missing.terminationStatus == 2)
+        let option = try ChildProcess.start(["apply", "x.csv", "--concurrency", "0"], environment: [:])
+        option.waitUntilExit()
+        #expect(option.terminationStatus == 2)
+        let insecure = try ChildProcess.start(["apply", "x.csv", "--endpoint", "http://example.com"], environment: [:])
+        insecure.waitUntilExit()
+        #expect(insecure.terminationStatus == 2)
+    }
+}

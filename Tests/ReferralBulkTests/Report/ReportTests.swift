@@ -1,0 +1,116 @@
+import Foundation
+import Glibc
+import Testing
+
+@testable import ReferralBulk
+
+@Suite struct CSVWriterTests {
+    @Test func formulaCellsAreNeutralisedButPlainNumbersAreNot() {
+        for cell in ["=HYPERLINK(\"http://x\")", "+1", "@SUM(A1)", "-", "-x", "\tx", "\rx", "+3", "-12.5e3"] {
+            #expect(CSVWriter.neutralised(cell) == "'" + cell, "\(cell)")
+            #expect(CSVWriter.restored(CSVWriter.neutralised(cell)) == cell)
+        }
+        for cell in ["-12.5", "-7", "12", "plain", "", "'quoted"] {
+            #expect(CSVWriter.neutralised(cell) == cell, "\(cell)")
+        }
+        #expect(CSVWriter.restored("'quoted") == "'quoted")
+    }
+
+    @Test func rowsQuoteWhatNeedsQuotingAndReadBackExactly() throws {
+        let cells = ["plain", "with,comma", "with \"quotes\"", "two\nlines", "semi;colon", "=1+1", ""]
+        let bytes = Array("a,b,c,d,e,f,g\r\n".utf8) + CSVWriter().row(cells)
+        let (_, results) = try Fixtures.readAll(bytes)
+        #expect(results.first?.record?.cells == ["plain", "with,comma", "with \"quotes\"", "two\nlines", "semi;colon", "'=1+1", ""])
+        #expect(String(decoding: CSVWriter(delimiter: UInt8(ascii: ";")).row(["a;b", "c,d"]), as: UTF8.self) == "\"a;b\";c,d\r\n")
+    }
+}
+
+@Suite struct ReportWriterTests {
+    func folder() throws -> ReportFolder {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)").path
+        return try ReportFolder.create(at: path)
+    }
+
+    func document(_ id: String, line: Int, cells: [String]) -> PatchDocument {
+        PatchDocument(
+            referralID: id, lines: line...line, ifMatch: nil,
+            operations: [PatchOperation(.replace, JSONPointer(tokens: ["details", "notes"]), "new")], sourceRows: [cells],
+            sequence: line)
+    }
+
+    func read(_ folder: ReportFolder, _ name: String) throws -> [[String]] {
+        let reader = try CSVReader(source: ByteSource(path: folder.path + "/" + name))
+        var rows = [reader.header.cells]
+        while let result = try reader.next() { if case .record(let record) = result { rows.append(record.cells) } }
+        return rows
+    }
+
+    @Test func eachFileHoldsWhatItPromises() throws {
+        let folder = try folder()
+        let writer = try ReportWriter(folder: folder, inputHeader: ["id", "notes"], delimiter: UInt8(ascii: ","))
+        var updated = Outcome(document: document("r1", line: 2, cells: ["r1", "new"]), kind: .updated, httpStatus: 204, attempts: 2)
+        updated.before = [
+            Outcome.BeforeValue(path: JSONPointer(tokens: ["details", "notes"]), value: "123"),
+            Outcome.BeforeValue(path: JSONPointer(tokens: ["details", "dealValue"]), value: 5),
+            Outcome.BeforeValue(path: JSONPointer(tokens: ["team", "-"]), value: nil),
+        ]
+        updated.latency = .milliseconds(20)
+        writer.record(updated)
+        writer.record(Outcome(document: document("r2", line: 3, cells: ["r2", "-discount"]), kind: .failed, httpStatus: 503, message: "503 after 6 attempts"))
+        writer.record(Outcome(document: document("r3", line: 4, cells: ["r3", "x"]), kind: .unchanged))
+        let summary = try writer.finish(exitStatus: .someRowsNotApplied, abortReason: nil)
+
+        let results = try read(folder, "results.csv")
+        #expect(results.count == 4)
+        #expect(results[1] == ["2", "r1", "updated", "204", "2", "", "", ""])
+        #expect(results[2][2] == "failed")
+        let retry = try read(folder, "retry.csv")
+        #expect(retry == [["id", "notes", "Errors"], ["r2", "'-discount", "503 after 6 attempts"]])
+        let undo = try read(folder, "undo.csv")
+        // "123" must stay text when the undo file is planned (it would read as a number).
+        #expect(undo == [["id", "op", "path", "value"], ["r1", "replace", "/details/notes", "\"123\""], ["r1", "replace", "/details/dealValue", "5"]])
+        #expect(try read(folder, "undo-warnings.csv").count == 2)
+        #expect(summary.undoWarnings == 1)
+        let json = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: folder.path + "/summary.json")))
+        #expect(json["outcomes"]?["updated"] == 1)
+        #expect(json["outcomes"]?["skipped"] == 0)
+        #expect(json["documents"] == 3)
+        #expect(json["exitCode"] == 1)
+    }
+
+    @Test func theUndoAndRetryFilesPlanBackToTheOriginalValues() throws {
+        let folder = try folder()
+        let writer = try ReportWriter(folder: folder, inputHeader: ["id", "notes"], delimiter: UInt8(ascii: ","))
+        var updated = Outcome(document: document("r1", line: 2, cells: ["r1", "n"]), kind: .updated)
+        updated.before = [Outcome.BeforeValue(path: JSONPointer(tokens: ["details", "notes"]), value: "true")]
+        writer.record(updated)
+        writer.record(Outcome(document: document("r2", line: 3, cells: ["r2", "=not a formula"]), kind: .failed, message: "x"))
+        _ = try writer.finish(exitStatus: .someRowsNotApplied, abortReason: nil)
+        let undo = try InputFile.planner(path: folder.path + "/undo.csv").next()
+        #expect(undo?.operations == [PatchOperation(.replace, JSONPointer(tokens: ["details", "notes"]), "true")])
+        let retry = try InputFile.planner(path: folder.path + "/retry.csv").next()
+        #expect(retry?.operations.first?.value == "=not a formula")
+    }
+
+    @Test func foldersArePrivateAndNeverReused() throws {
+        let previous = umask(0)
+        defer { umask(previous) }
+        let folder = try folder()
+        let writer = try ReportWriter(folder: folder, inputHeader: ["id"], delimiter: UInt8(ascii: ","))
+        _ = try writer.finish(exitStatus: .success, abortReason: nil)
+        #expect((try FileManager.default.attributesOfItem(atPath: folder.path)[.posixPermissions] as? Int) == 0o700)
+        for name in ["results.csv", "retry.csv", "undo.csv", "undo-warnings.csv", "summary.json"] {
+            #expect((try FileManager.default.attributesOfItem(atPath: folder.path + "/" + name)[.posixPermissions] as? Int) == 0o600)
+        }
+        #expect(throws: ReportFolder.Refusal.self) { try ReportFolder.create(at: folder.path) }
+    }
+
+    @Test func percentilesAreWithinTheHistogramsPrecision() {
+        var histogram = LatencyHistogram()
+        for milliseconds in 1...100 { histogram.record(.milliseconds(milliseconds)) }
+        let p50 = histogram.percentile(0.5)!, p99 = histogram.percentile(0.99)!
+        #expect(abs(p50 - 50) / 50 < 0.03)
+        #expect(abs(p99 - 99) / 99 < 0.03)
+        #expect(LatencyHistogram().percentile(0.5) == nil)
+    }
+}
