@@ -57,6 +57,6 @@ public struct RunSummary: Sendable {
             self.counts[kind].map { "\(kind.rawValue) \($0)" }
         }.joined(separator: " · ")
         let rate = wallSeconds > 0 ? Int((Double(rows) / wallSeconds).rounded()) : 0
-        return "\(documents) document(s): \(counts.isEmpty ? "nothing to do" : counts) in \(String(format: "%.1f", wallSeconds)) s (\(rate) rows/s)"
+        return "\(documents) document(s): \(counts.isEmpty ? "nothing to do" : counts) in \(String(format: "%.2f", wallSeconds)) s (\(rate) rows/s)"
     }
 }
