@@ -35,6 +35,10 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Report folder (default: referral-bulk-<UTC timestamp>); never an existing one.") var reportDir: String?
     @Option(help: "Timeout of one request, e.g. 30s.", transform: parseDuration) var timeout: Duration = .seconds(30)
     @Option(help: "After SIGINT/SIGTERM, how long in-flight requests may finish.", transform: parseDuration) var gracePeriod: Duration = .seconds(30)
+    @Option(help: "Folder of the journals that let a re-run resume (default .referral-bulk; none with --sandbox, whose state is new each run).")
+    var stateDir: String?
+    @Flag(help: "Ignore what earlier runs of this file recorded: send everything again.") var fresh = false
+    @Option(help: "Take only the referrals whose ID hashes to K of N, e.g. 0/4 (JOB_COMPLETION_INDEX/N).") var shard: String?
     @Flag(help: "Run against an embedded sandbox on a free loopback port instead of the API.") var sandbox = false
     @Option(help: "Seed referrals for --sandbox.") var sandboxSeed = "samples/referrals.json"
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "warning"
@@ -45,6 +49,7 @@ struct ApplyCommand: AsyncParsableCommand {
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1.") }
         guard conflictRetries >= 0 else { throw ValidationError("--conflict-retries must not be negative.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level.") }
+        if let shard { do { _ = try ShardSelector(parsing: shard) } catch { throw ValidationError(error.description) } }
         if [tokenFile != nil, tokenCommand != nil, tokenUrl != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give one of --token-file, --token-command and --token-url.")
         }
@@ -84,13 +89,18 @@ struct ApplyCommand: AsyncParsableCommand {
         configuration.sender.returnRepresentation = returnRepresentation
         configuration.requestTimeout = timeout
         configuration.reportDirectory = reportDir
+        configuration.stateDirectory = stateDir ?? (sandbox ? nil : ".referral-bulk")
+        configuration.fresh = fresh
+        configuration.shard = shard.flatMap { try? ShardSelector(parsing: $0) }
 
         let client = ReferralAPIClient(concurrency: concurrency, timeout: timeout)
         let tokens: any TokenProvider =
             if let embedded { StaticTokenProvider(Secret(embedded.tokens[.referralAdmin]!)) } else { tokenProvider(client: client) }
 
         let stop = StopSignal()
-        let apply = ApplyRun(configuration: configuration, stop: stop, logger: logger)
+        let apply = ApplyRun(configuration: configuration, stop: stop, logger: logger) { notice in
+            FileOutput.standardError.write("\(notice)\n")
+        }
         let runTask = Task { try await apply.run(tokens: tokens, transport: client) }
         let watcher = SignalWatcher(
             stop: stop, gracePeriod: gracePeriod,

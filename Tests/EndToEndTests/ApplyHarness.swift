@@ -43,6 +43,7 @@ struct ApplyHarness {
         var configuration = ApplyRun.Configuration(input: input, endpoint: sandbox.baseURL)
         configuration.reportDirectory = folder.appendingPathComponent(report).path
         configuration.concurrency = 8
+        configuration.stateDirectory = folder.appendingPathComponent("state").path
         // The n-th call of a document always carries the same request ID, so
         // the sandbox's seeded faults fall on the same calls on every run.
         let salt = report

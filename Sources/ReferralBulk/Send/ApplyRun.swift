@@ -17,6 +17,12 @@ public struct ApplyRun: Sendable {
         public var circuit = CircuitBreaker()
         /// nil: `referral-bulk-<UTC timestamp>` in the current directory.
         public var reportDirectory: String?
+        /// Where journals live; nil runs without one (no resume).
+        public var stateDirectory: String? = ".referral-bulk"
+        /// Ignore what earlier runs of this file recorded.
+        public var fresh = false
+        /// Only the documents of this shard.
+        public var shard: ShardSelector?
 
         public init(input: String, endpoint: String) {
             self.input = input
@@ -40,11 +46,17 @@ public struct ApplyRun: Sendable {
     public let stop: StopSignal
     public let progress: RunProgress
     public let logger: Logger
+    /// One sentence at a time for the person running it (warnings, resume notices).
+    public let notify: @Sendable (String) -> Void
 
-    public init(configuration: Configuration, stop: StopSignal = StopSignal(), logger: Logger) {
+    public init(
+        configuration: Configuration, stop: StopSignal = StopSignal(), logger: Logger,
+        notify: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.configuration = configuration
         self.stop = stop
         self.logger = logger
+        self.notify = notify
         self.progress = RunProgress(estimatedTotalRows: RowEstimate.rows(inFile: configuration.input))
     }
 
@@ -58,7 +70,8 @@ public struct ApplyRun: Sendable {
         } catch {
             throw StartError(description: error.description)
         }
-        for warning in planner.columns.warnings { logger.warning("\(warning)") }
+        for warning in planner.columns.warnings { notify("warning: \(warning)") }
+        let journal = try openJournal()
         let writer: ReportWriter
         do {
             let folder = try ReportFolder.create(at: configuration.reportDirectory ?? ReportFolder.defaultName())
@@ -70,22 +83,32 @@ public struct ApplyRun: Sendable {
             maxRequestsPerSecond: configuration.maxRequestsPerSecond, breaker: configuration.circuit, stop: stop)
         let sender = ReferralSender(
             options: configuration.sender, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger)
+        let earlier = journal?.earlier ?? [:]
+        let shard = configuration.shard
         let ending = try await WorkerPool(concurrency: configuration.concurrency).run(
             next: {
                 do {
-                    return try planner.next()
+                    while let document = try planner.next() {
+                        if shard?.contains(document) ?? true { return document }
+                    }
+                    return nil
                 } catch {
                     // A read error mid-file (e.g. a record too large): stop, report, resume after fixing.
                     stop.stop(.inputFailed("\(error)"))
                     return nil
                 }
             },
-            process: { document in await sender.send(document) },
+            process: { document in
+                if let entry = earlier[Journal.key(document)] { return Self.skipped(document, entry) }
+                return await sender.send(document)
+            },
             record: { outcome in
                 writer.record(outcome)
+                journal?.record(outcome)
                 progress.record(outcome)
             },
             stop: stop)
+        journal?.sync()
         let exitStatus: ExitStatus
         var abortReason: String?
         switch ending {
@@ -101,6 +124,33 @@ public struct ApplyRun: Sendable {
         } catch {
             throw StartError(description: error.description)
         }
+    }
+
+    private func openJournal() throws -> Journal? {
+        guard let directory = configuration.stateDirectory else { return nil }
+        let options = [
+            "delimiter=\(configuration.delimiter.map(String.init) ?? "auto")",
+            "ignoreUnknownColumns=\(configuration.ignoreUnknownColumns)", "shard=\(configuration.shard?.description ?? "all")",
+        ]
+        do {
+            guard let fingerprint = try InputFingerprint.of(path: configuration.input, options: options) else {
+                notify("reading standard input: there is no journal, so an interrupted run cannot resume")
+                return nil
+            }
+            let journal = try Journal(
+                directory: directory, fingerprint: fingerprint, inputPath: configuration.input, fresh: configuration.fresh)
+            if let notice = journal.notice { notify(notice) }
+            return journal
+        } catch {
+            throw StartError(description: "\(error)")
+        }
+    }
+
+    static func skipped(_ document: PatchDocument, _ entry: Journal.Entry) -> Outcome {
+        let earlier = entry.message.isEmpty ? entry.kind.rawValue : "\(entry.kind.rawValue): \(entry.message)"
+        return Outcome(
+            document: document, kind: .skipped, httpStatus: entry.httpStatus, message: "finished by an earlier run (\(earlier))",
+            requestID: entry.requestID, newETag: entry.newETag)
     }
 
     static func describe(_ reason: StopSignal.Reason) -> String {

@@ -1,0 +1,93 @@
+import Foundation
+import ReferralBulk
+import Testing
+
+@testable import ReferralSandbox
+
+@Suite struct ResumeTests {
+    @Test func aReRunSkipsWhatFinishedAndRetriesTheRest() async throws {
+        let referrals = openReferrals(80, seed: 31)
+        try await ApplyHarness.with(sandbox: { $0.seed = 5; $0.failRate = 0.4 }, referrals: referrals) { harness in
+            let input = try harness.write("input.csv", wideInput(referrals))
+            _ = try await harness.apply(input, report: "first") { $0.sender.retry = RetryPolicy(maxAttempts: 1) }
+            let first = try harness.rows("first", "results.csv").dropFirst()
+            let finished = first.filter { $0[2] == "updated" }.count
+            #expect(finished > 0 && finished < 80)
+            let second = try await harness.apply(input, report: "second")
+            let rows = try harness.rows("second", "results.csv").dropFirst()
+            #expect(rows.count == 80)  // every document once, the skipped ones included
+            #expect(Set(rows.map { $0[0] }).count == 80)
+            #expect(rows.filter { $0[2] == "skipped" }.count == finished)
+            #expect(rows.filter { $0[2] == "skipped" }.allSatisfy { $0[5].hasPrefix("finished by an earlier run (updated") })
+            #expect(rows.allSatisfy { ["skipped", "updated", "unchanged"].contains($0[2]) })
+            #expect(second.summary.counts[.skipped] == finished)
+            #expect(second.exitStatus == .success)
+            let fresh = try await harness.apply(input, report: "third") { $0.fresh = true }
+            #expect(fresh.summary.counts[.skipped] == nil)
+            #expect(fresh.summary.counts[.unchanged] == 80)  // preflight: nothing left to do
+        }
+    }
+
+    @Test func shardsOfOneFileCoverEveryDocumentExactlyOnce() async throws {
+        let referrals = openReferrals(90, seed: 41)
+        try await ApplyHarness.with(referrals: referrals) { harness in
+            let input = try harness.write("input.csv", wideInput(referrals))
+            var seen: [String] = []
+            for index in 0..<3 {
+                _ = try await harness.apply(input, report: "shard-\(index)") { $0.shard = try? ShardSelector(parsing: "\(index)/3") }
+                let rows = try harness.rows("shard-\(index)", "results.csv").dropFirst()
+                #expect(!rows.isEmpty)
+                seen += rows.map { $0[1] }
+            }
+            #expect(seen.count == 90)
+            #expect(Set(seen) == Set(referrals.map { $0["id"]!.stringValue! }))
+            #expect(harness.sandbox.changeLog().count == 90)
+        }
+    }
+}
+
+@Suite struct KillTests {
+    /// `kill -9` at several points, then the very same command again: the
+    /// final state is right, no team member is added twice, and the final
+    /// report lists every document once.
+    @Test(arguments: [0, 60, 200])
+    func killedRunsResumeWithTheSameCommand(appliedBeforeKill: Int) async throws {
+        let referrals = openReferrals(200, seed: 51)
+        try await ApplyHarness.with(sandbox: { $0.latency = .milliseconds(10) }, referrals: referrals) { harness in
+            let input = try harness.write("input.csv", wideInput(referrals))
+            let state = harness.folder.appendingPathComponent("state").path
+            func command(_ report: String) -> [String] {
+                ["apply", input, "--endpoint", harness.sandbox.baseURL, "--concurrency", "4", "--state-dir", state,
+                 "--report-dir", harness.folder.appendingPathComponent(report).path]
+            }
+            let environment = ["PARTNER_CENTER_TOKEN": harness.sandbox.tokens[.referralAdmin]!]
+            let first = try ChildProcess.start(command("killed"), environment: environment)
+            if appliedBeforeKill > 0 {
+                // 0: before the first request; 60: mid-run; 200: all applied, while the report is being finished.
+                let reached = try await ChildProcess.wait { harness.sandbox.changeLog().count >= appliedBeforeKill || !first.isRunning }
+                #expect(reached)
+            }
+            kill(first.processIdentifier, SIGKILL)
+            first.waitUntilExit()
+
+            let second = try ChildProcess.start(command("resumed"), environment: environment)
+            let finished = try await ChildProcess.wait { !second.isRunning }
+            if !finished { second.terminate() }
+            #expect(finished)
+            #expect(second.terminationStatus == 0)
+            let rows = try harness.rows("resumed", "results.csv").dropFirst()
+            #expect(rows.count == 200)
+            #expect(Set(rows.map { $0[0] }).count == 200)
+            #expect(rows.allSatisfy { ["skipped", "updated", "unchanged"].contains($0[2]) })
+            for (index, referral) in referrals.enumerated() {
+                let now = try #require(harness.referral(referral["id"]!.stringValue!))
+                #expect(now["details"]?["notes"] == .string("Note \(index), revised"))
+                let emails = (now["team"]?.arrayValue ?? []).compactMap { $0["email"]?.stringValue }
+                #expect(emails.count == Set(emails).count)
+            }
+            let perReferral = Dictionary(grouping: harness.sandbox.changeLog(), by: \.referralID)
+            #expect(perReferral.count == 200)
+            #expect(perReferral.values.allSatisfy { $0.count == 1 })  // nothing applied twice
+        }
+    }
+}

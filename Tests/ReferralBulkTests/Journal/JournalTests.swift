@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+@testable import ReferralBulk
+
+@Suite struct StableHashAndShardTests {
+    @Test func hashesArePinned() {
+        // FNV-1a test vectors, and our string form with its separator byte.
+        var empty = StableHash()
+        empty.combine([UInt8]())
+        #expect(empty.value == 0xcbf2_9ce4_8422_2325)
+        var a = StableHash()
+        a.combine(Array("a".utf8))
+        #expect(a.value == 0xaf63_dc4c_8601_ec8c)
+        #expect(StableHash.of("3fa85f64-5717-4562-b3fc-2c963f66afa6") == StableHash.of("3fa85f64-5717-4562-b3fc-2c963f66afa6"))
+        #expect(StableHash.of("ab") != StableHash.of("ba"))
+    }
+
+    @Test(arguments: [1, 3, 7])
+    func shardsCoverEveryDocumentExactlyOnce(count: Int) throws {
+        let shards = try (0..<count).map { try ShardSelector(parsing: "\($0)/\(count)") }
+        var perShard = [Int](repeating: 0, count: count)
+        for index in 0..<10_000 {
+            let id = index % 500 == 0 ? "" : UUID().uuidString
+            let document = PatchDocument(referralID: id, lines: 1...1, ifMatch: nil, operations: [], sourceRows: [], sequence: index)
+            let owners = shards.indices.filter { shards[$0].contains(document) }
+            #expect(owners.count == 1)
+            perShard[owners[0]] += 1
+            // The same referral in another case is the same referral: same shard.
+            let upper = PatchDocument(referralID: id.uppercased(), lines: 1...1, ifMatch: nil, operations: [], sourceRows: [], sequence: 0)
+            #expect(shards[owners[0]].contains(upper))
+        }
+        #expect(perShard.allSatisfy { $0 > 10_000 / count / 2 })  // roughly even
+    }
+
+    @Test func shardSpecsAreChecked() {
+        for bad in ["4/4", "-1/2", "1", "a/b", "0/0", "1/2/3"] {
+            #expect(throws: ShardSelector.ParseError.self, "\(bad)") { try ShardSelector(parsing: bad) }
+        }
+    }
+}
+
+@Suite struct JournalTests {
+    func directory() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)").path
+    }
+
+    func outcome(_ line: Int, _ kind: Outcome.Kind) -> Outcome {
+        let document = PatchDocument(
+            referralID: "r\(line)", lines: line...line, ifMatch: nil,
+            operations: [PatchOperation(.replace, JSONPointer(tokens: ["name"]), .string("n\(line)"))], sourceRows: [],
+            sequence: line)
+        return Outcome(document: document, kind: kind, httpStatus: 204, message: "m\(line)", requestID: "req-\(line)")
+    }
+
+    @Test func finishedOutcomesSurviveReopeningOthersDoNot() throws {
+        let folder = directory()
+        do {
+            let journal = try Journal(directory: folder, fingerprint: "f1", inputPath: "/x.csv", fresh: false)
+            #expect(journal.notice == nil)
+            for (line, kind) in [(2, Outcome.Kind.updated), (3, .failed), (4, .unchanged), (5, .conflict), (6, .notFound)] {
+                journal.record(outcome(line, kind))
+            }
+        }
+        let reopened = try Journal(directory: folder, fingerprint: "f1", inputPath: "/x.csv", fresh: false)
+        #expect(reopened.earlier.count == 3)
+        #expect(reopened.entry(for: outcome(2, .updated).document)?.requestID == "req-2")
+        #expect(reopened.entry(for: outcome(3, .failed).document) == nil)
+        #expect(reopened.notice?.hasPrefix("resuming: 3 document(s)") == true)
+        let mode = try FileManager.default.attributesOfItem(atPath: folder + "/journal-f1.log")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func aTornLastRecordIsIgnoredAndCutOff() throws {
+        let folder = directory()
+        do {
+            let journal = try Journal(directory: folder, fingerprint: "f2", inputPath: "/x.csv", fresh: false)
+            journal.record(outcome(2, .updated))
+            journal.record(outcome(3, .updated))
+        }
+        let path = folder + "/journal-f2.log"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes.removeLast(9)  // a power cut in the middle of the second record
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        do {
+            let journal = try Journal(directory: folder, fingerprint: "f2", inputPath: "/x.csv", fresh: false)
+            #expect(journal.earlier.count == 1)
+            #expect(journal.notice?.contains("torn") == true)
+            journal.record(outcome(4, .updated))
+        }
+        let again = try Journal(directory: folder, fingerprint: "f2", inputPath: "/x.csv", fresh: false)
+        #expect(Set(again.earlier.keys) == Set([2, 4].map { Journal.key(outcome($0, .updated).document) }))
+    }
+
+    @Test func aChangedFileOrFreshStartsOver() throws {
+        let folder = directory()
+        do {
+            let journal = try Journal(directory: folder, fingerprint: "old", inputPath: "/x.csv", fresh: false)
+            journal.record(outcome(2, .updated))
+        }
+        let changed = try Journal(directory: folder, fingerprint: "new", inputPath: "/x.csv", fresh: false)
+        #expect(changed.earlier.isEmpty)
+        #expect(changed.notice == "the file changed since the last run: starting a new journal")
+        let fresh = try Journal(directory: folder, fingerprint: "old", inputPath: "/x.csv", fresh: true)
+        #expect(fresh.earlier.isEmpty)
+    }
+
+    @Test func fingerprintsFollowContentAndOptions() throws {
+        let first = try Fixtures.temporaryFile("id,notes\n1,a\n")
+        let same = try Fixtures.temporaryFile("id,notes\n1,a\n")
+        let edited = try Fixtures.temporaryFile("id,notes\n1,b\n")
+        #expect(try InputFingerprint.of(path: first, options: []) == InputFingerprint.of(path: same, options: []))
+        #expect(try InputFingerprint.of(path: first, options: []) != InputFingerprint.of(path: edited, options: []))
+        #expect(try InputFingerprint.of(path: first, options: ["shard=0/2"]) != InputFingerprint.of(path: first, options: []))
+        #expect(try InputFingerprint.of(path: "-", options: []) == nil)
+    }
+}
