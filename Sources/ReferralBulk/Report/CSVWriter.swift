@@ -33,11 +33,18 @@ public struct CSVWriter: Sendable {
         bytes.append(0x22)
     }
 
-    static let formulaTriggers: [UInt8] = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D]
+    /// `=`, `+`, `-`, `@`, tab, CR: what a spreadsheet may read as the start of a formula.
+    @inline(__always)
+    static func isFormulaTrigger(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D: true
+        default: false
+        }
+    }
 
     /// The cell as it is safe to open in a spreadsheet.
     public static func neutralised(_ cell: String) -> String {
-        guard let first = cell.utf8.first, formulaTriggers.contains(first), !isPlainNumber(cell) else { return cell }
+        guard let first = cell.utf8.first, isFormulaTrigger(first), !isPlainNumber(cell) else { return cell }
         return "'" + cell
     }
 
@@ -45,7 +52,7 @@ public struct CSVWriter: Sendable {
     /// back, as Excel does: a `'` before a formula character only marks text.
     public static func restored(_ cell: String) -> String {
         let bytes = cell.utf8
-        guard bytes.first == UInt8(ascii: "'"), let second = bytes.dropFirst().first, formulaTriggers.contains(second) else {
+        guard bytes.first == UInt8(ascii: "'"), let second = bytes.dropFirst().first, isFormulaTrigger(second) else {
             return cell
         }
         return String(cell.dropFirst())
