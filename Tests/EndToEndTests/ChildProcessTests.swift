@@ -74,3 +74,23 @@ enum ChildProcess {
         #expect(insecure.terminationStatus == 2)
     }
 }
+
+@Suite struct CorpusThroughTheExecutableTests {
+    /// `validate` and `plan`, as processes, on every file of the hostile-input
+    /// corpus: no crash, and the exit codes DESIGN.md defines.
+    @Test func validateAndPlanExitAsExpectedOnEveryCorpusFile() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("ReferralBulkTests/Fixtures/bad-input")
+        let cases = try JSONParser.parse(Data(contentsOf: folder.appendingPathComponent("expectations.json"))).arrayValue ?? []
+        #expect(cases.count >= 40)
+        for testCase in cases {
+            let file = folder.appendingPathComponent(testCase["file"]!.stringValue!).path
+            for command in ["validate", "plan"] {
+                let process = try ChildProcess.start([command, file], environment: [:])
+                process.waitUntilExit()
+                #expect(process.terminationReason == .exit, "\(command) \(file) crashed")
+                #expect(.number(Decimal(Int(process.terminationStatus))) == testCase["exit"], "\(command) \(file)")
+            }
+        }
+    }
+}
