@@ -53,6 +53,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libFuzzer target of the reader and planner (scripts/fuzz); replays files otherwise.
+        .executableTarget(
+            name: "referral-bulk-fuzz",
+            dependencies: ["ReferralBulk"]
+        ),
         .testTarget(
             name: "ReferralBulkTests",
             dependencies: ["ReferralBulk"],

@@ -21,9 +21,9 @@ enum ChildProcess {
         return process
     }
 
-    /// Polls (bounded: 600 × 50 ms) until `condition` holds; false if it never did.
-    static func wait(until condition: () -> Bool) async throws -> Bool {
-        for _ in 0..<600 {
+    /// Polls (bounded: `attempts` × 50 ms) until `condition` holds; false if it never did.
+    static func wait(until condition: () -> Bool, attempts: Int = 600) async throws -> Bool {
+        for _ in 0..<attempts {
             if condition() { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
