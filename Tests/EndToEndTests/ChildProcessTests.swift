@@ -94,3 +94,45 @@ enum ChildProcess {
         }
     }
 }
+
+@Suite struct SecretsTests {
+    /// A whole `apply` at the most verbose log level, faults on, and the
+    /// token never appears in any byte it writes: standard output and error,
+    /// every report file, the journal.
+    @Test func noTokenInAnyByteWrittenAtTraceLevel() async throws {
+        let referrals = openReferrals(120, seed: 71)
+        try await ApplyHarness.with(sandbox: { $0.seed = 4; $0.failRate = 0.2; $0.dropRate = 0.05 }, referrals: referrals) { harness in
+            let token = harness.sandbox.tokens[.referralAdmin]!
+            let input = try harness.write("input.csv", wideInput(referrals))
+            let outputs = harness.folder.appendingPathComponent("outputs")
+            try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: outputs.appendingPathComponent("stdout").path, contents: nil)
+            FileManager.default.createFile(atPath: outputs.appendingPathComponent("stderr").path, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ChildProcess.binary)
+            process.arguments = [
+                "apply", input, "--endpoint", harness.sandbox.baseURL, "--log-level", "trace",
+                "--report-dir", outputs.appendingPathComponent("report").path,
+                "--state-dir", outputs.appendingPathComponent("state").path,
+            ]
+            process.environment = ["PARTNER_CENTER_TOKEN": token, "PATH": "/usr/bin:/bin"]
+            process.standardOutput = try FileHandle(forWritingTo: outputs.appendingPathComponent("stdout"))
+            process.standardError = try FileHandle(forWritingTo: outputs.appendingPathComponent("stderr"))
+            try process.run()
+            let finished = try await ChildProcess.wait(until: { !process.isRunning }, attempts: 2400)
+            #expect(finished)
+            let files = FileManager.default.enumerator(atPath: outputs.path)?.compactMap { $0 as? String } ?? []
+            var bytesRead = 0
+            for file in files {
+                let path = outputs.appendingPathComponent(file).path
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                bytesRead += data.count
+                #expect(data.range(of: Data(token.utf8)) == nil, "the token is in \(file)")
+            }
+            #expect(files.contains("report/results.csv"))
+            #expect(bytesRead > 10_000)  // the trace log and reports were really there to search
+        }
+    }
+}
