@@ -43,7 +43,10 @@ enum ChildProcess {
             let input = try harness.write("input.csv", wideInput(referrals))
             let report = harness.folder.appendingPathComponent("run").path
             let process = try ChildProcess.start(
-                ["apply", input, "--endpoint", harness.sandbox.baseURL, "--concurrency", "2", "--report-dir", report],
+                [
+                    "apply", input, "--endpoint", harness.sandbox.baseURL, "--concurrency", "2", "--report-dir", report,
+                    "--state-dir", harness.folder.appendingPathComponent("state").path,
+                ],
                 environment: ["PARTNER_CENTER_TOKEN": harness.sandbox.tokens[.referralAdmin]!])
             // Results are flushed every 64 documents: wait for the first batch, then interrupt.
             let started = try await ChildProcess.wait { ChildProcess.lineCount(report + "/results.csv") > 1 }

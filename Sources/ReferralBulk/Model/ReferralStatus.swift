@@ -3,17 +3,10 @@
 /// One table, used by the planner (is this status/substatus pair possible at
 /// all), the sender's preflight (may this referral move there from where it
 /// is) and the sandbox (refuse what the real API refuses).
-public enum ReferralStatus: String, Sendable, CaseIterable {
+public enum ReferralStatus: String, Sendable, CaseIterable, NamedCase {
     case new = "New"
     case active = "Active"
     case closed = "Closed"
-
-    /// Matches a status name case-insensitively and ignoring surrounding spaces.
-    public init?(name: String) {
-        guard let match = Self(rawValue: name) ?? Self.allCases.first(where: { $0.rawValue.caseInsensitiveEquals(name) })
-        else { return nil }
-        self = match
-    }
 
     /// The statuses a referral in this status may be moved to (itself included).
     /// Closed is terminal: a closed referral takes no update of any field.
@@ -30,7 +23,7 @@ public enum ReferralStatus: String, Sendable, CaseIterable {
     }
 }
 
-public enum ReferralSubstatus: String, Sendable, CaseIterable {
+public enum ReferralSubstatus: String, Sendable, CaseIterable, NamedCase {
     case pending = "Pending"
     case received = "Received"
     case accepted = "Accepted"
@@ -38,12 +31,6 @@ public enum ReferralSubstatus: String, Sendable, CaseIterable {
     case lost = "Lost"
     case declined = "Declined"
     case expired = "Expired"
-
-    public init?(name: String) {
-        guard let match = Self(rawValue: name) ?? Self.allCases.first(where: { $0.rawValue.caseInsensitiveEquals(name) })
-        else { return nil }
-        self = match
-    }
 
     /// The one status this substatus belongs with.
     public var status: ReferralStatus {
@@ -112,5 +99,17 @@ public struct ReferralState: Sendable, Equatable {
             return .substatusNotAllowed(resulting, with: target)
         }
         return nil
+    }
+}
+
+/// An enum whose cases are names a spreadsheet may spell in any case.
+public protocol NamedCase: CaseIterable, RawRepresentable where RawValue == String {}
+
+extension NamedCase {
+    /// Matches a name case-insensitively and ignoring surrounding spaces.
+    public init?(name: String) {
+        guard let match = Self(rawValue: name) ?? Self.allCases.first(where: { $0.rawValue.caseInsensitiveEquals(name) })
+        else { return nil }
+        self = match
     }
 }

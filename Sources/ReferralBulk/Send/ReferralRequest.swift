@@ -74,15 +74,8 @@ public struct APIResponse: Sendable {
 
     /// The eTag of the referral after this answer (header, else body), unquoted.
     public var eTag: String? {
-        if let header = header("ETag") { return Self.unquoted(header) }
+        if let header = header("ETag") { return ETag.unquoted(header) }
         return json?["eTag"]?.stringValue
-    }
-
-    static func unquoted(_ tag: String) -> String {
-        var text = Substring(tag)
-        if text.hasPrefix("W/") { text = text.dropFirst(2) }
-        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = text.dropFirst().dropLast() }
-        return String(text)
     }
 }
 

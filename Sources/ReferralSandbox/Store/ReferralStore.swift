@@ -85,7 +85,7 @@ final class ReferralStore: Sendable {
             return .error(403, "Forbidden", "this user may not update this referral")
         }
         let currentETag = before["eTag"]?.stringValue ?? ""
-        if let ifMatch, ifMatch != "*", unquoted(ifMatch) != currentETag {
+        if let ifMatch, ifMatch != "*", ETag.unquoted(ifMatch) != currentETag {
             return .error(412, "PreconditionFailed", "the referral changed since eTag \(ifMatch) was read")
         }
         let operations: [PatchOperation]
@@ -136,14 +136,6 @@ final class ReferralStore: Sendable {
                 state.replayStart = 0
             }
         }
-    }
-
-    /// ETags travel quoted (`"abc"`) or bare; both mean the same tag.
-    static func unquoted(_ tag: String) -> String {
-        var text = Substring(tag)
-        if text.hasPrefix("W/") { text = text.dropFirst(2) }
-        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { text = text.dropFirst().dropLast() }
-        return String(text)
     }
 
     static func timestamp() -> String {
