@@ -51,6 +51,8 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
                 field += 1
                 guard field < 3 else { throw ValueError("not a date", hint: "write \(formats)") }
             } else if (48...57).contains(byte) {
+                // Found by the fuzzer: an unbounded run of digits overflowed Int.
+                guard widths[field] < 4 else { throw ValueError("not a date", hint: "write \(formats)") }
                 fields[field] = fields[field] * 10 + Int(byte - 48)
                 widths[field] += 1
             } else {

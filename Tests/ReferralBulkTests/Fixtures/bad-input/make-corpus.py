@@ -77,6 +77,10 @@ case("43-blank-filler-rows.csv", f"id,dealValue\n{A},1\n,,\n , \n{B},2\n", 0, 2)
 case("44-only-blank-lines.csv", "\n\n\r\n", 2, file_error="the file is empty")
 case("45-currency-not-iso.csv", f"id,currency\n{A},XYZ\n", 1, 0, [[2, "currency", "not an ISO 4217"]])
 
+# Regression: the fuzzer's first finding (a day of 60 digits overflowed Int; see fuzz-findings).
+case("46-fuzz-date-with-huge-day.csv", f"id,closingDate\n{A},13/" + "9" * 60 + "1/2025\n", 1, 0,
+     [[2, "closingDate", "not a date"]])
+
 with open(os.path.join(here, "expectations.json"), "w") as f:
     json.dump(cases, f, indent=1)
 print(f"{len(cases)} cases")
