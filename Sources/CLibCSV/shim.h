@@ -1,2 +1,3 @@
 #include <stddef.h>
+#include <string.h>
 #include <csv.h>

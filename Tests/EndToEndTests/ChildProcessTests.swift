@@ -109,8 +109,8 @@ enum ChildProcess {
             let input = try harness.write("input.csv", wideInput(referrals))
             let outputs = harness.folder.appendingPathComponent("outputs")
             try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: outputs.appendingPathComponent("stdout").path, contents: nil)
-            FileManager.default.createFile(atPath: outputs.appendingPathComponent("stderr").path, contents: nil)
+            try Data().write(to: outputs.appendingPathComponent("stdout"))
+            try Data().write(to: outputs.appendingPathComponent("stderr"))
             let process = Process()
             process.executableURL = URL(fileURLWithPath: ChildProcess.binary)
             process.arguments = [

@@ -79,7 +79,12 @@ public final class CSVReader {
 
     /// Feeds libcsv up to and including the next line feed of the chunk.
     private func feedNextSegment() throws(CSVFileError) {
-        let lineEnd = unread.firstIndex(of: UInt8(ascii: "\n"))
+        // memchr: this scan touches every byte of the file.
+        let start = unread.startIndex
+        let lineEnd: Int? = unread.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress, let found = memchr(base, 0x0A, bytes.count) else { return nil }
+            return start + (UnsafeRawPointer(found) - base)
+        }
         let segmentEnd = lineEnd.map { $0 + 1 } ?? unread.endIndex
         let segment = unread[unread.startIndex..<segmentEnd]
         unread = unread[segmentEnd...]
@@ -180,13 +185,22 @@ public final class CSVReader {
 
 /// Collects libcsv's callbacks into records. A class so that libcsv's C
 /// callbacks can reach it through an opaque pointer.
+///
+/// Only the reader's thread touches it, one callback at a time, so the
+/// per-cell properties skip the runtime's exclusivity check (it cost more
+/// than the append it guarded).
 final class RecordSink {
     var results: [CSVReadResult] = []
-    var cells: [String] = []
-    var invalidCells: [Int] = []
+    @exclusivity(unchecked) var cells: [String] = []
+    @exclusivity(unchecked) var invalidCells: [Int] = []
     var recordStartLine = 1
     var currentLine = 1
-    var recordBytes = 0
+    @exclusivity(unchecked) var recordBytes = 0
+    /// The widest record so far (up to a cap, so one hostile line cannot
+    /// make every later record reserve megabytes): a new record's storage
+    /// starts that large instead of growing cell by cell.
+    private var widestRecord = 0
+    private static let reservedCellsLimit = 256
 
     var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
@@ -209,7 +223,9 @@ final class RecordSink {
     }
 
     func discardRecord() {
+        widestRecord = min(max(widestRecord, cells.count), Self.reservedCellsLimit)
         cells = []
+        cells.reserveCapacity(widestRecord)
         invalidCells = []
         recordBytes = 0
     }

@@ -21,12 +21,17 @@ public enum DecimalText {
     /// The everyday case (`10000`, `-12.50`, up to 18 digits) without going
     /// through Foundation's string scanner, which dominates planning time.
     private static func parsePlain(_ text: String) -> Decimal? {
+        // Text without contiguous UTF-8 (none on Linux) takes Foundation's path.
+        text.utf8.withContiguousStorageIfAvailable(parsePlain) ?? nil
+    }
+
+    private static func parsePlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Decimal? {
         var significand: UInt64 = 0
         var digits = 0
         var fractionDigits = 0
         var negative = false
         var seenDot = false
-        for (offset, byte) in text.utf8.enumerated() {
+        for (offset, byte) in bytes.enumerated() {
             switch byte {
             case UInt8(ascii: "-") where offset == 0: negative = true
             case UInt8(ascii: "."):

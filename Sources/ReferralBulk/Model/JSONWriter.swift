@@ -27,32 +27,61 @@ public enum JSONWriter {
         case .number(let number): output.append(contentsOf: numberText(number).utf8)
         case .string(let text): writeString(text, into: &output)
         case .array(let elements):
-            if elements.isEmpty { output.append(contentsOf: "[]".utf8); return }
-            output.append(UInt8(ascii: "["))
-            for (index, element) in elements.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                newline(into: &output, pretty: pretty, depth: depth + 1)
-                write(element, into: &output, pretty: pretty, depth: depth + 1)
+            writeArray(count: elements.count, into: &output, pretty: pretty, depth: depth) { index, output in
+                write(elements[index], into: &output, pretty: pretty, depth: depth + 1)
             }
-            newline(into: &output, pretty: pretty, depth: depth)
-            output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
             for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-                writeKey(member.key, index: index, into: &output, pretty: pretty, depth: depth + 1)
+                startMember(index: index, into: &output, pretty: pretty, depth: depth + 1)
+                writeString(member.key, into: &output)
+                endKey(into: &output, pretty: pretty)
                 write(member.value, into: &output, pretty: pretty, depth: depth + 1)
             }
             closeObject(count: members.count, into: &output, pretty: pretty, depth: depth)
         }
     }
 
+    /// Writes `[…]` with `count` elements, each written by `element` (at
+    /// `depth + 1`) from its index: arrays of values and fixed-shape arrays
+    /// (a plan line's operations) share one layout.
+    static func writeArray(
+        count: Int, into output: inout [UInt8], pretty: Bool, depth: Int, element: (Int, inout [UInt8]) -> Void
+    ) {
+        output.append(UInt8(ascii: "["))
+        for index in 0..<count {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            newline(into: &output, pretty: pretty, depth: depth + 1)
+            element(index, &output)
+        }
+        if count > 0 { newline(into: &output, pretty: pretty, depth: depth) }
+        output.append(UInt8(ascii: "]"))
+    }
+
     /// Writes the separator and `"key":` of an object's member. With
     /// `closeObject`, lets fixed-shape values (a patch operation, a plan line)
-    /// be written member by member without building a dictionary first.
-    static func writeKey(_ key: String, index: Int, into output: inout [UInt8], pretty: Bool, depth: Int) {
+    /// be written member by member without building a dictionary first. The
+    /// key is one of our own names (plain ASCII, nothing to escape), so its
+    /// bytes are copied without the scan `writeString` makes.
+    static func writeKey(_ key: StaticString, index: Int, into output: inout [UInt8], pretty: Bool, depth: Int) {
+        startMember(index: index, into: &output, pretty: pretty, depth: depth)
+        output.append(UInt8(ascii: "\""))
+        writeRaw(key, into: &output)
+        output.append(UInt8(ascii: "\""))
+        endKey(into: &output, pretty: pretty)
+    }
+
+    /// Copies text that is already JSON.
+    static func writeRaw(_ json: StaticString, into output: inout [UInt8]) {
+        json.withUTF8Buffer { output.append(contentsOf: $0) }
+    }
+
+    private static func startMember(index: Int, into output: inout [UInt8], pretty: Bool, depth: Int) {
         if index > 0 { output.append(UInt8(ascii: ",")) }
         newline(into: &output, pretty: pretty, depth: depth)
-        writeString(key, into: &output)
+    }
+
+    private static func endKey(into output: inout [UInt8], pretty: Bool) {
         output.append(UInt8(ascii: ":"))
         if pretty { output.append(UInt8(ascii: " ")) }
     }

@@ -57,7 +57,7 @@ public struct PatchOperation: Sendable, Hashable {
     public func write(into output: inout [UInt8], pretty: Bool = false, depth: Int = 0) {
         output.append(UInt8(ascii: "{"))
         JSONWriter.writeKey("op", index: 0, into: &output, pretty: pretty, depth: depth + 1)
-        JSONWriter.writeString(op.rawValue, into: &output)
+        JSONWriter.writeRaw(op == .add ? "\"add\"" : "\"replace\"", into: &output)
         JSONWriter.writeKey("path", index: 1, into: &output, pretty: pretty, depth: depth + 1)
         JSONWriter.writeString(path.description, into: &output)
         JSONWriter.writeKey("value", index: 2, into: &output, pretty: pretty, depth: depth + 1)
@@ -67,12 +67,10 @@ public struct PatchOperation: Sendable, Hashable {
 
     /// A whole patch document as the request body: a JSON array of operations.
     public static func body(_ operations: [PatchOperation]) -> [UInt8] {
-        var output: [UInt8] = [UInt8(ascii: "[")]
-        for (index, operation) in operations.enumerated() {
-            if index > 0 { output.append(UInt8(ascii: ",")) }
-            operation.write(into: &output)
+        var output: [UInt8] = []
+        JSONWriter.writeArray(count: operations.count, into: &output, pretty: false, depth: 0) { index, output in
+            operations[index].write(into: &output)
         }
-        output.append(UInt8(ascii: "]"))
         return output
     }
 

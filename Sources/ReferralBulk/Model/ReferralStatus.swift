@@ -113,3 +113,17 @@ extension NamedCase {
         self = match
     }
 }
+
+extension JSONPointer {
+    public static let status = JSONPointer(tokens: ["status"])
+    public static let substatus = JSONPointer(tokens: ["substatus"])
+}
+
+extension ReferralState {
+    /// The status and substatus a patch sets (nil: left as it is); the last
+    /// operation on each wins, as it does on the server.
+    public static func requested(by operations: [PatchOperation]) -> (status: ReferralStatus?, substatus: ReferralSubstatus?) {
+        func name(_ path: JSONPointer) -> String? { operations.last { $0.path == path }?.value.stringValue }
+        return (name(.status).flatMap(ReferralStatus.init(name:)), name(.substatus).flatMap(ReferralSubstatus.init(name:)))
+    }
+}

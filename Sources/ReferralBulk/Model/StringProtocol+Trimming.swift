@@ -4,8 +4,10 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
     /// common case, and falls back to Unicode's definition only when a
     /// non-ASCII character sits at either end.
     var trimmingSpaces: SubSequence {
-        let bytes = utf8
-        guard let first = bytes.first, let last = bytes.last else { return self[...] }
+        // Contiguous bytes answer the common question (nothing to trim) far
+        // faster than the generic view's first and last.
+        let edges = utf8.withContiguousStorageIfAvailable { ($0.first, $0.last) } ?? (utf8.first, utf8.last)
+        guard let first = edges.0, let last = edges.1 else { return self[...] }
         if first < 0x80, last < 0x80, !isASCIIWhitespace(first), !isASCIIWhitespace(last) { return self[...] }
         var start = startIndex
         var end = endIndex
@@ -16,8 +18,10 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
 
     /// True when the text is empty or only white space.
     var isBlank: Bool {
-        if utf8.allSatisfy(isASCIIWhitespace) { return true }
-        return utf8.contains { $0 >= 0x80 } && allSatisfy(\.isWhitespace)
+        // Decided by the first byte that is not ASCII white space: any other
+        // ASCII byte is content; only a non-ASCII one needs Unicode's answer.
+        guard let first = utf8.first(where: { !isASCIIWhitespace($0) }) else { return true }
+        return first >= 0x80 && allSatisfy(\.isWhitespace)
     }
 
     /// Equal ignoring case and the other side's surrounding white space.

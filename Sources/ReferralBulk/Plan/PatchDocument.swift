@@ -46,16 +46,13 @@ public struct PatchDocument: Sendable, Hashable {
         JSONWriter.writeKey("ifMatch", index: 1, into: &output, pretty: pretty, depth: 1)
         JSONWriter.write(ifMatch.map(JSONValue.string) ?? .null, into: &output, pretty: pretty, depth: 1)
         JSONWriter.writeKey("lines", index: 2, into: &output, pretty: pretty, depth: 1)
-        JSONWriter.write([.number(.init(lines.lowerBound)), .number(.init(lines.upperBound))], into: &output, pretty: pretty, depth: 1)
-        JSONWriter.writeKey("patch", index: 3, into: &output, pretty: pretty, depth: 1)
-        output.append(UInt8(ascii: "["))
-        for (index, operation) in operations.enumerated() {
-            if index > 0 { output.append(UInt8(ascii: ",")) }
-            JSONWriter.newline(into: &output, pretty: pretty, depth: 2)
-            operation.write(into: &output, pretty: pretty, depth: 2)
+        JSONWriter.writeArray(count: 2, into: &output, pretty: pretty, depth: 1) { index, output in
+            output.append(contentsOf: String(index == 0 ? lines.lowerBound : lines.upperBound).utf8)
         }
-        if !operations.isEmpty { JSONWriter.newline(into: &output, pretty: pretty, depth: 1) }
-        output.append(UInt8(ascii: "]"))
+        JSONWriter.writeKey("patch", index: 3, into: &output, pretty: pretty, depth: 1)
+        JSONWriter.writeArray(count: operations.count, into: &output, pretty: pretty, depth: 1) { index, output in
+            operations[index].write(into: &output, pretty: pretty, depth: 2)
+        }
         JSONWriter.closeObject(count: 4, into: &output, pretty: pretty, depth: 0)
         return output
     }

@@ -88,27 +88,15 @@ extension PatchDocument {
         }
     }
 
-    static let statusPath = JSONPointer(tokens: ["status"])
-    static let substatusPath = JSONPointer(tokens: ["substatus"])
-
     /// A status and a substatus set together must belong together; whether
     /// the referral may move there is for preflight or the API to say.
     mutating func checkStatusPair() {
-        var status: (ReferralStatus, Int)?
-        var substatus: (ReferralSubstatus, Int)?
-        for operation in operations where operation.path.tokens.count == 1 {
-            guard case .string(let name) = operation.value else { continue }
-            if operation.path == Self.statusPath, let value = ReferralStatus(name: name) {
-                status = (value, lines.lowerBound)
-            } else if operation.path == Self.substatusPath, let value = ReferralSubstatus(name: name) {
-                substatus = (value, lines.lowerBound)
-            }
-        }
-        guard let (status, line) = status, let (substatus, _) = substatus,
+        let requested = ReferralState.requested(by: operations)
+        guard let status = requested.status, let substatus = requested.substatus,
             let violation = ReferralState.pairViolation(status: status, substatus: substatus)
         else { return }
         problems.append(
             InputProblem(
-                line: line, value: "\(status.rawValue) / \(substatus.rawValue)", reason: violation.description))
+                line: lines.lowerBound, value: "\(status.rawValue) / \(substatus.rawValue)", reason: violation.description))
     }
 }

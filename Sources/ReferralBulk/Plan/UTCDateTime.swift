@@ -10,24 +10,24 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
         if secondsSinceEpoch % 86_400 < 0 { days -= 1 }
         let seconds = Int(secondsSinceEpoch - days * 86_400)
         let (year, month, day) = Self.civil(fromDays: days)
-        var text = [UInt8](repeating: 0, count: 20)
-        func put(_ value: Int, at offset: Int, width: Int) {
-            var rest = value
-            for position in stride(from: offset + width - 1, through: offset, by: -1) {
-                text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
+        // Written into the string's own storage: one row can hold several dates.
+        return String(unsafeUninitializedCapacity: 20) { text in
+            func put(_ value: Int, at offset: Int, width: Int, then separator: Unicode.Scalar) {
+                var rest = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                    text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                text[offset + width] = UInt8(ascii: separator)
             }
+            put(year, at: 0, width: 4, then: "-")
+            put(month, at: 5, width: 2, then: "-")
+            put(day, at: 8, width: 2, then: "T")
+            put(seconds / 3600, at: 11, width: 2, then: ":")
+            put(seconds % 3600 / 60, at: 14, width: 2, then: ":")
+            put(seconds % 60, at: 17, width: 2, then: "Z")
+            return 20
         }
-        put(year, at: 0, width: 4)
-        put(month, at: 5, width: 2)
-        put(day, at: 8, width: 2)
-        put(seconds / 3600, at: 11, width: 2)
-        put(seconds % 3600 / 60, at: 14, width: 2)
-        put(seconds % 60, at: 17, width: 2)
-        for (offset, separator) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "Z")] as [(Int, Unicode.Scalar)] {
-            text[offset] = UInt8(ascii: separator)
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 
     public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }

@@ -90,9 +90,14 @@ public enum ValueKind: Sendable, Hashable {
     }
 
     static func parseCurrency(_ cell: String) throws(ValueError) -> String {
-        let code = cell.trimmingSpaces.uppercased()
-        guard code.count == 3, code.utf8.allSatisfy({ (65...90).contains($0) }) else {
+        let letters = cell.trimmingSpaces.utf8
+        guard letters.count == 3, letters.allSatisfy({ (65...90).contains($0 & 0xDF) }) else {
             throw ValueError("a currency is three letters", hint: "use an ISO 4217 code such as USD or EUR")
+        }
+        // ASCII letters only, so clearing bit 5 is upper-casing.
+        let code = String(unsafeUninitializedCapacity: 3) { buffer in
+            for (index, letter) in letters.enumerated() { buffer[index] = letter & 0xDF }
+            return 3
         }
         guard ISO4217.codes.contains(code) else {
             throw ValueError("not an ISO 4217 currency code", hint: "use a code such as USD, EUR or GBP")

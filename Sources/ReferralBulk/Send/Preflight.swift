@@ -14,8 +14,6 @@ public enum Preflight {
         case invalidTransition(TransitionViolation)
     }
 
-    static let statusPath = JSONPointer(tokens: ["status"])
-    static let substatusPath = JSONPointer(tokens: ["substatus"])
     static let teamAppend = JSONPointer(tokens: ["team", "-"])
 
     public static func decide(_ operations: [PatchOperation], against referral: JSONValue) -> Decision {
@@ -43,9 +41,8 @@ public enum Preflight {
     static func transitionViolation(_ operations: [PatchOperation], referral: JSONValue) -> TransitionViolation? {
         guard let name = referral["status"]?.stringValue, let status = ReferralStatus(name: name) else { return nil }
         let current = ReferralState(status: status, substatus: referral["substatus"]?.stringValue.flatMap(ReferralSubstatus.init(name:)))
-        let newStatus = operations.last { $0.path == statusPath }?.value.stringValue.flatMap(ReferralStatus.init(name:))
-        let newSubstatus = operations.last { $0.path == substatusPath }?.value.stringValue.flatMap(ReferralSubstatus.init(name:))
-        return current.violation(newStatus: newStatus, newSubstatus: newSubstatus)
+        let requested = ReferralState.requested(by: operations)
+        return current.violation(newStatus: requested.status, newSubstatus: requested.substatus)
     }
 
     /// JSON equality, except that a numeric string and a number with the
