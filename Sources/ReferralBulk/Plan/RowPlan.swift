@@ -45,15 +45,18 @@ struct RowPlan {
         switch columns.layout {
         case .wide(let changes):
             operations.reserveCapacity(changes.count)
-            for change in changes {
-                let text = cell(change.column)
+            // By index, reading only the fields used: copying each Change
+            // (header and path included) cost more than checking its cell.
+            for index in changes.indices {
+                let column = changes[index].column
+                let text = cell(column)
                 // An empty cell means "no change".
                 guard !text.isBlank else { continue }
                 do {
-                    let value = try change.kind.value(of: text, acceptsJSON: change.acceptsJSON)
-                    operations.append(PatchOperation(change.op, change.path, value))
+                    let value = try changes[index].kind.value(of: text, acceptsJSON: changes[index].acceptsJSON)
+                    operations.append(PatchOperation(changes[index].op, changes[index].path, value))
                 } catch {
-                    problem(change.column, error)
+                    problem(column, error)
                 }
             }
         case .long(let opColumn, let pathColumn, let valueColumn):
