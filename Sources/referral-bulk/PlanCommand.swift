@@ -23,7 +23,7 @@ struct PlanCommand: ParsableCommand {
         let pretty = pretty  // read the option once, not once per document
         // Serialising runs on a second core while this one reads and checks rows.
         let renderer = BackgroundRenderer<PatchDocument>(output: .standardOutput) { document, bytes in
-            bytes.append(contentsOf: document.planLine(pretty: pretty))
+            document.writePlanLine(into: &bytes, pretty: pretty)
             bytes.append(UInt8(ascii: "\n"))
         }
         var batch: [PatchDocument] = []

@@ -54,6 +54,7 @@ public struct PatchOperation: Sendable, Hashable {
 
     /// `{"op":…,"path":…,"value":…}`, written straight to bytes (the same
     /// text `JSONWriter` makes of `json`, without building a dictionary).
+    @inline(__always)  // called per operation; a call copied the operation first
     public func write(into output: inout [UInt8], pretty: Bool = false, depth: Int = 0) {
         output.append(UInt8(ascii: "{"))
         JSONWriter.writeKey("op", index: 0, into: &output, pretty: pretty, depth: depth + 1)

@@ -39,8 +39,15 @@ public struct PatchDocument: Sendable, Hashable {
     /// The line `plan` prints: `{"id", "ifMatch", "lines": [first, last], "patch"}`
     /// (keys sorted, as everywhere the tool writes JSON).
     public func planLine(pretty: Bool = false) -> [UInt8] {
-        var output: [UInt8] = [UInt8(ascii: "{")]
+        var output: [UInt8] = []
         output.reserveCapacity(128 + operations.count * 96)
+        writePlanLine(into: &output, pretty: pretty)
+        return output
+    }
+
+    /// Appends `planLine` to `output`: `plan` writes a batch into one buffer.
+    public func writePlanLine(into output: inout [UInt8], pretty: Bool = false) {
+        output.append(UInt8(ascii: "{"))
         JSONWriter.writeKey("id", index: 0, into: &output, pretty: pretty, depth: 1)
         JSONWriter.writeString(referralID, into: &output)
         JSONWriter.writeKey("ifMatch", index: 1, into: &output, pretty: pretty, depth: 1)
@@ -50,10 +57,12 @@ public struct PatchDocument: Sendable, Hashable {
             output.append(contentsOf: String(index == 0 ? lines.lowerBound : lines.upperBound).utf8)
         }
         JSONWriter.writeKey("patch", index: 3, into: &output, pretty: pretty, depth: 1)
-        JSONWriter.writeArray(count: operations.count, into: &output, pretty: pretty, depth: 1) { index, output in
-            operations[index].write(into: &output, pretty: pretty, depth: 2)
+        // Through the buffer: subscripting the array copied each operation.
+        operations.withUnsafeBufferPointer { operations in
+            JSONWriter.writeArray(count: operations.count, into: &output, pretty: pretty, depth: 1) { index, output in
+                operations[index].write(into: &output, pretty: pretty, depth: 2)
+            }
         }
         JSONWriter.closeObject(count: 4, into: &output, pretty: pretty, depth: 0)
-        return output
     }
 }
