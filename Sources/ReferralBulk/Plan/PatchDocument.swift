@@ -57,11 +57,8 @@ public struct PatchDocument: Sendable, Hashable {
             output.append(contentsOf: String(index == 0 ? lines.lowerBound : lines.upperBound).utf8)
         }
         JSONWriter.writeKey("patch", index: 3, into: &output, pretty: pretty, depth: 1)
-        // Through the buffer: subscripting the array copied each operation.
-        operations.withUnsafeBufferPointer { operations in
-            JSONWriter.writeArray(count: operations.count, into: &output, pretty: pretty, depth: 1) { index, output in
-                operations[index].write(into: &output, pretty: pretty, depth: 2)
-            }
+        JSONWriter.writeArray(count: operations.count, into: &output, pretty: pretty, depth: 1) { index, output in
+            operations[index].write(into: &output, pretty: pretty, depth: 2)
         }
         JSONWriter.closeObject(count: 4, into: &output, pretty: pretty, depth: 0)
     }
