@@ -36,7 +36,7 @@ public final class BackgroundRenderer<Item: Sendable>: Sendable {
         var bytes: [UInt8] = []
         while true {
             filledSlots.wait()
-            let batch = batches.withLock { $0.waiting.removeFirst() }
+            var batch = batches.withLock { $0.waiting.removeFirst() }
             // Every slot goes back, the end marker's too: libdispatch traps on
             // disposing of a semaphore below its initial value.
             guard !batch.isEmpty else {
@@ -45,7 +45,12 @@ public final class BackgroundRenderer<Item: Sendable>: Sendable {
             }
             bytes.removeAll(keepingCapacity: true)
             for item in batch { render(item, &bytes) }
-            batches.withLock { $0.rendered.append(consume batch) }
+            batches.withLock { batches in
+                batches.rendered.append(batch)
+                // Let go of it under the lock, so that the list's reference is
+                // the last one whenever the producer takes the list.
+                batch = []
+            }
             freeSlots.signal()
             output.write(bytes: bytes)
         }
