@@ -38,6 +38,7 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Folder of the journals that let a re-run resume (default .referral-bulk; none with --sandbox, whose state is new each run).")
     var stateDir: String?
     @Flag(help: "Ignore what earlier runs of this file recorded: send everything again.") var fresh = false
+    @Flag(help: "All or nothing: check the whole file first and send nothing if any row has a problem (exit 1).") var strict = false
     @Option(help: "Take only the referrals whose ID hashes to K of N, e.g. 0/4 (JOB_COMPLETION_INDEX/N).") var shard: String?
     @Flag(help: "Run against an embedded sandbox on a free loopback port instead of the API.") var sandbox = false
     @Option(help: "Seed referrals for --sandbox.") var sandboxSeed = "samples/referrals.json"
@@ -79,8 +80,8 @@ struct ApplyCommand: AsyncParsableCommand {
         }
 
         var configuration = ApplyRun.Configuration(input: input.file, endpoint: endpoint)
-        configuration.delimiter = input.delimiter.flatMap(InputFile.delimiter(named:))
-        configuration.ignoreUnknownColumns = input.ignoreUnknownColumns
+        configuration.reading = input.reading
+        configuration.strict = strict
         configuration.concurrency = concurrency
         configuration.maxRequestsPerSecond = maxRps
         configuration.sender.preflight = !noPreflight
@@ -114,6 +115,16 @@ struct ApplyCommand: AsyncParsableCommand {
         let result: ApplyRun.Result
         do {
             result = try await runTask.value
+        } catch let refusal as ApplyRun.StrictRefusal {
+            drawing.cancel()
+            await drawing.value
+            try? await client.shutdown()
+            await embedded?.stop()
+            for problem in refusal.problems { FileOutput.standardError.write("\(problem)\n") }
+            let unlisted = refusal.invalidDocuments > refusal.problems.count ? " (the first \(refusal.problems.count) problems listed)" : ""
+            FileOutput.standardError.write(
+                "\(refusal.documents) document(s), \(refusal.invalidDocuments) with problems\(unlisted): nothing was sent (--strict).\n")
+            throw ExitCode(ExitStatus.someRowsNotApplied.rawValue)
         } catch {
             drawing.cancel()
             await drawing.value

@@ -7,8 +7,10 @@ import Logging
 public struct ApplyRun: Sendable {
     public struct Configuration: Sendable {
         public var input: String
-        public var delimiter: UInt8?
-        public var ignoreUnknownColumns = false
+        /// How the file is read (delimiter, encoding, conventions).
+        public var reading = ReadingOptions()
+        /// Send nothing unless every row of the file is valid.
+        public var strict = false
         public var concurrency = 8
         public var maxRequestsPerSecond: Double?
         public var sender: ReferralSender.Options
@@ -42,6 +44,15 @@ public struct ApplyRun: Sendable {
         public var description: String
     }
 
+    /// `--strict` found rows with problems: nothing was sent (exit 1).
+    public struct StrictRefusal: Error {
+        /// The first problems found (at most `StrictRefusal.listed`).
+        public var problems: [InputProblem]
+        public var invalidDocuments: Int
+        public var documents: Int
+        public static let listed = 1000
+    }
+
     public let configuration: Configuration
     public let stop: StopSignal
     public let progress: RunProgress
@@ -64,10 +75,12 @@ public struct ApplyRun: Sendable {
     public func run(tokens: any TokenProvider, transport: ReferralAPIClient) async throws -> Result {
         let planner: Planner
         do {
-            planner = try InputFile.planner(
-                path: configuration.input, delimiter: configuration.delimiter,
-                ignoreUnknownColumns: configuration.ignoreUnknownColumns)
-        } catch {
+            let handle = try InputHandle(path: configuration.input)
+            if configuration.strict { try Self.refuseUnlessValid(handle, options: configuration.reading) }
+            planner = try InputFile.planner(handle: handle, options: configuration.reading)
+        } catch let error as CSVFileError {
+            throw StartError(description: error.description)
+        } catch let error as InputFile.OpenError {
             throw StartError(description: error.description)
         }
         for warning in planner.columns.warnings { notify("warning: \(warning)") }
@@ -75,7 +88,7 @@ public struct ApplyRun: Sendable {
         let writer: ReportWriter
         do {
             let folder = try ReportFolder.create(at: configuration.reportDirectory ?? ReportFolder.defaultName())
-            writer = try ReportWriter(folder: folder, inputHeader: planner.header, delimiter: planner.delimiter)
+            writer = try ReportWriter(folder: folder, inputHeader: planner.header, format: planner.format)
         } catch {
             throw StartError(description: error.description)
         }
@@ -128,10 +141,7 @@ public struct ApplyRun: Sendable {
 
     private func openJournal() throws -> Journal? {
         guard let directory = configuration.stateDirectory else { return nil }
-        let options = [
-            "delimiter=\(configuration.delimiter.map(String.init) ?? "auto")",
-            "ignoreUnknownColumns=\(configuration.ignoreUnknownColumns)", "shard=\(configuration.shard?.description ?? "all")",
-        ]
+        let options = configuration.reading.fingerprintWords + ["shard=\(configuration.shard?.description ?? "all")"]
         do {
             guard let fingerprint = try InputFingerprint.of(path: configuration.input, options: options) else {
                 notify("reading standard input: there is no journal, so an interrupted run cannot resume")
@@ -144,6 +154,20 @@ public struct ApplyRun: Sendable {
         } catch {
             throw StartError(description: "\(error)")
         }
+    }
+
+    /// `--strict`: plans the whole file once; any row with a problem stops
+    /// the run before anything is created or sent.
+    static func refuseUnlessValid(_ handle: InputHandle, options: ReadingOptions) throws -> Void {
+        let planner = try InputFile.planner(handle: handle, options: options)
+        var refusal = StrictRefusal(problems: [], invalidDocuments: 0, documents: 0)
+        while let document = try planner.next() {
+            refusal.documents += 1
+            guard !document.isValid else { continue }
+            refusal.invalidDocuments += 1
+            refusal.problems += document.problems.prefix(StrictRefusal.listed - refusal.problems.count)
+        }
+        if refusal.invalidDocuments > 0 { throw refusal }
     }
 
     static func skipped(_ document: PatchDocument, _ entry: Journal.Entry) -> Outcome {

@@ -26,7 +26,8 @@ final class ReferralStore: Sendable {
     init(referrals: [JSONValue], seed: UInt64) {
         var initial = State()
         for referral in referrals {
-            guard case .string(let id)? = referral["id"] else { continue }
+            guard case .string(let given)? = referral["id"] else { continue }
+            let id = Self.key(given)
             if initial.referrals[id] == nil { initial.order.append(id) }
             var stored = referral
             if stored["eTag"] == nil, case .object(var members) = stored {
@@ -39,7 +40,11 @@ final class ReferralStore: Sendable {
         self.seed = seed
     }
 
-    func referral(_ id: String) -> JSONValue? { state.withLock { $0.referrals[id] } }
+    /// A GUID-keyed API matches IDs whatever their case: referrals are
+    /// kept under the canonical lower-case form of a GUID.
+    static func key(_ id: String) -> String { ReferralID.canonicalGUID(id) ?? id }
+
+    func referral(_ id: String) -> JSONValue? { state.withLock { $0.referrals[Self.key(id)] } }
 
     func allReferrals() -> [JSONValue] { state.withLock { state in state.order.compactMap { state.referrals[$0] } } }
 
@@ -78,6 +83,7 @@ final class ReferralStore: Sendable {
         _ state: inout State, seed: UInt64, id: String, body: [UInt8], ifMatch: String?, requestID: String?,
         returnRepresentation: Bool, mayUpdate: (JSONValue) -> Bool
     ) -> SandboxResponse {
+        let id = Self.key(id)
         guard let before = state.referrals[id] else {
             return .error(404, "NotFound", "no referral with id \(id)")
         }

@@ -39,7 +39,7 @@ import Testing
     }
 
     func read(_ folder: ReportFolder, _ name: String) throws -> [[String]] {
-        let reader = try CSVReader(source: ByteSource(path: folder.path + "/" + name))
+        let reader = try CSVReader(source: DecodedSource(ByteSource(path: folder.path + "/" + name)))
         var rows = [reader.header.cells]
         while let result = try reader.next() { if case .record(let record) = result { rows.append(record.cells) } }
         return rows
@@ -47,7 +47,7 @@ import Testing
 
     @Test func eachFileHoldsWhatItPromises() throws {
         let folder = try folder()
-        let writer = try ReportWriter(folder: folder, inputHeader: ["id", "notes"], delimiter: UInt8(ascii: ","))
+        let writer = try ReportWriter(folder: folder, inputHeader: ["id", "notes"], format: InputFormat(delimiter: UInt8(ascii: ",")))
         var updated = Outcome(document: document("r1", line: 2, cells: ["r1", "new"]), kind: .updated, httpStatus: 204, attempts: 2)
         updated.before = [
             Outcome.BeforeValue(path: JSONPointer(tokens: ["details", "notes"]), value: "123"),
@@ -80,7 +80,7 @@ import Testing
 
     @Test func theUndoAndRetryFilesPlanBackToTheOriginalValues() throws {
         let folder = try folder()
-        let writer = try ReportWriter(folder: folder, inputHeader: ["id", "notes"], delimiter: UInt8(ascii: ","))
+        let writer = try ReportWriter(folder: folder, inputHeader: ["id", "notes"], format: InputFormat(delimiter: UInt8(ascii: ",")))
         var updated = Outcome(document: document("r1", line: 2, cells: ["r1", "n"]), kind: .updated)
         updated.before = [Outcome.BeforeValue(path: JSONPointer(tokens: ["details", "notes"]), value: "true")]
         writer.record(updated)
@@ -96,7 +96,7 @@ import Testing
         let previous = umask(0)
         defer { umask(previous) }
         let folder = try folder()
-        let writer = try ReportWriter(folder: folder, inputHeader: ["id"], delimiter: UInt8(ascii: ","))
+        let writer = try ReportWriter(folder: folder, inputHeader: ["id"], format: InputFormat(delimiter: UInt8(ascii: ",")))
         _ = try writer.finish(exitStatus: .success, abortReason: nil)
         #expect((try FileManager.default.attributesOfItem(atPath: folder.path)[.posixPermissions] as? Int) == 0o700)
         for name in ["results.csv", "retry.csv", "undo.csv", "undo-warnings.csv", "summary.json"] {
