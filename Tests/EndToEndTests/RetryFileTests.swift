@@ -123,3 +123,23 @@ struct SeededRandom {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct StrictTests {
+    @Test func strictSendsNothingWhenAnyRowHasAProblem() async throws {
+        let referrals = openReferrals(20)
+        try await ApplyHarness.with(referrals: referrals) { harness in
+            var text = wideInput(referrals)
+            text += "\(referrals[0]["id"]!.stringValue!),\"12.919\",,\n"  // one ambiguous amount, last in the file
+            let input = try harness.write("input.csv", text)
+            await #expect(throws: ApplyRun.StrictRefusal.self) {
+                _ = try await harness.apply(input, report: "strict") { $0.strict = true }
+            }
+            #expect(harness.sandbox.changeLog().isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: harness.path("strict", "results.csv")))
+            // Without --strict the other 20 documents go on.
+            let result = try await harness.apply(input, report: "lenient")
+            #expect(result.summary.counts[.updated] == 20)
+            #expect(result.summary.counts[.invalidInput] == 1)
+        }
+    }
+}
