@@ -20,5 +20,11 @@ public struct SandboxConfiguration: Sendable {
     /// Lifetime of tokens issued by `POST /oauth2/token`.
     public var tokenTTL: Duration = .seconds(3600)
 
+    /// Keep the referrals in this file across runs (`apply --sandbox` keeps
+    /// it in the state dir); nil: they live as long as the process.
+    public var statePath: String?
+    /// Start the state file over from the seed (`--sandbox-reset`).
+    public var resetState = false
+
     public init() {}
 }

@@ -35,13 +35,14 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Report folder (default: referral-bulk-<UTC timestamp>); never an existing one.") var reportDir: String?
     @Option(help: "Timeout of one request, e.g. 30s.", transform: parseDuration) var timeout: Duration = .seconds(30)
     @Option(help: "After SIGINT/SIGTERM, how long in-flight requests may finish.", transform: parseDuration) var gracePeriod: Duration = .seconds(30)
-    @Option(help: "Folder of the journals that let a re-run resume (default .referral-bulk; none with --sandbox, whose state is new each run).")
-    var stateDir: String?
+    @Option(help: "Folder of the journals that let a re-run resume, and of --sandbox's referrals (default .referral-bulk).")
+    var stateDir = ".referral-bulk"
     @Flag(help: "Ignore what earlier runs of this file recorded: send everything again.") var fresh = false
     @Flag(help: "All or nothing: check the whole file first and send nothing if any row has a problem (exit 1).") var strict = false
     @Option(help: "Take only the referrals whose ID hashes to K of N, e.g. 0/4 (JOB_COMPLETION_INDEX/N).") var shard: String?
     @Flag(help: "Run against an embedded sandbox on a free loopback port instead of the API.") var sandbox = false
-    @Option(help: "Seed referrals for --sandbox.") var sandboxSeed = "samples/referrals.json"
+    @Option(help: "Seed referrals for --sandbox (default: the built-in samples, the same as samples/referrals.json).") var sandboxSeed: String?
+    @Flag(help: "Start --sandbox's referrals over from the seed (they persist in the state dir between runs).") var sandboxReset = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "warning"
 
     func validate() throws {
@@ -65,7 +66,11 @@ struct ApplyCommand: AsyncParsableCommand {
         var endpoint = self.endpoint
         if sandbox {
             do {
-                embedded = try await SandboxServer.start(SandboxConfiguration(), referrals: SeedReferrals.load(path: sandboxSeed))
+                var sandboxConfiguration = SandboxConfiguration()
+                sandboxConfiguration.statePath = try SandboxState.path(stateDirectory: stateDir)
+                sandboxConfiguration.resetState = sandboxReset
+                let seed = try sandboxSeed.map(SeedReferrals.load(path:)) ?? SeedReferrals.samples
+                embedded = try await SandboxServer.start(sandboxConfiguration, referrals: seed)
             } catch {
                 failUnusable("\(error)")
             }
@@ -90,8 +95,9 @@ struct ApplyCommand: AsyncParsableCommand {
         configuration.sender.returnRepresentation = returnRepresentation
         configuration.requestTimeout = timeout
         configuration.reportDirectory = reportDir
-        configuration.stateDirectory = stateDir ?? (sandbox ? nil : ".referral-bulk")
-        configuration.fresh = fresh
+        configuration.stateDirectory = stateDir
+        // A reset sandbox has none of the changes the journals remember.
+        configuration.fresh = fresh || sandboxReset
         configuration.shard = shard.flatMap { try? ShardSelector(parsing: $0) }
 
         let client = ReferralAPIClient(concurrency: concurrency, timeout: timeout)

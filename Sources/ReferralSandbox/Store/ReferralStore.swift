@@ -22,8 +22,12 @@ final class ReferralStore: Sendable {
 
     private let state: Mutex<State>
     private let seed: UInt64
+    /// Where every change is recorded before it is answered, when the sandbox persists.
+    private let stateFile: SandboxStateFile?
 
-    init(referrals: [JSONValue], seed: UInt64) {
+    /// - Parameters:
+    ///   - changes: how many changes an earlier run of a persistent sandbox made (new eTags must not repeat old ones).
+    init(referrals: [JSONValue], seed: UInt64, stateFile: SandboxStateFile? = nil, changes: Int = 0) {
         var initial = State()
         for referral in referrals {
             guard case .string(let given)? = referral["id"] else { continue }
@@ -36,8 +40,10 @@ final class ReferralStore: Sendable {
             }
             initial.referrals[id] = stored
         }
+        initial.version = UInt64(changes)
         state = Mutex(initial)
         self.seed = seed
+        self.stateFile = stateFile
     }
 
     /// A GUID-keyed API matches IDs whatever their case: referrals are
@@ -74,6 +80,13 @@ final class ReferralStore: Sendable {
             let response = Self.apply(
                 &state, seed: seed, id: id, body: body, ifMatch: ifMatch, requestID: requestID,
                 returnRepresentation: returnRepresentation, mayUpdate: mayUpdate)
+            if (200..<300).contains(response.status), let stateFile, let stored = state.referrals[Self.key(id)] {
+                do {
+                    try stateFile.append(stored)
+                } catch {
+                    return .error(500, "StateNotSaved", "\(error)")
+                }
+            }
             if let requestID { Self.remember(&state, requestID, response) }
             return response
         }
