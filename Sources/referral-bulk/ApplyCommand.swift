@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import Logging
 import ReferralBulk
 import ReferralSandbox
@@ -39,6 +40,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var stateDir = ".referral-bulk"
     @Flag(help: "Ignore what earlier runs of this file recorded: send everything again.") var fresh = false
     @Flag(help: "All or nothing: check the whole file first and send nothing if any row has a problem (exit 1).") var strict = false
+    @Flag(help: "Do not ask before sending (on a terminal, apply shows what the file asks and asks first; cron is never asked).") var yes = false
     @Option(help: "Take only the referrals whose ID hashes to K of N, e.g. 0/4 (JOB_COMPLETION_INDEX/N).") var shard: String?
     @Flag(help: "Run against an embedded sandbox on a free loopback port instead of the API.") var sandbox = false
     @Option(help: "Seed referrals for --sandbox (default: the built-in samples, the same as samples/referrals.json).") var sandboxSeed: String?
@@ -105,9 +107,22 @@ struct ApplyCommand: AsyncParsableCommand {
             if let embedded { StaticTokenProvider(Secret(embedded.tokens[.referralAdmin]!)) } else { tokenProvider(client: client) }
 
         let stop = StopSignal()
-        let apply = ApplyRun(configuration: configuration, stop: stop, logger: logger) { notice in
-            FileOutput.standardError.write("\(notice)\n")
-        }
+        let asksFirst = !yes && isatty(STDIN_FILENO) == 1 && FileOutput.standardError.isTerminal
+        let target = sandbox ? "the sandbox" : endpoint
+        // The progress display waits for the answer: it would draw over the question.
+        let (answered, answer) = AsyncStream.makeStream(of: Void.self)
+        if !asksFirst { answer.finish() }
+        let confirm: (@Sendable (ChangeOverview) async -> Bool)? =
+            asksFirst
+            ? { @Sendable overview in
+                let send = Confirmation.ask(overview, target: target)
+                if send { answer.finish() }
+                return send
+            } : nil
+        let apply = ApplyRun(
+            configuration: configuration, stop: stop, logger: logger,
+            notify: { notice in FileOutput.standardError.write("\(notice)\n") },
+            confirm: confirm)
         let runTask = Task { try await apply.run(tokens: tokens, transport: client) }
         let watcher = SignalWatcher(
             stop: stop, gracePeriod: gracePeriod,
@@ -116,7 +131,10 @@ struct ApplyCommand: AsyncParsableCommand {
             },
             cancel: { runTask.cancel() })
         let display = ProgressDisplay(progress: apply.progress)
-        let drawing = Task { await display.run() }
+        let drawing = Task {
+            for await _ in answered {}
+            await display.run()
+        }
 
         let result: ApplyRun.Result
         do {
@@ -126,10 +144,18 @@ struct ApplyCommand: AsyncParsableCommand {
             await drawing.value
             try? await client.shutdown()
             await embedded?.stop()
-            for problem in refusal.problems { FileOutput.standardError.write("\(problem)\n") }
-            let unlisted = refusal.invalidDocuments > refusal.problems.count ? " (the first \(refusal.problems.count) problems listed)" : ""
+            let overview = refusal.overview
+            for problem in overview.problems { FileOutput.standardError.write("\(problem)\n") }
+            let listed = overview.invalidDocuments > overview.problems.count ? " (the first \(overview.problems.count) problems listed)" : ""
             FileOutput.standardError.write(
-                "\(refusal.documents) document(s), \(refusal.invalidDocuments) with problems\(unlisted): nothing was sent (--strict).\n")
+                "\(overview.documents) document(s), \(overview.invalidDocuments) with problems\(listed): nothing was sent (--strict).\n")
+            throw ExitCode(ExitStatus.someRowsNotApplied.rawValue)
+        } catch is ApplyRun.Declined {
+            drawing.cancel()
+            await drawing.value
+            try? await client.shutdown()
+            await embedded?.stop()
+            FileOutput.standardError.write("nothing was sent.\n")
             throw ExitCode(ExitStatus.someRowsNotApplied.rawValue)
         } catch {
             drawing.cancel()

@@ -99,7 +99,7 @@ public final class ReportWriter {
     private func writeUndo(_ outcome: Outcome) {
         let id = outcome.document.referralID
         // Closed is terminal: no undo row could ever be applied to this referral again.
-        if outcome.sentOperations.contains(where: { $0.path == .status && $0.value == "Closed" }) {
+        if IrreversibleChanges(outcome.sentOperations).referralsClosed > 0 {
             undoWarnings.write(bytes: csv.row([id, "/status", "the referral is now Closed, which takes no further update"]))
             summary.undoWarnings += 1
             return

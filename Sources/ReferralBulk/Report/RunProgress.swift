@@ -34,4 +34,9 @@ public final class RunProgress: Sendable {
     }
 
     public var snapshot: Snapshot { state.withLock { $0 } }
+
+    /// Sending starts now (after any question to the person running it): rates count from here.
+    public func start(at now: ContinuousClock.Instant = .now) {
+        state.withLock { $0.started = now }
+    }
 }

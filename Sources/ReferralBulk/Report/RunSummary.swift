@@ -8,6 +8,8 @@ public struct RunSummary: Sendable {
     public var retries = 0
     public var throttled = 0
     public var undoWarnings = 0
+    /// What this run did that cannot be undone (referrals closed, team members added).
+    public var irreversible = IrreversibleChanges()
     public var latency = LatencyHistogram()
     public var started = Date()
     public var finished = Date()
@@ -23,6 +25,7 @@ public struct RunSummary: Sendable {
         retries += outcome.retries
         throttled += outcome.throttled
         if let latency = outcome.latency { self.latency.record(latency) }
+        if outcome.kind == .updated { irreversible += IrreversibleChanges(outcome.sentOperations) }
     }
 
     /// Every row applied or already as asked (skipped ones included, they were earlier).
@@ -46,7 +49,11 @@ public struct RunSummary: Sendable {
             "rowsPerSecond": number(wallSeconds > 0 ? Double(rows) / wallSeconds : nil),
             "latencyMs": ["p50": number(latency.percentile(0.5)), "p95": number(latency.percentile(0.95)), "p99": number(latency.percentile(0.99))],
             "retries": .number(Decimal(retries)), "throttled429": .number(Decimal(throttled)),
-            "undoWarnings": .number(Decimal(undoWarnings)), "exitCode": .number(Decimal(Int(exitStatus.rawValue))),
+            "undoWarnings": .number(Decimal(undoWarnings)),
+            "irreversible": [
+                "referralsClosed": .number(Decimal(irreversible.referralsClosed)),
+                "teamMembersAdded": .number(Decimal(irreversible.teamMembersAdded)),
+            ], "exitCode": .number(Decimal(Int(exitStatus.rawValue))),
             "aborted": .bool(abortReason != nil), "abortReason": abortReason.map(JSONValue.string) ?? .null,
         ]
     }
@@ -57,6 +64,8 @@ public struct RunSummary: Sendable {
             self.counts[kind].map { "\(kind.rawValue) \($0)" }
         }.joined(separator: " · ")
         let rate = wallSeconds > 0 ? Int((Double(rows) / wallSeconds).rounded()) : 0
-        return "\(documents) document(s): \(counts.isEmpty ? "nothing to do" : counts) in \(String(format: "%.2f", wallSeconds)) s (\(rate) rows/s)"
+        var line = "\(documents) document(s): \(counts.isEmpty ? "nothing to do" : counts) in \(String(format: "%.2f", wallSeconds)) s (\(rate) rows/s)"
+        if !irreversible.isEmpty { line += "\n\(irreversible): these cannot be undone" }
+        return line
     }
 }

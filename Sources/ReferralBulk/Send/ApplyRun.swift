@@ -46,12 +46,12 @@ public struct ApplyRun: Sendable {
 
     /// `--strict` found rows with problems: nothing was sent (exit 1).
     public struct StrictRefusal: Error {
-        /// The first problems found (at most `StrictRefusal.listed`).
-        public var problems: [InputProblem]
-        public var invalidDocuments: Int
-        public var documents: Int
-        public static let listed = 1000
+        /// What the file asks, with its first problems.
+        public var overview: ChangeOverview
     }
+
+    /// The person asked declined: nothing was sent.
+    public struct Declined: Error {}
 
     public let configuration: Configuration
     public let stop: StopSignal
@@ -59,11 +59,15 @@ public struct ApplyRun: Sendable {
     public let logger: Logger
     /// One sentence at a time for the person running it (warnings, resume notices).
     public let notify: @Sendable (String) -> Void
+    /// Asked with what the file asks before anything is created or sent
+    /// (a person at a terminal); nil sends without asking (cron, `--yes`).
+    public let confirm: (@Sendable (ChangeOverview) async -> Bool)?
 
     public init(
         configuration: Configuration, stop: StopSignal = StopSignal(), logger: Logger,
-        notify: @escaping @Sendable (String) -> Void = { _ in }
+        notify: @escaping @Sendable (String) -> Void = { _ in }, confirm: (@Sendable (ChangeOverview) async -> Bool)? = nil
     ) {
+        self.confirm = confirm
         self.configuration = configuration
         self.stop = stop
         self.logger = logger
@@ -76,14 +80,18 @@ public struct ApplyRun: Sendable {
         let planner: Planner
         do {
             let handle = try InputHandle(path: configuration.input)
-            if configuration.strict { try Self.refuseUnlessValid(handle, options: configuration.reading) }
             planner = try InputFile.planner(handle: handle, options: configuration.reading)
+            for warning in planner.columns.warnings { notify("warning: \(warning)") }
+            if configuration.strict || confirm != nil {
+                let overview = try ChangeOverview.of(InputFile.planner(handle: handle, options: configuration.reading))
+                if configuration.strict, overview.invalidDocuments > 0 { throw StrictRefusal(overview: overview) }
+                if let confirm, !(await confirm(overview)) { throw Declined() }
+            }
         } catch let error as CSVFileError {
             throw StartError(description: error.description)
         } catch let error as InputFile.OpenError {
             throw StartError(description: error.description)
         }
-        for warning in planner.columns.warnings { notify("warning: \(warning)") }
         let journal = try openJournal()
         let writer: ReportWriter
         do {
@@ -98,6 +106,7 @@ public struct ApplyRun: Sendable {
             options: configuration.sender, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger)
         let earlier = journal?.earlier ?? [:]
         let shard = configuration.shard
+        progress.start()
         let ending = try await WorkerPool(concurrency: configuration.concurrency).run(
             next: {
                 do {
@@ -154,20 +163,6 @@ public struct ApplyRun: Sendable {
         } catch {
             throw StartError(description: "\(error)")
         }
-    }
-
-    /// `--strict`: plans the whole file once; any row with a problem stops
-    /// the run before anything is created or sent.
-    static func refuseUnlessValid(_ handle: InputHandle, options: ReadingOptions) throws -> Void {
-        let planner = try InputFile.planner(handle: handle, options: options)
-        var refusal = StrictRefusal(problems: [], invalidDocuments: 0, documents: 0)
-        while let document = try planner.next() {
-            refusal.documents += 1
-            guard !document.isValid else { continue }
-            refusal.invalidDocuments += 1
-            refusal.problems += document.problems.prefix(StrictRefusal.listed - refusal.problems.count)
-        }
-        if refusal.invalidDocuments > 0 { throw refusal }
     }
 
     static func skipped(_ document: PatchDocument, _ entry: Journal.Entry) -> Outcome {
