@@ -33,8 +33,10 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Attempts per call, the first included.") var maxAttempts = 6
     @Flag(help: "Ask for the updated referral in each answer (Prefer: return=representation).") var returnRepresentation = false
     @Option(help: "Report folder (default: referral-bulk-<UTC timestamp>); never an existing one.") var reportDir: String?
-    @Option(help: "Timeout of one request, e.g. 30s.", transform: parseDuration) var timeout: Duration = .seconds(30)
-    @Option(help: "After SIGINT/SIGTERM, how long in-flight requests may finish.", transform: parseDuration) var gracePeriod: Duration = .seconds(30)
+    @Option(help: "Time limit of one request attempt, answer body included, e.g. 30s (100ms to 1h).", transform: parseDuration(within: .milliseconds(100) ... .seconds(3600)))
+    var timeout: Duration = .seconds(30)
+    @Option(help: "After SIGINT/SIGTERM, how long in-flight requests may finish (0s to 1h).", transform: parseDuration(within: .zero ... .seconds(3600)))
+    var gracePeriod: Duration = .seconds(30)
     @Option(help: "Folder of the journals that let a re-run resume (default .referral-bulk; none with --sandbox, whose state is new each run).")
     var stateDir: String?
     @Flag(help: "Ignore what earlier runs of this file recorded: send everything again.") var fresh = false

@@ -75,6 +75,12 @@ enum ChildProcess {
         let insecure = try ChildProcess.start(["apply", "x.csv", "--endpoint", "http://example.com"], environment: [:])
         insecure.waitUntilExit()
         #expect(insecure.terminationStatus == 2)
+        for timeout in ["1e20s", "10000000000s", "nan", "-5s"] {
+            let duration = try ChildProcess.start(["apply", "x.csv", "--timeout", timeout], environment: [:])
+            duration.waitUntilExit()
+            #expect(duration.terminationReason == .exit, "--timeout \(timeout) crashed")
+            #expect(duration.terminationStatus == 2, "--timeout \(timeout)")
+        }
     }
 }
 
