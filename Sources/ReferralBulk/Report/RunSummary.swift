@@ -57,6 +57,8 @@ public struct RunSummary: Sendable {
             self.counts[kind].map { "\(kind.rawValue) \($0)" }
         }.joined(separator: " · ")
         let rate = wallSeconds > 0 ? Int((Double(rows) / wallSeconds).rounded()) : 0
-        return "\(documents) document(s): \(counts.isEmpty ? "nothing to do" : counts) in \(String(format: "%.2f", wallSeconds)) s (\(rate) rows/s)"
+        // An aborted run that finished nothing did not find "nothing to do": it did nothing.
+        let none = abortReason == nil ? "nothing to do" : "none finished before the run stopped"
+        return "\(documents) document(s): \(counts.isEmpty ? none : counts) in \(String(format: "%.2f", wallSeconds)) s (\(rate) rows/s)"
     }
 }
