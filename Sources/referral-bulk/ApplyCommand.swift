@@ -98,6 +98,14 @@ struct ApplyCommand: AsyncParsableCommand {
         let client = ReferralAPIClient(concurrency: concurrency, timeout: timeout)
         let tokens: any TokenProvider =
             if let embedded { StaticTokenProvider(Secret(embedded.tokens[.referralAdmin]!)) } else { tokenProvider(client: client) }
+        // Before the report folder and the journal exist: a missing or malformed token is exit 2, and leaves nothing behind.
+        do {
+            try await tokens.checkBeforeStart()
+        } catch {
+            try? await client.shutdown()
+            await embedded?.stop()
+            failUnusable(error.description)
+        }
 
         let stop = StopSignal()
         let apply = ApplyRun(configuration: configuration, stop: stop, logger: logger) { notice in
