@@ -24,6 +24,11 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Fraction of referral requests answered 503.") var failRate = 0.0
     @Option(help: "Fraction of referral requests whose connection is dropped unanswered.") var dropRate = 0.0
     @Option(help: "Fraction of PATCHes applied whose answer is lost (connection closed).") var lostResponseRate = 0.0
+    @Option(help: "Play a hostile server: \(HostileMode.arguments).", transform: { text in
+        guard let mode = HostileMode(argument: text) else { throw ValidationError("--fault must be \(HostileMode.arguments).") }
+        return mode
+    })
+    var fault: HostileMode?
     @Option(help: "Lifetime of tokens from /oauth2/token, e.g. 20s or 1h.", transform: parseDuration(within: .seconds(1) ... .seconds(30 * 86_400))) var tokenTtl: Duration = .seconds(3600)
 
     func validate() throws {
@@ -49,6 +54,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.dropRate = dropRate
         configuration.lostResponseRate = lostResponseRate
         configuration.tokenTTL = tokenTtl
+        configuration.hostile = fault
         let referrals: [JSONValue]
         do {
             referrals =
