@@ -165,3 +165,43 @@ func closedLoopbackPort() throws -> Int {
         }
     }
 }
+
+@Suite struct SignalWakesRetriesTests {
+    /// The server asks every request to wait a day; the first SIGTERM must
+    /// end the run at once (exit 3, report written), not after the wait,
+    /// even with a grace period of an hour for requests in flight.
+    @Test func aFirstSIGTERMWakesARetryTheServerAskedToWaitADayFor() async throws {
+        let referrals = openReferrals(10, seed: 66)
+        try await ApplyHarness.with(sandbox: { $0.hostile = .throttleEverything(retryAfter: 86_400) }, referrals: referrals) { harness in
+            let input = try harness.write("input.csv", wideInput(referrals))
+            let report = harness.folder.appendingPathComponent("run").path
+            let log = harness.folder.appendingPathComponent("stderr")
+            try Data().write(to: log)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ChildProcess.binary)
+            process.arguments = [
+                "apply", input, "--endpoint", harness.sandbox.baseURL, "--report-dir", report, "--grace-period", "1h",
+                "--state-dir", harness.folder.appendingPathComponent("state").path, "--log-level", "trace",
+            ]
+            process.environment = ["PARTNER_CENTER_TOKEN": harness.sandbox.tokens[.referralAdmin]!, "PATH": "/usr/bin:/bin"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: log)
+            try process.run()
+            // The trace log's "attempt" line: a 429 came back and the retry is waiting.
+            let waiting = try await ChildProcess.wait {
+                ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("attempt")
+            }
+            #expect(waiting)
+            let signalled = ContinuousClock.now
+            process.terminate()
+            let exited = try await ChildProcess.wait(until: { !process.isRunning }, attempts: 600)
+            if !exited { kill(process.processIdentifier, SIGKILL) }
+            #expect(exited)
+            #expect(ContinuousClock.now - signalled < .seconds(30))
+            #expect(process.terminationStatus == 3)
+            let summary = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: report + "/summary.json")))
+            #expect(summary["abortReason"] == "interrupted by signal 15")
+            #expect(harness.sandbox.changeLog().isEmpty)
+        }
+    }
+}

@@ -12,8 +12,10 @@ public enum HostileMode: Sendable, Equatable {
     case trickleReads(interval: Duration)
     /// Writes are answered 307 to the same path on another base URL.
     case redirectWrites(to: String)
+    /// Every referral request is answered 429 with this `Retry-After` (seconds).
+    case throttleEverything(retryAfter: Int)
 
-    /// `html-read`, `empty-read`, `truncated-read`, `trickle-read`, `redirect-write=URL`.
+    /// `html-read`, `empty-read`, `truncated-read`, `trickle-read`, `redirect-write=URL`, `retry-after=SECONDS`.
     public init?(argument: String) {
         let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
         switch (parts.first, parts.count) {
@@ -22,9 +24,12 @@ public enum HostileMode: Sendable, Equatable {
         case ("truncated-read", 1): self = .truncatedReads
         case ("trickle-read", 1): self = .trickleReads(interval: .milliseconds(500))
         case ("redirect-write", 2): self = .redirectWrites(to: parts[1])
+        case ("retry-after", 2):
+            guard let seconds = Int(parts[1]), seconds >= 0 else { return nil }
+            self = .throttleEverything(retryAfter: seconds)
         default: return nil
         }
     }
 
-    public static let arguments = "html-read, empty-read, truncated-read, trickle-read or redirect-write=URL"
+    public static let arguments = "html-read, empty-read, truncated-read, trickle-read, redirect-write=URL or retry-after=SECONDS"
 }

@@ -121,6 +121,8 @@ struct SandboxRoutes: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
         case (.redirectWrites(let base), true):
             return Response(status: .temporaryRedirect, headers: [.location: base + uri], body: .init())
+        case (.throttleEverything(let seconds), _):
+            return response(.error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: seconds))
         default:
             return nil
         }
