@@ -2,7 +2,7 @@
 /// pure state machine fed with the end of every attempt and call.
 ///
 /// - `threshold` attempts in a row that could not reach the endpoint at all
-///   (connection refused, DNS, TLS), with no answer between them, mean a
+///   (connection refused or timed out, DNS, TLS), with no answer between them, mean a
 ///   wrong URL or a dead host: the run aborts in seconds instead of burning
 ///   every row's retries.
 /// - `threshold` calls in a row that ended with a 401 even after a token

@@ -10,7 +10,7 @@ public final class StopSignal: Sendable {
         case apiKeepsFailing(String)
         case credentialsRejected(String)
         case inputFailed(String)
-        /// The endpoint cannot be reached at all (refused, DNS, TLS).
+        /// The endpoint cannot be reached at all (refused, no connection, DNS, TLS).
         case unreachable(String)
         /// A report or journal file could not be written.
         case outputFailed(String)

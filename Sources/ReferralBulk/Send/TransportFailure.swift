@@ -9,6 +9,8 @@ import NIOSSL
 /// token among them), so every library error is mapped to one of these.
 public enum TransportFailure: Error, Sendable, Equatable, CaseIterable, CustomStringConvertible {
     case connectionRefused
+    /// No connection within the connect timeout: a host that drops packets (a firewall, a wrong address).
+    case connectTimedOut
     case dnsFailure
     case tlsFailure
     case timedOut
@@ -21,6 +23,7 @@ public enum TransportFailure: Error, Sendable, Equatable, CaseIterable, CustomSt
     public var description: String {
         switch self {
         case .connectionRefused: "connection refused"
+        case .connectTimedOut: "connect timed out"
         case .dnsFailure: "DNS failure"
         case .tlsFailure: "TLS failure"
         case .timedOut: "timed out"
@@ -31,10 +34,11 @@ public enum TransportFailure: Error, Sendable, Equatable, CaseIterable, CustomSt
     }
 
     /// The endpoint cannot be reached at all: no answer will come however
-    /// long the run keeps trying (a wrong URL, a dead host, a broken certificate).
+    /// long the run keeps trying (a wrong URL, a dead or firewalled host, a
+    /// broken certificate).
     public var meansUnreachable: Bool {
         switch self {
-        case .connectionRefused, .dnsFailure, .tlsFailure: true
+        case .connectionRefused, .connectTimedOut, .dnsFailure, .tlsFailure: true
         case .timedOut, .connectionClosed, .answerTooLarge, .networkError: false
         }
     }
@@ -65,13 +69,15 @@ public enum TransportFailure: Error, Sendable, Equatable, CaseIterable, CustomSt
             self = .dnsFailure
         case let channel as ChannelError:
             switch channel {
-            case .connectTimeout: self = .timedOut
+            case .connectTimeout: self = .connectTimedOut
             case .eof, .ioOnClosedChannel, .alreadyClosed, .inputClosed, .outputClosed: self = .connectionClosed
             default: self = .networkError
             }
         case let client as HTTPClientError:
             switch client {
-            case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .getConnectionFromPoolTimeout:
+            case .connectTimeout:
+                self = .connectTimedOut
+            case .readTimeout, .writeTimeout, .deadlineExceeded, .getConnectionFromPoolTimeout:
                 self = .timedOut
             case .tlsHandshakeTimeout:
                 self = .tlsFailure

@@ -11,7 +11,8 @@ import Testing
         #expect(TransportFailure(IOError(errnoCode: ECONNREFUSED, reason: "connect")) == .connectionRefused)
         #expect(TransportFailure(IOError(errnoCode: ECONNRESET, reason: "read")) == .connectionClosed)
         #expect(TransportFailure(HTTPClientError.deadlineExceeded) == .timedOut)
-        #expect(TransportFailure(HTTPClientError.connectTimeout) == .timedOut)
+        #expect(TransportFailure(HTTPClientError.connectTimeout) == .connectTimedOut)
+        #expect(TransportFailure(ChannelError.connectTimeout(.seconds(3))) == .connectTimedOut)
         #expect(TransportFailure(HTTPClientError.remoteConnectionClosed) == .connectionClosed)
         #expect(TransportFailure(HTTPClientError.invalidHeaderFieldValues(["Bearer secret\nline"])) == .networkError)
         #expect(TransportFailure(NIOSSLError.handshakeFailed(.sslError([]))) == .tlsFailure)
@@ -19,8 +20,8 @@ import Testing
         #expect(TransportFailure(NIOTooManyBytesError(maxBytes: 8)) == .answerTooLarge)
     }
 
-    @Test func onlyRefusedDNSAndTLSMeanUnreachable() {
-        #expect(TransportFailure.allCases.filter(\.meansUnreachable) == [.connectionRefused, .dnsFailure, .tlsFailure])
+    @Test func onlyRefusedUnconnectableDNSAndTLSMeanUnreachable() {
+        #expect(TransportFailure.allCases.filter(\.meansUnreachable) == [.connectionRefused, .connectTimedOut, .dnsFailure, .tlsFailure])
     }
 
     @Test func serverTextIsEscapedAndCapped() {
