@@ -205,3 +205,24 @@ func closedLoopbackPort() throws -> Int {
         }
     }
 }
+
+@Suite struct RejectedTokenTests {
+    /// A token that cannot be refreshed, and a command that hands out a new
+    /// token every time the server rejects the last one: both stop the run
+    /// within a few documents, exit 3, saying the credentials were rejected.
+    @Test(arguments: ["static", "command"])
+    func aServerThatRejectsEveryTokenAbortsTheRun(kind: String) async throws {
+        let referrals = openReferrals(200, seed: 67)
+        try await ApplyHarness.with(referrals: referrals) { harness in
+            let tokens: any TokenProvider =
+                kind == "static" ? StaticTokenProvider(Secret("not-a-sandbox-token")) : CommandTokenProvider(command: "echo rejected-$$")
+            let started = ContinuousClock.now
+            let result = try await harness.apply(try harness.write("input.csv", wideInput(referrals)), report: "run", tokens: tokens)
+            #expect(result.exitStatus == .aborted)
+            #expect(result.summary.abortReason?.hasPrefix("credentials rejected: ") == true, "\(result.summary.abortReason ?? "")")
+            #expect(result.summary.documents < 50)
+            #expect(ContinuousClock.now - started < .seconds(60))
+            #expect(harness.sandbox.changeLog().isEmpty)
+        }
+    }
+}
