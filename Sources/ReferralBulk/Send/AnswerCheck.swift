@@ -37,6 +37,14 @@ public enum AnswerCheck {
         return "the answer to the write was not JSON (\(contentType(response)))"
     }
 
+    /// A 404 is final (journaled as finished, never tried again), so only
+    /// the API's own answer may say it: a JSON error body, or none. A
+    /// gateway's or proxy's page saying 404 is a failure, tried again next run.
+    public static func notFoundProblem(_ response: APIResponse) -> String? {
+        guard response.status == 404, !response.body.isEmpty, response.json == nil else { return nil }
+        return "404 without the API's JSON error (\(contentType(response))): not taken as not found"
+    }
+
     /// A 3xx, which is never followed: the request would go to another
     /// place with the token and the patch.
     static func redirect(_ response: APIResponse) -> String? {

@@ -189,7 +189,7 @@ public struct ReferralSender: Sendable {
 
     /// The outcome an answer to a write (or a read's API error) stands for.
     private func finalOutcome(_ response: APIResponse, _ document: PatchDocument, requestID: String?) -> Outcome {
-        if let problem = AnswerCheck.writeProblem(response) {
+        if let problem = AnswerCheck.writeProblem(response) ?? AnswerCheck.notFoundProblem(response) {
             return Outcome(document: document, kind: .failed, httpStatus: response.status, message: problem, requestID: requestID)
         }
         let kind: Outcome.Kind

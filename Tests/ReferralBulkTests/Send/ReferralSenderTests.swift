@@ -210,6 +210,17 @@ final class CountingTokens: TokenProvider {
         #expect(outcome.message == "the answer to the write was not JSON (text/html)")
     }
 
+    @Test func only404sWithTheAPIsOwnAnswerAreNotFound() async throws {
+        let page = ScriptedTransport([.raw(404, html, headers: [("Content-Type", "text/html")])])
+        let fromAProxy = try #require(await base.sender(page).send(base.document([notes])))
+        #expect(fromAProxy.kind == .failed)
+        #expect(fromAProxy.message == "404 without the API's JSON error (text/html): not taken as not found")
+        let api = ScriptedTransport([.answer(404, ["code": "NotFound", "description": "no referral with id r1"])])
+        let fromTheAPI = try #require(await base.sender(api).send(base.document([notes])))
+        #expect(fromTheAPI.kind == .notFound)
+        #expect(fromTheAPI.message == "NotFound: no referral with id r1")
+    }
+
     @Test func aRedirectIsNotFollowedAndNamesItsHost() async throws {
         let location = [("Location", "https://elsewhere.example/v1.0/engagements/referrals/r1")]
         let transport = ScriptedTransport([.answer(200, base.active), .raw(307, [], headers: location)])
