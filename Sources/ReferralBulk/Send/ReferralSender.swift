@@ -178,9 +178,7 @@ public struct ReferralSender: Sendable {
     /// Closed, or a status change the table forbids, is `invalid_transition`;
     /// anything else stays `failed` with the server's message.
     private func explainRejection(_ outcome: inout Outcome, operations: [PatchOperation], tally: inout Tally) async {
-        let document = outcome.document
-        let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID(document, &tally)), &tally)
-        guard case .answered(let response, _) = read, case .referral(let referral) = AnswerCheck.read(response, referralID: document.referralID),
+        guard case .referral(let referral, _) = await readReferral(outcome.document, &tally),
             let violation = Preflight.transitionViolation(operations, referral: referral)
         else { return }
         outcome.kind = .invalidTransition
