@@ -34,8 +34,10 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Attempts per call, the first included.") var maxAttempts = 6
     @Flag(help: "Ask for the updated referral in each answer (Prefer: return=representation).") var returnRepresentation = false
     @Option(help: "Report folder (default: referral-bulk-<UTC timestamp>); never an existing one.") var reportDir: String?
-    @Option(help: "Timeout of one request, e.g. 30s.", transform: parseDuration) var timeout: Duration = .seconds(30)
-    @Option(help: "After SIGINT/SIGTERM, how long in-flight requests may finish.", transform: parseDuration) var gracePeriod: Duration = .seconds(30)
+    @Option(help: "Time limit of one request attempt, answer body included, e.g. 30s (100ms to 1h).", transform: parseDuration(within: .milliseconds(100) ... .seconds(3600)))
+    var timeout: Duration = .seconds(30)
+    @Option(help: "After SIGINT/SIGTERM, how long in-flight requests may finish (0s to 1h).", transform: parseDuration(within: .zero ... .seconds(3600)))
+    var gracePeriod: Duration = .seconds(30)
     @Option(help: "Folder of the journals that let a re-run resume, and of --sandbox's referrals (default .referral-bulk).")
     var stateDir = ".referral-bulk"
     @Flag(help: "Ignore what earlier runs of this file recorded: send everything again.") var fresh = false
@@ -105,6 +107,14 @@ struct ApplyCommand: AsyncParsableCommand {
         let client = ReferralAPIClient(concurrency: concurrency, timeout: timeout)
         let tokens: any TokenProvider =
             if let embedded { StaticTokenProvider(Secret(embedded.tokens[.referralAdmin]!)) } else { tokenProvider(client: client) }
+        // Before the report folder and the journal exist: a missing or malformed token is exit 2, and leaves nothing behind.
+        do {
+            try await tokens.checkBeforeStart()
+        } catch {
+            try? await client.shutdown()
+            await embedded?.stop()
+            failUnusable(error.description)
+        }
 
         let stop = StopSignal()
         let asksFirst = !yes && isatty(STDIN_FILENO) == 1 && FileOutput.standardError.isTerminal

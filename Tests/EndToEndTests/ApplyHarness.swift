@@ -49,8 +49,9 @@ struct ApplyHarness {
         let salt = report
         configuration.sender.requestID = { document, call in "\(salt)-\(document.sequence)-\(call)" }
         configuration.sender.retry = RetryPolicy(maxAttempts: 12, base: .milliseconds(5), cap: .milliseconds(50))
+        configuration.requestTimeout = .seconds(20)
         configure(&configuration)
-        let client = ReferralAPIClient(concurrency: configuration.concurrency, timeout: .seconds(20))
+        let client = ReferralAPIClient(concurrency: configuration.concurrency, timeout: configuration.requestTimeout)
         let run = ApplyRun(configuration: configuration, logger: logger)
         let provider = tokens ?? StaticTokenProvider(Secret(sandbox.tokens[.referralAdmin]!))
         do {

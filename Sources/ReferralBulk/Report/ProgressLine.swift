@@ -19,6 +19,7 @@ public enum ProgressLine {
         line += "  \(Int(rate.rounded())) rows/s"
         let counts = snapshot.countsLine
         if !counts.isEmpty { line += "  " + counts }
+        if let failure = snapshot.latestFailure { line += "  last failure: " + ServerText.clean(failure, limit: 80) }
         return line
     }
 

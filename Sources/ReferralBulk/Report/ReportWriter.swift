@@ -52,7 +52,8 @@ public final class ReportWriter {
         undoWarnings.write(bytes: csv.row(["id", "path", "reason"]))
     }
 
-    public func record(_ outcome: Outcome) {
+    /// Writes the outcome's rows; throws once any report file cannot be written.
+    public func record(_ outcome: Outcome) throws(OutputFailure) {
         summary.add(outcome)
         let document = outcome.document
         let lines = document.lines.count == 1 ? "\(document.lines.lowerBound)" : "\(document.lines.lowerBound)-\(document.lines.upperBound)"
@@ -67,6 +68,12 @@ public final class ReportWriter {
         if outcome.kind == .updated { writeUndo(outcome) }
         sinceFlush += 1
         if sinceFlush >= 64 { flush() }
+        try check()
+    }
+
+    /// Throws the first write to a report file that failed.
+    public func check() throws(OutputFailure) {
+        for output in [results, retry, undo, undoWarnings] { try output.check() }
     }
 
     static let errorsHeader = "Errors"
@@ -128,6 +135,12 @@ public final class ReportWriter {
     public func flush() {
         for output in [results, retry, undo, undoWarnings] { output.flush() }
         sinceFlush = 0
+    }
+
+    /// Syncs the CSV files to disk; throws if any of them could not be written.
+    public func sync() throws(OutputFailure) {
+        for output in [results, retry, undo, undoWarnings] { output.sync() }
+        try check()
     }
 
     /// Closes the CSV files and writes `summary.json`.

@@ -10,6 +10,9 @@ public final class RunProgress: Sendable {
         /// Rows the input holds, when it could be counted beforehand (a regular file).
         public var estimatedTotalRows: Int?
         public var started: ContinuousClock.Instant
+        /// The message of the latest document that failed, so a person
+        /// watching sees why ("no answer (connection refused) after 6 attempts").
+        public var latestFailure: String?
 
         /// `updated 120 · unchanged 3 · failed 1` (kinds with a count only, in table order).
         public var countsLine: String {
@@ -30,6 +33,7 @@ public final class RunProgress: Sendable {
             $0.counts[outcome.kind, default: 0] += 1
             $0.documents += 1
             $0.rows += max(1, outcome.document.sourceRows.count)
+            if outcome.kind == .failed { $0.latestFailure = outcome.message }
         }
     }
 

@@ -64,7 +64,9 @@ public struct RunSummary: Sendable {
             self.counts[kind].map { "\(kind.rawValue) \($0)" }
         }.joined(separator: " · ")
         let rate = wallSeconds > 0 ? Int((Double(rows) / wallSeconds).rounded()) : 0
-        var line = "\(documents) document(s): \(counts.isEmpty ? "nothing to do" : counts) in \(String(format: "%.2f", wallSeconds)) s (\(rate) rows/s)"
+        // An aborted run that finished nothing did not find "nothing to do": it did nothing.
+        let none = abortReason == nil ? "nothing to do" : "none finished before the run stopped"
+        var line = "\(documents) document(s): \(counts.isEmpty ? none : counts) in \(String(format: "%.2f", wallSeconds)) s (\(rate) rows/s)"
         if !irreversible.isEmpty { line += "\n\(irreversible): these cannot be undone" }
         return line
     }

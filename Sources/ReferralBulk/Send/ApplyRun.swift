@@ -107,7 +107,7 @@ public struct ApplyRun: Sendable {
         let earlier = journal?.earlier ?? [:]
         let shard = configuration.shard
         progress.start()
-        let ending = try await WorkerPool(concurrency: configuration.concurrency).run(
+        _ = try await WorkerPool(concurrency: configuration.concurrency).run(
             next: {
                 do {
                     while let document = try planner.next() {
@@ -125,26 +125,31 @@ public struct ApplyRun: Sendable {
                 return await sender.send(document)
             },
             record: { outcome in
-                writer.record(outcome)
-                journal?.record(outcome)
                 progress.record(outcome)
+                // A file that cannot be written stops the run; the outcome is still offered to the other file.
+                if let journal { do throws(OutputFailure) { try journal.record(outcome) } catch { stop.stop(.outputFailed(error.description)) } }
+                do throws(OutputFailure) { try writer.record(outcome) } catch { stop.stop(.outputFailed(error.description)) }
             },
             stop: stop)
-        journal?.sync()
+        if let journal { do { try journal.sync() } catch { stop.stop(.outputFailed(error.description)) } }
+        do { try writer.sync() } catch { stop.stop(.outputFailed(error.description)) }
         let exitStatus: ExitStatus
         var abortReason: String?
-        switch ending {
-        case .completed:
-            exitStatus = writer.summary.allApplied ? .success : .someRowsNotApplied
-        case .stopped(let reason):
+        if let reason = stop.reason {
             exitStatus = .aborted
             abortReason = Self.describe(reason)
+        } else {
+            exitStatus = writer.summary.allApplied ? .success : .someRowsNotApplied
         }
         do {
             let summary = try writer.finish(exitStatus: exitStatus, abortReason: abortReason)
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus)
         } catch {
-            throw StartError(description: error.description)
+            // The run happened: it is aborted (exit 3, resumable), not unusable.
+            var summary = writer.summary
+            summary.exitStatus = .aborted
+            summary.abortReason = [abortReason, error.description].compactMap { $0 }.joined(separator: "; ")
+            return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: .aborted)
         }
     }
 
@@ -178,6 +183,8 @@ public struct ApplyRun: Sendable {
         case .apiKeepsFailing(let detail): "stopped: \(detail)"
         case .credentialsRejected(let detail): "credentials rejected: \(detail)"
         case .inputFailed(let detail): "the input could not be read further: \(detail)"
+        case .unreachable(let detail): detail
+        case .outputFailed(let detail): detail
         }
     }
 }

@@ -55,9 +55,9 @@ import Testing
             Outcome.BeforeValue(path: JSONPointer(tokens: ["team", "-"]), value: nil),
         ]
         updated.latency = .milliseconds(20)
-        writer.record(updated)
-        writer.record(Outcome(document: document("r2", line: 3, cells: ["r2", "-discount"]), kind: .failed, httpStatus: 503, message: "503 after 6 attempts"))
-        writer.record(Outcome(document: document("r3", line: 4, cells: ["r3", "x"]), kind: .unchanged))
+        try writer.record(updated)
+        try writer.record(Outcome(document: document("r2", line: 3, cells: ["r2", "-discount"]), kind: .failed, httpStatus: 503, message: "503 after 6 attempts"))
+        try writer.record(Outcome(document: document("r3", line: 4, cells: ["r3", "x"]), kind: .unchanged))
         let summary = try writer.finish(exitStatus: .someRowsNotApplied, abortReason: nil)
 
         let results = try read(folder, "results.csv")
@@ -83,8 +83,8 @@ import Testing
         let writer = try ReportWriter(folder: folder, inputHeader: ["id", "notes"], format: InputFormat(delimiter: UInt8(ascii: ",")))
         var updated = Outcome(document: document("r1", line: 2, cells: ["r1", "n"]), kind: .updated)
         updated.before = [Outcome.BeforeValue(path: JSONPointer(tokens: ["details", "notes"]), value: "true")]
-        writer.record(updated)
-        writer.record(Outcome(document: document("r2", line: 3, cells: ["r2", "=not a formula"]), kind: .failed, message: "x"))
+        try writer.record(updated)
+        try writer.record(Outcome(document: document("r2", line: 3, cells: ["r2", "=not a formula"]), kind: .failed, message: "x"))
         _ = try writer.finish(exitStatus: .someRowsNotApplied, abortReason: nil)
         let undo = try InputFile.planner(path: folder.path + "/undo.csv").next()
         #expect(undo?.operations == [PatchOperation(.replace, JSONPointer(tokens: ["details", "notes"]), "true")])
