@@ -29,11 +29,17 @@ let package = Package(
             name: "CLibCSV",
             providers: [.apt(["libcsv-dev"])]
         ),
+        // SQLite's C API from Debian's libsqlite3-dev, for the journal (see SQLiteDatabase.swift for why not GRDB).
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         // The pipeline: Input (CSV) -> Plan (patch documents) -> Send (HTTP) -> Report.
         .target(
             name: "ReferralBulk",
             dependencies: [
                 "CLibCSV",
+                "CSQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

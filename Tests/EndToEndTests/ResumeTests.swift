@@ -18,7 +18,7 @@ import Testing
             #expect(rows.count == 80)  // every document once, the skipped ones included
             #expect(Set(rows.map { $0[0] }).count == 80)
             #expect(rows.filter { $0[2] == "skipped" }.count == finished)
-            #expect(rows.filter { $0[2] == "skipped" }.allSatisfy { $0[5].hasPrefix("finished by an earlier run (updated") })
+            #expect(rows.filter { $0[2] == "skipped" }.allSatisfy { $0[5].hasPrefix("finished by run 1 of this file (updated") })
             #expect(rows.allSatisfy { ["skipped", "updated", "unchanged"].contains($0[2]) })
             #expect(second.summary.counts[.skipped] == finished)
             #expect(second.exitStatus == .success)

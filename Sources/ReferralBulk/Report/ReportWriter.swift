@@ -65,7 +65,7 @@ public final class ReportWriter {
         if !outcome.kind.isApplied, outcome.kind != .skipped {
             for row in document.sourceRows { writeRetry(Self.retryRow(row, columns: inputColumns, errorsColumn: errorsColumn, message: outcome.message)) }
         }
-        if outcome.kind == .updated { writeUndo(outcome) }
+        if outcome.carriesChange { writeUndo(outcome) }
         sinceFlush += 1
         if sinceFlush >= 64 { flush() }
         try check()

@@ -102,9 +102,15 @@ public struct ApplyRun: Sendable {
         }
         let governor = SendGovernor(
             maxRequestsPerSecond: configuration.maxRequestsPerSecond, breaker: configuration.circuit, stop: stop)
+        var recordIntent: (@Sendable (PatchDocument, [Outcome.BeforeValue], [PatchOperation]) throws(OutputFailure) -> Void)?
+        if let journal {
+            recordIntent = { document, before, operations throws(OutputFailure) in
+                try journal.recordIntent(document, before: before, operations: operations)
+            }
+        }
         let sender = ReferralSender(
-            options: configuration.sender, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger)
-        let earlier = journal?.earlier ?? [:]
+            options: configuration.sender, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger,
+            recordIntent: recordIntent)
         let shard = configuration.shard
         progress.start()
         _ = try await WorkerPool(concurrency: configuration.concurrency).run(
@@ -121,8 +127,21 @@ public struct ApplyRun: Sendable {
                 }
             },
             process: { document in
-                if let entry = earlier[Journal.key(document)] { return Self.skipped(document, entry) }
-                return await sender.send(document)
+                guard let journal else { return await sender.send(document) }
+                do throws(OutputFailure) {
+                    if let entry = try journal.entry(for: document) { return Self.skipped(document, entry) }
+                    guard var outcome = await sender.send(document) else { return nil }
+                    // Found as asked, but an earlier run recorded sending it: that run's
+                    // change (killed before its outcome was recorded) is what undo restores.
+                    if outcome.kind == .unchanged, let intent = try journal.intent(for: document) {
+                        outcome.before = intent.before
+                        outcome.sentOperations = intent.sentOperations
+                    }
+                    return outcome
+                } catch {
+                    stop.stop(.outputFailed(error.description))
+                    return nil
+                }
             },
             record: { outcome in
                 progress.record(outcome)
@@ -170,11 +189,14 @@ public struct ApplyRun: Sendable {
         }
     }
 
+    /// A document an earlier run finished, with that run's outcome and, when
+    /// it changed the referral, what undo needs.
     static func skipped(_ document: PatchDocument, _ entry: Journal.Entry) -> Outcome {
         let earlier = entry.message.isEmpty ? entry.kind.rawValue : "\(entry.kind.rawValue): \(entry.message)"
         return Outcome(
-            document: document, kind: .skipped, httpStatus: entry.httpStatus, message: "finished by an earlier run (\(earlier))",
-            requestID: entry.requestID, newETag: entry.newETag)
+            document: document, kind: .skipped, httpStatus: entry.httpStatus,
+            message: "finished by run \(entry.run) of this file (\(earlier))", requestID: entry.requestID, newETag: entry.newETag,
+            before: entry.before, sentOperations: entry.sentOperations)
     }
 
     static func describe(_ reason: StopSignal.Reason) -> String {

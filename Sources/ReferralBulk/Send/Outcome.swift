@@ -49,6 +49,13 @@ public struct Outcome: Sendable {
     public var before: [BeforeValue]
     /// The operations actually sent (preflight may drop some).
     public var sentOperations: [PatchOperation]
+
+    /// Whether the referral holds a change this file made, which undo must
+    /// restore: updated now, or by an earlier run (skipped, or found as asked
+    /// after a run killed between sending and recording).
+    public var carriesChange: Bool {
+        kind == .updated || (!sentOperations.isEmpty && (kind == .skipped || kind == .unchanged))
+    }
     /// Time from the first request to the answer that decided the outcome.
     public var latency: Duration?
     /// Attempts beyond the first of each call.

@@ -41,12 +41,17 @@ public struct ReferralSender: Sendable {
     /// Whether the endpoint can be reached at all and takes our tokens, across workers.
     let watch = EndpointWatch()
     let sleep: @Sendable (ContinuousClock.Instant) async throws -> Void
+    /// Called with what a PATCH will overwrite before it is sent (the
+    /// journal's write-ahead record); a failure stops the run unsent.
+    let recordIntent: (@Sendable (PatchDocument, [Outcome.BeforeValue], [PatchOperation]) throws(OutputFailure) -> Void)?
 
     public init(
         options: Options, transport: any ReferralTransport, tokens: any TokenProvider, governor: SendGovernor,
         stop: StopSignal, logger: Logger,
-        sleep: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = { try await Task.sleep(until: $0) }
+        sleep: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = { try await Task.sleep(until: $0) },
+        recordIntent: (@Sendable (PatchDocument, [Outcome.BeforeValue], [PatchOperation]) throws(OutputFailure) -> Void)? = nil
     ) {
+        self.recordIntent = recordIntent
         self.options = options
         self.transport = transport
         self.tokens = tokens
@@ -138,6 +143,14 @@ public struct ReferralSender: Sendable {
                 case .send(let kept, let values):
                     operations = kept
                     before = values
+                }
+            }
+            if let recordIntent, !before.isEmpty {
+                do throws(OutputFailure) {
+                    try recordIntent(document, before, operations)
+                } catch {
+                    stop.stop(.outputFailed(error.description))
+                    return nil
                 }
             }
             let requestID = newRequestID(document, &tally)

@@ -12,7 +12,6 @@ import Testing
         var a = StableHash()
         a.combine(Array("a".utf8))
         #expect(a.value == 0xaf63_dc4c_8601_ec8c)
-        #expect(StableHash.of("3fa85f64-5717-4562-b3fc-2c963f66afa6") == StableHash.of("3fa85f64-5717-4562-b3fc-2c963f66afa6"))
         #expect(StableHash.of("ab") != StableHash.of("ba"))
     }
 
@@ -58,38 +57,45 @@ import Testing
         do {
             let journal = try Journal(directory: folder, fingerprint: "f1", inputPath: "/x.csv", fresh: false)
             #expect(journal.notice == nil)
+            #expect(journal.run == 1)
             for (line, kind) in [(2, Outcome.Kind.updated), (3, .failed), (4, .unchanged), (5, .conflict), (6, .notFound)] {
                 try journal.record(outcome(line, kind))
             }
         }
         let reopened = try Journal(directory: folder, fingerprint: "f1", inputPath: "/x.csv", fresh: false)
-        #expect(reopened.earlier.count == 3)
-        #expect(reopened.entry(for: outcome(2, .updated).document)?.requestID == "req-2")
-        #expect(reopened.entry(for: outcome(3, .failed).document) == nil)
+        #expect(reopened.run == 2)
+        #expect(try reopened.entry(for: outcome(2, .updated).document)?.requestID == "req-2")
+        #expect(try reopened.entry(for: outcome(2, .updated).document)?.run == 1)
+        #expect(try reopened.entry(for: outcome(4, .unchanged).document)?.kind == .unchanged)
+        #expect(try reopened.entry(for: outcome(6, .notFound).document)?.kind == .notFound)
+        #expect(try reopened.entry(for: outcome(3, .failed).document) == nil)
+        #expect(try reopened.entry(for: outcome(5, .conflict).document) == nil)
         #expect(reopened.notice?.hasPrefix("resuming: 3 document(s)") == true)
-        let mode = try FileManager.default.attributesOfItem(atPath: folder + "/journal-f1.log")[.posixPermissions] as? Int
+        let mode = try FileManager.default.attributesOfItem(atPath: folder + "/journal.sqlite")[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 
-    @Test func aTornLastRecordIsIgnoredAndCutOff() throws {
+    @Test func beforeValuesAreKeptForUndoAndRecordedBeforeSending() throws {
         let folder = directory()
+        let before = [
+            Outcome.BeforeValue(path: JSONPointer(tokens: ["name"]), value: .string("old")),
+            Outcome.BeforeValue(path: JSONPointer(tokens: ["details", "notes"]), value: nil),
+        ]
+        var updated = outcome(2, .updated)
+        updated.before = before
+        updated.sentOperations = updated.document.operations
+        let killed = outcome(3, .updated).document
         do {
-            let journal = try Journal(directory: folder, fingerprint: "f2", inputPath: "/x.csv", fresh: false)
-            try journal.record(outcome(2, .updated))
-            try journal.record(outcome(3, .updated))
+            let journal = try Journal(directory: folder, fingerprint: "f", inputPath: "/x.csv", fresh: false)
+            try journal.record(updated)
+            // Line 3 was being sent when the run was killed: only its intent is recorded.
+            try journal.recordIntent(killed, before: before, operations: killed.operations)
         }
-        let path = folder + "/journal-f2.log"
-        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        bytes.removeLast(9)  // a power cut in the middle of the second record
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        do {
-            let journal = try Journal(directory: folder, fingerprint: "f2", inputPath: "/x.csv", fresh: false)
-            #expect(journal.earlier.count == 1)
-            #expect(journal.notice?.contains("torn") == true)
-            try journal.record(outcome(4, .updated))
-        }
-        let again = try Journal(directory: folder, fingerprint: "f2", inputPath: "/x.csv", fresh: false)
-        #expect(Set(again.earlier.keys) == Set([2, 4].map { Journal.key(outcome($0, .updated).document) }))
+        let reopened = try Journal(directory: folder, fingerprint: "f", inputPath: "/x.csv", fresh: false)
+        #expect(try reopened.entry(for: updated.document)?.before == before)
+        #expect(try reopened.entry(for: updated.document)?.sentOperations == updated.document.operations)
+        #expect(try reopened.entry(for: killed) == nil)
+        #expect(try reopened.intent(for: killed) == Journal.Intent(before: before, sentOperations: killed.operations))
     }
 
     @Test func aChangedFileOrFreshStartsOver() throws {
@@ -99,10 +105,13 @@ import Testing
             try journal.record(outcome(2, .updated))
         }
         let changed = try Journal(directory: folder, fingerprint: "new", inputPath: "/x.csv", fresh: false)
-        #expect(changed.earlier.isEmpty)
+        #expect(try changed.entry(for: outcome(2, .updated).document) == nil)
         #expect(changed.notice == "the file changed since the last run: starting a new journal")
+        let resumed = try Journal(directory: folder, fingerprint: "old", inputPath: "/x.csv", fresh: false)
+        #expect(try resumed.entry(for: outcome(2, .updated).document) != nil)
         let fresh = try Journal(directory: folder, fingerprint: "old", inputPath: "/x.csv", fresh: true)
-        #expect(fresh.earlier.isEmpty)
+        #expect(try fresh.entry(for: outcome(2, .updated).document) == nil)
+        #expect(fresh.run == 1)
     }
 
     @Test func fingerprintsFollowContentAndOptions() throws {
