@@ -34,10 +34,10 @@ public final class ReportWriter {
 
     public init(folder: ReportFolder, inputHeader: [String], format: InputFormat) throws(ReportFolder.Refusal) {
         self.folder = folder
-        results = try folder.createFile("results.csv")
-        retry = try folder.createFile("retry.csv")
-        undo = try folder.createFile("undo.csv")
-        undoWarnings = try folder.createFile("undo-warnings.csv")
+        results = try folder.createReplacement("results.csv")
+        retry = try folder.createReplacement("retry.csv")
+        undo = try folder.createReplacement("undo.csv")
+        undoWarnings = try folder.createReplacement("undo-warnings.csv")
         retryCSV = CSVWriter(delimiter: format.delimiter)
         retryEncoding = format.encoding
         inputColumns = inputHeader.count
@@ -152,6 +152,8 @@ public final class ReportWriter {
             output.sync()
             output.close()
         }
+        // Each file replaces the one an earlier run of this file left, once whole.
+        for name in ["results.csv", "retry.csv", "undo.csv", "undo-warnings.csv"] { try folder.publish(name) }
         var bytes = JSONWriter.bytes(summary.json, pretty: true)
         bytes.append(0x0A)
         try folder.writeAtomically("summary.json", bytes)

@@ -3,6 +3,8 @@ import Foundation
 /// What `summary.json` says about a run.
 public struct RunSummary: Sendable {
     public var counts: [Outcome.Kind: Int] = [:]
+    /// The file as a whole, across its runs: a skipped document counts as what the earlier run found.
+    public var fileCounts: [Outcome.Kind: Int] = [:]
     public var documents = 0
     public var rows = 0
     public var retries = 0
@@ -20,6 +22,7 @@ public struct RunSummary: Sendable {
 
     public mutating func add(_ outcome: Outcome) {
         counts[outcome.kind, default: 0] += 1
+        fileCounts[outcome.finishedEarlierAs ?? outcome.kind, default: 0] += 1
         documents += 1
         rows += max(1, outcome.document.sourceRows.count)
         retries += outcome.retries
@@ -37,14 +40,18 @@ public struct RunSummary: Sendable {
 
     public var json: JSONValue {
         var countsJSON: [String: JSONValue] = [:]
-        for kind in Outcome.Kind.allCases { countsJSON[kind.rawValue] = .number(Decimal(counts[kind, default: 0])) }
+        var fileJSON: [String: JSONValue] = [:]
+        for kind in Outcome.Kind.allCases {
+            countsJSON[kind.rawValue] = .number(Decimal(counts[kind, default: 0]))
+            if kind != .skipped { fileJSON[kind.rawValue] = .number(Decimal(fileCounts[kind, default: 0])) }
+        }
         func number(_ value: Double?) -> JSONValue {
             guard let value, value.isFinite else { return .null }
             return .number(Decimal(string: String(format: "%.3f", value)) ?? 0)
         }
         let iso = { (date: Date) in JSONValue.string(UTCDateTime(secondsSinceEpoch: Int64(date.timeIntervalSince1970)).description) }
         return [
-            "outcomes": .object(countsJSON), "documents": .number(Decimal(documents)), "rows": .number(Decimal(rows)),
+            "outcomes": .object(countsJSON), "fileOutcomes": .object(fileJSON), "documents": .number(Decimal(documents)), "rows": .number(Decimal(rows)),
             "started": iso(started), "finished": iso(finished), "wallSeconds": number(wallSeconds),
             "rowsPerSecond": number(wallSeconds > 0 ? Double(rows) / wallSeconds : nil),
             "latencyMs": ["p50": number(latency.percentile(0.5)), "p95": number(latency.percentile(0.95)), "p99": number(latency.percentile(0.99))],

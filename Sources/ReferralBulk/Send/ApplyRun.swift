@@ -150,6 +150,7 @@ public struct ApplyRun: Sendable {
                 do throws(OutputFailure) { try writer.record(outcome) } catch { stop.stop(.outputFailed(error.description)) }
             },
             stop: stop)
+        if stop.isStopped { recordNeverReached(planner: planner, shard: shard, writer: writer) }
         if let journal { do { try journal.sync() } catch { stop.stop(.outputFailed(error.description)) } }
         do { try writer.sync() } catch { stop.stop(.outputFailed(error.description)) }
         let exitStatus: ExitStatus
@@ -189,6 +190,19 @@ public struct ApplyRun: Sendable {
         }
     }
 
+    /// After a stop, the rest of the input goes into the report as
+    /// `unfinished` (so `retry.csv` holds every row not applied); the journal
+    /// is not touched, so the same command takes them up.
+    private func recordNeverReached(planner: Planner, shard: ShardSelector?, writer: ReportWriter) {
+        do {
+            while let document = try planner.next() {
+                if shard?.contains(document) ?? true { try writer.record(.unfinished(document)) }
+            }
+        } catch {
+            // The input or the report failed again: the run is already stopping with its reason.
+        }
+    }
+
     /// A document an earlier run finished, with that run's outcome and, when
     /// it changed the referral, what undo needs.
     static func skipped(_ document: PatchDocument, _ entry: Journal.Entry) -> Outcome {
@@ -196,7 +210,7 @@ public struct ApplyRun: Sendable {
         return Outcome(
             document: document, kind: .skipped, httpStatus: entry.httpStatus,
             message: "finished by run \(entry.run) of this file (\(earlier))", requestID: entry.requestID, newETag: entry.newETag,
-            before: entry.before, sentOperations: entry.sentOperations)
+            before: entry.before, sentOperations: entry.sentOperations, finishedEarlierAs: entry.kind)
     }
 
     static func describe(_ reason: StopSignal.Reason) -> String {

@@ -18,6 +18,9 @@ public struct Outcome: Sendable {
         case failed
         /// Finished by an earlier run of the same file (resume).
         case skipped
+        /// The run stopped (interrupted or aborted) before this document was
+        /// finished, or before it was reached; the same command takes it up.
+        case unfinished
 
         /// Whether the referral now holds what the input asked.
         public var isApplied: Bool { self == .updated || self == .unchanged }
@@ -50,6 +53,14 @@ public struct Outcome: Sendable {
     /// The operations actually sent (preflight may drop some).
     public var sentOperations: [PatchOperation]
 
+    /// For `skipped`: the outcome the earlier run recorded.
+    public var finishedEarlierAs: Kind?
+
+    /// A document the run stopped before finishing.
+    public static func unfinished(_ document: PatchDocument) -> Outcome {
+        Outcome(document: document, kind: .unfinished, message: "the run stopped before this document was finished")
+    }
+
     /// Whether the referral holds a change this file made, which undo must
     /// restore: updated now, or by an earlier run (skipped, or found as asked
     /// after a run killed between sending and recording).
@@ -66,7 +77,7 @@ public struct Outcome: Sendable {
     public init(
         document: PatchDocument, kind: Kind, httpStatus: Int? = nil, attempts: Int = 0, message: String = "",
         requestID: String? = nil, newETag: String? = nil, before: [BeforeValue] = [],
-        sentOperations: [PatchOperation] = []
+        sentOperations: [PatchOperation] = [], finishedEarlierAs: Kind? = nil
     ) {
         self.document = document
         self.kind = kind
@@ -77,5 +88,6 @@ public struct Outcome: Sendable {
         self.newETag = newETag
         self.before = before
         self.sentOperations = sentOperations
+        self.finishedEarlierAs = finishedEarlierAs
     }
 }

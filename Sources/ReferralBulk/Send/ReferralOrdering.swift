@@ -36,5 +36,13 @@ public struct ReferralOrdering: Sendable {
 
     public var inFlightCount: Int { busy.count }
 
+    /// Every parked document, in file order, taken out (a stopping run reports them unfinished).
+    public mutating func removeAllParked() -> [PatchDocument] {
+        let all = parked.values.flatMap { $0 }.sorted { $0.sequence < $1.sequence }
+        parked = [:]
+        parkedCount = 0
+        return all
+    }
+
     static func key(_ referralID: String) -> String { referralID.lowercased() }
 }

@@ -26,9 +26,11 @@ public struct WorkerPool: Sendable {
     /// - Parameters:
     ///   - next: the next document of the input, nil at its end.
     ///   - process: sends one valid document; nil means it did not finish
-    ///     (the run is stopping) and gets no outcome in this run.
+    ///     (the run is stopping): it is recorded `unfinished`.
     ///   - record: receives every outcome, including `invalid_input` ones
-    ///     that never reach a worker.
+    ///     that never reach a worker, and `unfinished` for every document
+    ///     taken from the input that a stopping run did not finish, so a
+    ///     report accounts for each of them.
     public func run(
         next: () throws -> PatchDocument?,
         process: @escaping @Sendable (PatchDocument) async -> Outcome?,
@@ -61,11 +63,12 @@ public struct WorkerPool: Sendable {
                 guard running > 0 else { break }
                 guard let (finished, outcome) = try await group.next() else { break }
                 running -= 1
-                if let outcome { try record(outcome) }
-                if let following = ordering.finish(finished), !stop.isStopped {
-                    start(following)
+                try record(outcome ?? .unfinished(finished))
+                if let following = ordering.finish(finished) {
+                    if stop.isStopped { try record(.unfinished(following)) } else { start(following) }
                 }
             }
+            for parked in ordering.removeAllParked() { try record(.unfinished(parked)) }
         }
         if let reason = stop.reason { return .stopped(reason) }
         return .completed

@@ -92,7 +92,7 @@ import Testing
         #expect(retry?.operations.first?.value == "=not a formula")
     }
 
-    @Test func foldersArePrivateAndNeverReused() throws {
+    @Test func foldersArePrivateAndOnlyOursAreReused() throws {
         let previous = umask(0)
         defer { umask(previous) }
         let folder = try folder()
@@ -102,7 +102,12 @@ import Testing
         for name in ["results.csv", "retry.csv", "undo.csv", "undo-warnings.csv", "summary.json"] {
             #expect((try FileManager.default.attributesOfItem(atPath: folder.path + "/" + name)[.posixPermissions] as? Int) == 0o600)
         }
-        #expect(throws: ReportFolder.Refusal.self) { try ReportFolder.create(at: folder.path) }
+        // Our own folder (it holds the marker) is refreshed by a resumed run; any other is refused.
+        #expect(throws: Never.self) { try ReportFolder.create(at: folder.path) }
+        let stranger = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: stranger, withIntermediateDirectories: true)
+        #expect(throws: ReportFolder.Refusal.self) { try ReportFolder.create(at: stranger.path) }
+        #expect(throws: ReportFolder.Refusal.self) { try ReportFolder.create(at: folder.path + "/results.csv") }
     }
 
     @Test func percentilesAreWithinTheHistogramsPrecision() {
