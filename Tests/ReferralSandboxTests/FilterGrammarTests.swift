@@ -67,6 +67,21 @@ import Testing
         #expect(throws: (any Error).self) { try FilterGrammar.parse(openString) }
     }
 
+    @Test func refusalsSayWhatIsWrong() {
+        #expect(throws: FilterError.badLiteral("Active")) { try FilterGrammar.parse("type eq 'Shared' and (status eq Active)") }
+        #expect(throws: FilterError.unsupportedFunction("substringof")) { try FilterGrammar.parse("substringof('x', name)") }
+        do {
+            _ = try FilterGrammar.parse("status eq 'Active' and")
+            Issue.record("an incomplete filter was accepted")
+        } catch {
+            guard case .malformed(let detail) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(detail.contains("input:1:"))  // the position of the problem
+        }
+    }
+
     @Test func nestingUpToTheLimitIsAccepted() throws {
         let depth = FilterGrammar.maximumDepth
         let nested = String(repeating: "(", count: depth) + "status eq 'a'" + String(repeating: ")", count: depth)

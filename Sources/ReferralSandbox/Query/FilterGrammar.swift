@@ -35,7 +35,9 @@ enum FilterGrammar {
         } catch let error as FilterError {
             throw error
         } catch {
-            throw .malformed(detail: String(describing: error))
+            // swift-parsing's account: "error: unexpected input", then the position, marked.
+            let account = String(describing: error)
+            throw .malformed(detail: account.hasPrefix("error: ") ? String(account.dropFirst(7)) : account)
         }
     }
 }
@@ -95,12 +97,12 @@ struct Primary: Parser {
             try Closing().parse(&input)
             return .any(collection: FilterPath(segments: path.segments.dropLast()), variable: variable, predicate: predicate)
         }
-        let (comparison, literal) = try Parse {
+        let comparison = try Parse {
             RequiredSpace()
             ComparisonOperator.parser(of: Substring.self)
             RequiredSpace()
-            LiteralValue()
         }.parse(&input)
+        let literal = try LiteralValue().parse(&input)
         return .comparison(path, comparison, literal)
     }
 }
