@@ -82,6 +82,33 @@ import Testing
         }
     }
 
+    /// Thousands of seeded random token soups: each is parsed or refused with
+    /// a short reason (a hostile filter is never echoed back at length).
+    @Test func randomTokenSoupsAreParsedOrRefusedBriefly() {
+        let tokens = [
+            "(", ")", "'", "''", " ", "  ", "eq", "ne", "ge", "and", "or", "not", "status", "team/any(t:", "t/email", "/",
+            "2026-03-01T00:00:00Z", "-12.5", "null", "'Active'", "contains(", ",", "é", "\u{0}", "$", "%27", ":",
+        ]
+        var random = SplitMix64(seed: 16)
+        for _ in 0..<3000 {
+            let count = Int(random.next() % 40) + 1
+            let text = (0..<count).map { _ in tokens[Int(random.next() % UInt64(tokens.count))] }.joined()
+            do {
+                let expression = try FilterGrammar.parse(text)
+                _ = try? FilterProperties.check(expression)
+            } catch {
+                #expect(error.description.utf8.count < 600, "\(text)")
+            }
+        }
+        let long = "status eq 'a' and " + String(repeating: "x", count: 2000)
+        #expect(throws: FilterError.self) { try FilterGrammar.parse(String(long.prefix(FilterGrammar.maximumLength))) }
+        do {
+            _ = try FilterGrammar.parse(String(long.prefix(FilterGrammar.maximumLength)))
+        } catch {
+            #expect(error.description.utf8.count < 600)
+        }
+    }
+
     @Test func nestingUpToTheLimitIsAccepted() throws {
         let depth = FilterGrammar.maximumDepth
         let nested = String(repeating: "(", count: depth) + "status eq 'a'" + String(repeating: ")", count: depth)

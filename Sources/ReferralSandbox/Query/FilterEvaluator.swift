@@ -52,8 +52,6 @@ enum FilterEvaluator {
             order = ordering(number, wanted)
         case (.string(let text)?, .number(let wanted)):
             order = DecimalText.parse(text).map { ordering($0, wanted) }
-        case (.bool(let flag)?, .bool(let wanted)):
-            order = flag == wanted ? .orderedSame : nil
         default:
             order = nil
         }
