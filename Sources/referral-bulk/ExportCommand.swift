@@ -84,8 +84,9 @@ struct ExportCommand: AsyncParsableCommand {
         switch outcome {
         case .success(let result):
             let written = output.map { " to \($0)" } ?? ""
+            let rows = result.rows == 1 ? "1 referral" : "\(result.rows) referrals"
             let pages = result.pages == 1 ? "1 page" : "\(result.pages) pages"
-            FileOutput.standardError.write("exported \(result.rows) referrals in \(pages)\(written)\n")
+            FileOutput.standardError.write("exported \(rows) in \(pages)\(written)\n")
         case .failure(let failure):
             // The task throws only ExportError (Task's failure type is untyped).
             let error = failure as? ExportError ?? .apiFailed("\(failure)")

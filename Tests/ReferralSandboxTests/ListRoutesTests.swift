@@ -110,6 +110,14 @@ import Testing
         }
     }
 
+    @Test func topIsCappedAtThePageSize() async throws {
+        try await SandboxHarness.with(referrals: SeedReferrals.generate(count: 700, seed: 3)) { harness in
+            let pages = try await pages(harness, "?$top=100000")
+            #expect(pages.map(\.count) == [ListQuery.maximumPageSize, 700 - ListQuery.maximumPageSize])
+            #expect(Set(pages.joined()).count == 700)
+        }
+    }
+
     @Test func listingNeedsAToken() async throws {
         try await SandboxHarness.with { harness in
             let reply = try await harness.send(.GET, "/v1.0/engagements/referrals")
