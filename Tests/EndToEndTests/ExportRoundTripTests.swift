@@ -2,12 +2,29 @@ import Foundation
 import Logging
 import ReferralBulk
 import ReferralSandbox
+import Synchronization
 import Testing
+
+/// Passes requests to the real client and counts the answers' statuses.
+final class StatusCountingTransport: ReferralTransport {
+    let inner: ReferralAPIClient
+    let counts = Mutex<[Int: Int]>([:])
+
+    init(_ inner: ReferralAPIClient) { self.inner = inner }
+
+    func send(_ request: ReferralRequest, token: Secret) async throws -> APIResponse {
+        let response = try await inner.send(request, token: token)
+        counts.withLock { $0[response.status, default: 0] += 1 }
+        return response
+    }
+}
 
 extension ApplyHarness {
     /// Exports into `folder/name` with small pages, so paging is exercised.
     func export(
-        _ name: String, tokens: (any TokenProvider)? = nil, configure: (inout ExportRun.Configuration) -> Void = { _ in }
+        _ name: String, tokens: (any TokenProvider)? = nil,
+        configure: (inout ExportRun.Configuration) -> Void = { _ in },
+        transport wrap: (ReferralAPIClient) -> any ReferralTransport = { $0 }
     ) async throws(ExportError) -> ExportRun.Result {
         var configuration = ExportRun.Configuration(endpoint: sandbox.baseURL)
         configuration.pageSize = 7
@@ -19,7 +36,7 @@ extension ApplyHarness {
         do {
             result = .success(
                 try await run.run(
-                    tokens: tokens ?? StaticTokenProvider(Secret(sandbox.tokens[.referralAdmin]!)), transport: client,
+                    tokens: tokens ?? StaticTokenProvider(Secret(sandbox.tokens[.referralAdmin]!)), transport: wrap(client),
                     output: try ExportOutput.file(file(name))))
         } catch {
             result = .failure(error)
@@ -124,6 +141,24 @@ extension ApplyHarness {
             }
             let left = try harness.files()
             #expect(left == [])
+        }
+    }
+
+    @Test func a429IsWaitedOutAsApplyWaitsItOut() async throws {
+        // Reads at 0.6 a second, one at a time: the page after the first comes
+        // long before a token does (unless that page took 1.6 s), so it meets a 429.
+        try await ApplyHarness.with(sandbox: { $0.rateLimit = 0.2 }, referrals: try SandboxHarnessData.samples()) { harness in
+            var counting: StatusCountingTransport?
+            let result = try await harness.export("throttled.csv", configure: { $0.pageSize = 20 }) { client in
+                let transport = StatusCountingTransport(client)
+                counting = transport
+                return transport
+            }
+            #expect(result.rows == 60)
+            #expect(result.pages == 3)
+            let counts = counting?.counts.withLock { $0 } ?? [:]
+            #expect(counts[200] == 3)
+            #expect(counts[429, default: 0] > 0)
         }
     }
 
