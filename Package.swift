@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // Runs --token-command without blocking a cooperative thread, with cancellation that kills it.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // The sandbox's $filter grammar. Without its CasePaths trait it builds no macros (no swift-syntax).
+        .package(url: "https://github.com/pointfreeco/swift-parsing", from: "0.15.2", traits: []),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev (scripts/bootstrap installs it).
@@ -58,6 +60,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Parsing", package: "swift-parsing"),
             ]
         ),
         .executableTarget(

@@ -8,7 +8,7 @@ struct ReferralBulkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "referral-bulk",
         abstract: "Apply mass updates to Partner Center referrals from a CSV file.",
-        subcommands: [ApplyCommand.self, PlanCommand.self, ValidateCommand.self, SandboxCommand.self]
+        subcommands: [ApplyCommand.self, PlanCommand.self, ValidateCommand.self, ExportCommand.self, SandboxCommand.self]
     )
 
     /// Like ArgumentParser's own entry point, but a bad option exits 2

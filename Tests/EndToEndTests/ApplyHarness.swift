@@ -66,7 +66,12 @@ struct ApplyHarness {
 
     /// A report CSV as rows of cells (header first), read with the tool's own reader.
     func rows(_ report: String, _ file: String) throws -> [[String]] {
-        let reader = try CSVReader(source: DecodedSource(ByteSource(path: folder.appendingPathComponent("\(report)/\(file)").path)))
+        try Self.rows(path: folder.appendingPathComponent("\(report)/\(file)").path)
+    }
+
+    /// Any CSV file as rows of cells (header first), read with the tool's own reader.
+    static func rows(path: String) throws -> [[String]] {
+        let reader = try CSVReader(source: DecodedSource(ByteSource(path: path)))
         var rows = [reader.header.cells]
         while let result = try reader.next() {
             if case .record(let record) = result { rows.append(record.cells) }

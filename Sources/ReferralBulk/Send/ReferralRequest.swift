@@ -31,6 +31,20 @@ public struct ReferralRequest: Sendable, Equatable {
             headers: commonHeaders(requestID: requestID), body: [])
     }
 
+    /// The first page of the referral list: `$filter` (percent-encoded),
+    /// `$orderby`, `$top`. Later pages are the API's `@odata.nextLink`, as given.
+    public static func listURL(endpoint: String, filter: String?, orderBy: String, top: Int?) -> String {
+        var options = ["$orderby=" + (orderBy.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")]
+        if let filter { options.append("$filter=" + (filter.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")) }
+        if let top { options.append("$top=\(top)") }
+        return "\(endpoint)/v1.0/engagements/referrals?" + options.joined(separator: "&")
+    }
+
+    /// A GET of one page of the referral list.
+    public static func list(url: String, requestID: String) -> ReferralRequest {
+        ReferralRequest(method: .get, url: url, headers: commonHeaders(requestID: requestID), body: [])
+    }
+
     public static func patch(
         endpoint: String, referralID: String, operations: [PatchOperation], ifMatch: String?, requestID: String,
         returnRepresentation: Bool

@@ -230,7 +230,8 @@ public struct ReferralSender: Sendable {
     }
 
     /// One call with its retries: the same request (and `MS-RequestId`) every attempt.
-    private func call(_ request: ReferralRequest, _ tally: inout Tally) async -> CallResult {
+    /// Shared with `ExportRun`, whose page reads meet the same retries, governor and token refresh.
+    func call(_ request: ReferralRequest, _ tally: inout Tally) async -> CallResult {
         var machine = CallRetryMachine(policy: options.retry)
         var random = SystemRandomNumberGenerator()
         var token: Secret

@@ -24,6 +24,7 @@ struct SandboxRoutes: Sendable {
     static let requestIDHeader = HTTPField.Name("MS-RequestId")!
     static let preferHeader = HTTPField.Name("Prefer")!
     static let referralPath = "/v1.0/engagements/referrals/:id"
+    static let listPath = "/v1.0/engagements/referrals"
 
     init(configuration: SandboxConfiguration, store: ReferralStore, tokens: TokenRegistry) {
         self.configuration = configuration
@@ -41,6 +42,9 @@ struct SandboxRoutes: Sendable {
         router.get(RouterPath(Self.referralPath)) { request, context in
             try await referral(request, context, isWrite: false)
         }
+        router.get(RouterPath(Self.listPath)) { request, context in
+            try await list(request, context)
+        }
         router.patch(RouterPath(Self.referralPath)) { request, context in
             try await referral(request, context, isWrite: true)
         }
@@ -56,11 +60,18 @@ struct SandboxRoutes: Sendable {
         return router
     }
 
-    private func referral(_ request: Request, _ context: SandboxContext, isWrite: Bool) async throws -> Response {
+    /// What every API request meets first: authentication (401), injected
+    /// faults (503, dropped connection) and the rate limit (429).
+    private enum Admission {
+        case admitted(SandboxRole, fault: FaultPlan.Fault?)
+        case refused(Response)
+    }
+
+    private func admit(_ request: Request, _ context: SandboxContext, isWrite: Bool) async throws -> Admission {
         let authorization = request.headers[.authorization] ?? ""
         let bearer = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
         guard let role = tokens.role(for: bearer) else {
-            return Self.response(.error(401, "Unauthorized", "a valid bearer token is required"))
+            return .refused(Self.response(.error(401, "Unauthorized", "a valid bearer token is required")))
         }
         let requestID = request.headers[Self.requestIDHeader]
         let faultKey = requestID ?? "\(request.method) \(request.uri.path)"
@@ -68,15 +79,25 @@ struct SandboxRoutes: Sendable {
         if decision.delay > .zero { try await Task.sleep(for: decision.delay) }
         switch decision.fault {
         case .unavailable:
-            return Self.response(.error(503, "ServiceUnavailable", "the service is temporarily unavailable (injected)"))
+            return .refused(Self.response(.error(503, "ServiceUnavailable", "the service is temporarily unavailable (injected)")))
         case .dropConnection:
             try drop(context)
         case .loseResponse, nil:
             break
         }
         if let retryAfter = (isWrite ? writeLimiter : readLimiter)?.take() {
-            return Self.response(.error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: retryAfter))
+            return .refused(Self.response(.error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: retryAfter)))
         }
+        return .admitted(role, fault: decision.fault)
+    }
+
+    private func referral(_ request: Request, _ context: SandboxContext, isWrite: Bool) async throws -> Response {
+        let role: SandboxRole, fault: FaultPlan.Fault?
+        switch try await admit(request, context, isWrite: isWrite) {
+        case .refused(let response): return response
+        case .admitted(let admitted, let decided): (role, fault) = (admitted, decided)
+        }
+        let requestID = request.headers[Self.requestIDHeader]
         let id = (context.parameters.get("id") ?? "").removingPercentEncoding ?? ""
         if let hostile = configuration.hostile, let answer = Self.hostileAnswer(hostile, isWrite: isWrite, uri: request.uri.path, referral: store.referral(id)) {
             return answer
@@ -91,7 +112,7 @@ struct SandboxRoutes: Sendable {
             id: id, body: Array(body.readableBytesView), ifMatch: request.headers[.ifMatch], requestID: requestID,
             returnRepresentation: request.headers[Self.preferHeader]?.contains("return=representation") == true,
             mayUpdate: { referral in Self.may(role, update: referral) })
-        if decision.fault == .loseResponse, (200..<300).contains(answer.status) {
+        if fault == .loseResponse, (200..<300).contains(answer.status) {
             try drop(context)
         }
         return Self.response(answer)
@@ -126,6 +147,46 @@ struct SandboxRoutes: Sendable {
         default:
             return nil
         }
+    }
+
+    /// `GET /v1.0/engagements/referrals`: one page of the referrals this
+    /// user may see that match `$filter`, in `$orderby` order, with an
+    /// `@odata.nextLink` (same options, a new `$skiptoken`) while more follow.
+    private func list(_ request: Request, _ context: SandboxContext) async throws -> Response {
+        let role: SandboxRole
+        switch try await admit(request, context, isWrite: false) {
+        case .refused(let response): return response
+        case .admitted(let admitted, _): role = admitted
+        }
+        guard role != .billingAdmin else { return Self.response(.error(403, "Forbidden", "this role has no referral rights")) }
+        var parameters: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { parameters[String(key)] = String(value) }
+        let query: ListQuery
+        do {
+            query = try ListQuery(parameters: parameters)
+        } catch {
+            return Self.response(.error(400, error.code, error.description))
+        }
+        let page = store.page(order: query.order, after: query.skipToken?.after, limit: query.pageSize) { referral in
+            // A Referral User sees the referrals whose team lists them, as for updates.
+            Self.may(role, update: referral) && (query.filter.map { FilterEvaluator.matches($0, referral) } ?? true)
+        }
+        var body: [String: JSONValue] = ["value": .array(page.items)]
+        if page.hasMore, let last = page.last {
+            var options = parameters.filter { $0.key != "$skiptoken" }
+            options["$skiptoken"] = SkipToken(order: query.order, after: last).encoded
+            let host = request.head.authority.map { "http://\($0)" } ?? ""
+            body["@odata.nextLink"] = .string(host + Self.listPath + "?" + Self.queryString(options))
+        }
+        return Self.response(.json(200, .object(body)))
+    }
+
+    /// `name=value&...` in a stable order, values percent-encoded (the names are OData's own `$...`).
+    static func queryString(_ options: [String: String]) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return options.sorted { $0.key < $1.key }.map { key, value in
+            "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }.joined(separator: "&")
     }
 
     static func may(_ role: SandboxRole, update referral: JSONValue) -> Bool {

@@ -18,6 +18,8 @@ final class ReferralStore: Sendable {
         var replayStart = 0
         var occurrences: [String: Int] = [:]
         var version: UInt64 = 0
+        /// Every referral's position per sort field, as of `version` (rebuilt after a change).
+        var listIndex: [ListOrder.Field: (version: UInt64, positions: [ListPosition])] = [:]
     }
 
     private let state: Mutex<State>
@@ -55,6 +57,52 @@ final class ReferralStore: Sendable {
     func allReferrals() -> [JSONValue] { state.withLock { state in state.order.compactMap { state.referrals[$0] } } }
 
     func changeLog() -> [ChangeRecord] { state.withLock { $0.log } }
+
+    /// One page of a list: up to `limit` referrals after `after` in `order`
+    /// that `include` accepts, and whether another one follows.
+    func page(order: ListOrder, after: ListPosition?, limit: Int, include: (JSONValue) -> Bool) -> ListPage {
+        state.withLock { state in
+            let positions = Self.positions(&state, order.field)
+            var index: Int
+            if let after {
+                // The first position past `after` (binary search: the index is sorted ascending).
+                var low = 0, high = positions.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if order.descending ? positions[middle] < after : positions[middle] <= after {
+                        low = middle + 1
+                    } else {
+                        high = middle
+                    }
+                }
+                index = order.descending ? low - 1 : low
+            } else {
+                index = order.descending ? positions.count - 1 : 0
+            }
+            var page = ListPage()
+            while positions.indices.contains(index) {
+                defer { index += order.descending ? -1 : 1 }
+                guard let referral = state.referrals[positions[index].id], include(referral) else { continue }
+                guard page.items.count < limit else {
+                    page.hasMore = true
+                    break
+                }
+                page.items.append(referral)
+                page.last = positions[index]
+            }
+            return page
+        }
+    }
+
+    private static func positions(_ state: inout State, _ field: ListOrder.Field) -> [ListPosition] {
+        if let cached = state.listIndex[field], cached.version == state.version { return cached.positions }
+        let positions = state.referrals.map { id, referral in
+            let date = referral[field.rawValue]?.stringValue.flatMap { try? UTCDateTime.parse($0) }
+            return ListPosition(seconds: date?.secondsSinceEpoch ?? .min, id: id)
+        }.sorted()
+        state.listIndex[field] = (state.version, positions)
+        return positions
+    }
 
     /// How many times this fault key was seen before (0 the first time).
     func nextOccurrence(of key: String) -> Int {

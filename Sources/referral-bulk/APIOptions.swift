@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ReferralBulk
+import ReferralSandbox
+
+/// The options every command that talks to the API shares: where it is,
+/// where the token comes from, how hard to push and retry, and the
+/// embedded sandbox that stands in for it.
+struct APIOptions: ParsableArguments {
+    @Option(help: "Cap on requests per second (the tenant's budget, divided by the number of shards).") var maxRps: Double?
+    @Option(help: "The API's base URL.") var endpoint = "https://api.partner.microsoft.com"
+    @Option(help: "Environment variable holding the bearer token.") var tokenEnv = "PARTNER_CENTER_TOKEN"
+    @Option(help: "File holding the bearer token (re-read when it changes).") var tokenFile: String?
+    @Option(help: "Command printing a token, or {\"access_token\",\"expires_in\"} JSON.") var tokenCommand: String?
+    @Option(help: "OAuth2 token endpoint (client credentials or refresh token grant).") var tokenUrl: String?
+    @Option(help: "OAuth2 client id, with --token-url.") var clientId: String?
+    @Option(help: "Environment variable holding the OAuth2 client secret.") var clientSecretEnv = "PARTNER_CENTER_CLIENT_SECRET"
+    @Option(help: "Environment variable holding an OAuth2 refresh token.") var refreshTokenEnv = "PARTNER_CENTER_REFRESH_TOKEN"
+    @Option(help: "Attempts per call, the first included.") var maxAttempts = 6
+    @Option(help: "Time limit of one request attempt, answer body included, e.g. 30s (100ms to 1h).", transform: parseDuration(within: .milliseconds(100) ... .seconds(3600)))
+    var timeout: Duration = .seconds(30)
+    @Flag(help: "Run against an embedded sandbox on a free loopback port instead of the API.") var sandbox = false
+    @Option(help: "Seed referrals for --sandbox (default: the built-in samples, the same as samples/referrals.json).") var sandboxSeed: String?
+    @Flag(help: "Start --sandbox's referrals over from the seed (they persist in the state dir between runs).") var sandboxReset = false
+    @Option(help: "Folder of the journals that let a re-run resume, and of --sandbox's referrals (default .referral-bulk).")
+    var stateDir = ".referral-bulk"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "warning"
+
+    func validate() throws {
+        if let maxRps, maxRps <= 0 { throw ValidationError("--max-rps must be positive.") }
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level.") }
+        if [tokenFile != nil, tokenCommand != nil, tokenUrl != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of --token-file, --token-command and --token-url.")
+        }
+    }
+
+    var logger: Logger {
+        var logger = Logger(label: "referral-bulk") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        return logger
+    }
+
+    /// Starts the embedded sandbox when asked, checks the endpoint, and
+    /// builds the client and token provider; exits 2 when that cannot be done.
+    func connect(concurrency: Int) async -> APIConnection {
+        var embedded: RunningSandbox?
+        var endpoint = self.endpoint
+        if sandbox {
+            do {
+                var configuration = SandboxConfiguration()
+                configuration.statePath = try SandboxState.path(stateDirectory: stateDir)
+                configuration.resetState = sandboxReset
+                let seed = try sandboxSeed.map(SeedReferrals.load(path:)) ?? SeedReferrals.samples
+                embedded = try await SandboxServer.start(configuration, referrals: seed)
+            } catch {
+                failUnusable("\(error)")
+            }
+            endpoint = embedded!.baseURL
+            FileOutput.standardError.write("sandbox: \(endpoint) (Referral Admin)\n")
+        }
+        do {
+            endpoint = try EndpointPolicy.validate(endpoint)
+            if let tokenUrl { _ = try EndpointPolicy.validate(tokenUrl, name: "--token-url") }
+        } catch {
+            await embedded?.stop()
+            failUnusable(error.description)
+        }
+        let client = ReferralAPIClient(concurrency: concurrency, timeout: timeout)
+        let tokens: any TokenProvider =
+            if let embedded { StaticTokenProvider(Secret(embedded.tokens[.referralAdmin]!)) } else { tokenProvider(client: client) }
+        let connection = APIConnection(endpoint: endpoint, embedded: embedded, client: client, tokens: tokens)
+        // Before any report folder or journal exists: a missing or malformed token is exit 2, and leaves nothing behind.
+        do {
+            try await tokens.checkBeforeStart()
+        } catch {
+            await connection.close()
+            failUnusable(error.description)
+        }
+        return connection
+    }
+
+    private func tokenProvider(client: ReferralAPIClient) -> any TokenProvider {
+        if let tokenFile { return FileTokenProvider(path: tokenFile) }
+        if let tokenCommand { return CommandTokenProvider(command: tokenCommand) }
+        if let tokenUrl {
+            let environment = ProcessInfo.processInfo.environment
+            return OAuthTokenProvider(
+                url: tokenUrl,
+                credentials: .init(
+                    clientID: clientId, clientSecret: environment[clientSecretEnv].map(Secret.init),
+                    refreshToken: environment[refreshTokenEnv].map(Secret.init)),
+                client: client)
+        }
+        return EnvironmentTokenProvider(name: tokenEnv)
+    }
+}
+
+/// What `APIOptions.connect` set up; `close()` shuts the client and the embedded sandbox down.
+struct APIConnection {
+    let endpoint: String
+    let embedded: RunningSandbox?
+    let client: ReferralAPIClient
+    let tokens: any TokenProvider
+
+    func close() async {
+        try? await client.shutdown()
+        await embedded?.stop()
+    }
+}

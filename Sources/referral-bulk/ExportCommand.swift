@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import ReferralBulk
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the live referrals as a CSV that apply reads back (with eTag), with no row limit.",
+        discussion: """
+            The convenience options build the OData $filter (joined with 'and', also with --filter). Edit the file, \
+            then apply it as it is: unedited cells are 'unchanged', and the eTag column makes each write fail as a \
+            conflict if the referral changed since the export. Exit 0: written; 2: bad options, or the API refused \
+            the filter; 3: the API kept failing or the token was refused (nothing written to -o; run it again). Example:
+              referral-bulk export --status Active --country DE --updated-since 2026-03-01 -o active-de.csv
+            """
+    )
+
+    @Option(help: "An OData $filter passed as is, e.g. \"type eq 'Shared' or direction eq 'Incoming'\".") var filter: String?
+    @Option(help: "Only referrals in this status (New, Active, Closed).") var status: String?
+    @Option(help: "Only referrals with this substatus (e.g. Accepted, Won).") var substatus: String?
+    @Option(help: "Only referrals updated at or after this date (YYYY-MM-DD or a UTC date-time).") var updatedSince: String?
+    @Option(help: "Only referrals whose customer is in this country (ISO code, e.g. DE).") var country: String?
+    @Option(help: "Only referrals whose team lists this e-mail.") var teamEmail: String?
+    @Option(help: "Referrals per page asked of the API ($top; the API may cap it).") var topPage: Int?
+    @Option(help: "Columns, comma-separated (default: every column apply maps, Team member 1..50, eTag). Must include Referral ID.")
+    var columns: String?
+    @Option(name: [.short, .customLong("output")], help: "The CSV file (written only when complete); default: standard output.")
+    var output: String?
+    @OptionGroup var api: APIOptions
+
+    func validate() throws {
+        if let status, ReferralStatus(name: status) == nil {
+            throw ValidationError("--status '\(status)' is not one of \(ReferralStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if let substatus, ReferralSubstatus(name: substatus) == nil {
+            throw ValidationError(
+                "--substatus '\(substatus)' is not one of \(ReferralSubstatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if let updatedSince {
+            do { _ = try UTCDateTime.parse(updatedSince) } catch { throw ValidationError("--updated-since: \(error)") }
+        }
+        if let topPage, !(1...10_000).contains(topPage) { throw ValidationError("--top-page must be between 1 and 10000.") }
+        if let columns { do { _ = try ExportColumn.list(parsing: columns) } catch { throw ValidationError(error.description) } }
+        for (name, value) in [("--filter", filter), ("--country", country), ("--team-email", teamEmail)] {
+            if let value, value.allSatisfy(\.isWhitespace) { throw ValidationError("\(name) is empty.") }
+        }
+    }
+
+    func run() async throws {
+        var configuration = ExportRun.Configuration(endpoint: "")
+        configuration.filter.filter = filter
+        configuration.filter.status = status.flatMap(ReferralStatus.init(name:))
+        configuration.filter.substatus = substatus.flatMap(ReferralSubstatus.init(name:))
+        configuration.filter.updatedSince = updatedSince.flatMap { try? UTCDateTime.parse($0) }
+        configuration.filter.country = country
+        configuration.filter.teamEmail = teamEmail
+        configuration.pageSize = topPage
+        configuration.columns = columns.flatMap { try? ExportColumn.list(parsing: $0) } ?? ExportColumn.standard
+        configuration.retry = RetryPolicy(maxAttempts: api.maxAttempts)
+        configuration.maxRequestsPerSecond = api.maxRps
+
+        let destination: ExportOutput
+        do {
+            destination = try output.map { path throws(ExportError) in try ExportOutput.file(path) } ?? .standardOutput()
+        } catch {
+            failUnusable(error.description)
+        }
+        let connection = await api.connect(concurrency: 1)
+        configuration.endpoint = connection.endpoint
+        let stop = StopSignal()
+        let export = ExportRun(configuration: configuration, stop: stop, logger: api.logger)
+        let runTask = Task {
+            try await export.run(tokens: connection.tokens, transport: connection.client, output: destination)
+        }
+        let watcher = SignalWatcher(
+            stop: stop, gracePeriod: .zero, onFirst: { _ in FileOutput.standardError.write("\nstopping\n") },
+            cancel: { runTask.cancel() })
+        let drawing = Task { await ExportProgressDisplay(progress: export.progress).run() }
+        let outcome = await runTask.result
+        watcher.cancel()
+        drawing.cancel()
+        await drawing.value
+        await connection.close()
+        switch outcome {
+        case .success(let result):
+            let written = output.map { " to \($0)" } ?? ""
+            let rows = result.rows == 1 ? "1 referral" : "\(result.rows) referrals"
+            let pages = result.pages == 1 ? "1 page" : "\(result.pages) pages"
+            FileOutput.standardError.write("exported \(rows) in \(pages)\(written)\n")
+        case .failure(let failure):
+            // The task throws only ExportError (Task's failure type is untyped).
+            let error = failure as? ExportError ?? .apiFailed("\(failure)")
+            let nothing = output.map { "; \($0) was not written" } ?? ""
+            let again = error.exitStatus == .aborted ? "; run the same command again" : ""
+            FileOutput.standardError.write("referral-bulk: \(error.description)\(nothing)\(again)\n")
+            throw ExitCode(error.exitStatus.rawValue)
+        }
+    }
+}
+
+/// Draws the export's progress line on standard error: redrawn in place on
+/// a terminal, a log line every five seconds otherwise, until cancelled.
+struct ExportProgressDisplay {
+    let progress: ExportProgress
+
+    func run() async {
+        let terminal = FileOutput.standardError.isTerminal
+        let interval: Duration = terminal ? .milliseconds(200) : .seconds(5)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            guard !Task.isCancelled else { break }
+            let line = progress.snapshot.line(now: .now)
+            FileOutput.standardError.write(terminal ? "\r\(line)\u{1B}[K" : "\(line)\n")
+        }
+        if terminal { FileOutput.standardError.write("\r\(progress.snapshot.line(now: .now))\u{1B}[K\n") }
+    }
+}
