@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         // The sandbox's $filter grammar. Without its CasePaths trait it builds no macros (no swift-syntax).
         .package(url: "https://github.com/pointfreeco/swift-parsing", from: "0.15.2", traits: []),
+        // report.html is built from Mustache templates, whose {{ }} escapes every value from the input or the server.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // --metrics-file: the Prometheus text format, written by the library that defines it for Swift.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev (scripts/bootstrap installs it).
@@ -49,6 +53,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The local Partner Center emulator; shares the model (JSON, pointers, statuses) with the client.

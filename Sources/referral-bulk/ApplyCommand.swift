@@ -31,10 +31,13 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "All or nothing: check the whole file first and send nothing if any row has a problem (exit 1).") var strict = false
     @Flag(help: "Do not ask before sending (on a terminal, apply shows what the file asks and asks first; cron is never asked).") var yes = false
     @Option(help: "Take only the referrals whose ID hashes to K of N, e.g. 0/4 (JOB_COMPLETION_INDEX/N).") var shard: String?
+    @Flag(help: "Read every referral and write what would change (changes.csv, report.html); send no write, record nothing for resume.")
+    var dryRun = false
 
     func validate() throws {
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024.") }
         guard conflictRetries >= 0 else { throw ValidationError("--conflict-retries must not be negative.") }
+        if dryRun, noPreflight { throw ValidationError("--dry-run reads each referral: it cannot be combined with --no-preflight.") }
         if let shard { do { _ = try ShardSelector(parsing: shard) } catch { throw ValidationError(error.description) } }
     }
 
@@ -52,6 +55,7 @@ struct ApplyCommand: AsyncParsableCommand {
         configuration.sender.conflictRetries = conflictRetries
         configuration.sender.retry = RetryPolicy(maxAttempts: api.maxAttempts)
         configuration.sender.returnRepresentation = returnRepresentation
+        configuration.sender.dryRun = dryRun
         configuration.requestTimeout = api.timeout
         configuration.reportDirectory = reportDir
         configuration.stateDirectory = api.stateDir
@@ -60,7 +64,7 @@ struct ApplyCommand: AsyncParsableCommand {
         configuration.shard = shard.flatMap { try? ShardSelector(parsing: $0) }
 
         let stop = StopSignal()
-        let asksFirst = !yes && isatty(STDIN_FILENO) == 1 && FileOutput.standardError.isTerminal
+        let asksFirst = !yes && !dryRun && isatty(STDIN_FILENO) == 1 && FileOutput.standardError.isTerminal
         let target = api.sandbox ? "the sandbox" : endpoint
         // The progress display waits for the answer: it would draw over the question.
         let (answered, answer) = AsyncStream.makeStream(of: Void.self)
@@ -124,6 +128,7 @@ struct ApplyCommand: AsyncParsableCommand {
         await embedded?.stop()
 
         var closing = "\(result.summary.oneLine)\nreport: \(result.reportFolder)/\n"
+        if dryRun { closing += "dry run: nothing was sent; changes.csv lists what a real run would change\n" }
         if let reason = result.summary.abortReason { closing += "aborted (\(reason)); run the same command again to resume\n" }
         FileOutput.standardOutput.write(closing)
         FileOutput.standardOutput.flush()

@@ -36,6 +36,9 @@ public struct PatchDocument: Sendable, Hashable {
 
     public var isValid: Bool { problems.isEmpty }
 
+    /// `7`, or `7-9` for a document of several rows, as reports name it.
+    public var lineText: String { lines.count == 1 ? "\(lines.lowerBound)" : "\(lines.lowerBound)-\(lines.upperBound)" }
+
     /// The line `plan` prints: `{"id", "ifMatch", "lines": [first, last], "patch"}`
     /// (keys sorted, as everywhere the tool writes JSON).
     public func planLine(pretty: Bool = false) -> [UInt8] {

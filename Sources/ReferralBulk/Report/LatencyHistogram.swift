@@ -18,6 +18,21 @@ public struct LatencyHistogram: Sendable {
         count += 1
     }
 
+    /// The histogram in at most `maximum` bars of equal (logarithmic) width,
+    /// from the fastest latency seen to the slowest: each bar's upper bound
+    /// in ms and its count. Empty when nothing was recorded.
+    public func bars(maximum: Int) -> [(upToMs: Double, count: Int)] {
+        guard let first = counts.firstIndex(where: { $0 > 0 }), let last = counts.lastIndex(where: { $0 > 0 }) else { return [] }
+        let width = max(1, (last - first + maximum) / max(1, maximum))
+        return stride(from: first, through: last, by: width).map { start in
+            let end = min(last, start + width - 1)
+            return (Self.upperBoundMs(end), counts[start...end].reduce(0, +))
+        }
+    }
+
+    /// The upper bound (ms) of bucket `index`.
+    static func upperBoundMs(_ index: Int) -> Double { smallest * pow(2, Double(index) / bucketsPerDoubling) / 1000 }
+
     /// The latency (ms) below which `fraction` of documents fall (nearest rank), nil when empty.
     public func percentile(_ fraction: Double) -> Double? {
         guard count > 0 else { return nil }
@@ -25,7 +40,7 @@ public struct LatencyHistogram: Sendable {
         var seen = 0
         for (index, bucketCount) in counts.enumerated() {
             seen += bucketCount
-            if seen >= rank { return Self.smallest * pow(2, Double(index) / Self.bucketsPerDoubling) / 1000 }
+            if seen >= rank { return Self.upperBoundMs(index) }
         }
         return nil
     }

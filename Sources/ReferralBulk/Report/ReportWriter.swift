@@ -13,7 +13,10 @@ import Foundation
 ///   had before, in the long layout (`id,op,path,value`): applying it
 ///   restores them; `undo-warnings.csv` lists what this API cannot undo
 ///   (added team members, fields that did not exist);
-/// - `summary.json`, written atomically at the end.
+/// - in a dry run, `changes.csv` instead of the undo files: one row per
+///   field the file asks (`ChangeRow`), with what a real run would do;
+/// - `summary.json`, `timeline.csv` (per-second counts) and `report.html`
+///   (`ReportPage`), written atomically at the end.
 ///
 /// Rows are flushed in small batches, so a crash leaves a usable prefix.
 /// Used from one task (the worker pool's recording loop).
@@ -21,8 +24,13 @@ public final class ReportWriter {
     public let folder: ReportFolder
     private let results: FileOutput
     private let retry: FileOutput
-    private let undo: FileOutput
-    private let undoWarnings: FileOutput
+    /// None in a dry run: it changes nothing.
+    private let undo: FileOutput?
+    private let undoWarnings: FileOutput?
+    /// Dry run only.
+    private let changes: FileOutput?
+    /// Every CSV being written, by name: flushed, synced and published together.
+    private let outputs: [(name: String, file: FileOutput)]
     private let csv = CSVWriter()
     private let retryCSV: CSVWriter
     private let retryEncoding: TextEncoding
@@ -30,14 +38,30 @@ public final class ReportWriter {
     /// Where the message goes in a retry row: the input's `Errors` column, or one more.
     private let errorsColumn: Int
     public private(set) var summary = RunSummary()
+    public private(set) var timeline = RunTimeline()
+    /// The first rows not applied, and the first changes of a dry run, for the page.
+    private var unapplied: [ReportPage.Unapplied] = []
+    private var unappliedTotal = 0
+    private var changeRows: [ChangeRow] = []
+    private var changeRowsTotal = 0
     private var sinceFlush = 0
 
-    public init(folder: ReportFolder, inputHeader: [String], format: InputFormat) throws(ReportFolder.Refusal) {
+    public init(folder: ReportFolder, inputHeader: [String], format: InputFormat, dryRun: Bool = false) throws(ReportFolder.Refusal) {
         self.folder = folder
         results = try folder.createReplacement("results.csv")
         retry = try folder.createReplacement("retry.csv")
-        undo = try folder.createReplacement("undo.csv")
-        undoWarnings = try folder.createReplacement("undo-warnings.csv")
+        var outputs = [("results.csv", results), ("retry.csv", retry)]
+        if dryRun {
+            let changes = try folder.createReplacement("changes.csv")
+            outputs.append(("changes.csv", changes))
+            (undo, undoWarnings, self.changes) = (nil, nil, changes)
+        } else {
+            let undo = try folder.createReplacement("undo.csv"), undoWarnings = try folder.createReplacement("undo-warnings.csv")
+            outputs += [("undo.csv", undo), ("undo-warnings.csv", undoWarnings)]
+            (self.undo, self.undoWarnings, changes) = (undo, undoWarnings, nil)
+        }
+        self.outputs = outputs
+        summary.dryRun = dryRun
         retryCSV = CSVWriter(delimiter: format.delimiter)
         retryEncoding = format.encoding
         inputColumns = inputHeader.count
@@ -48,24 +72,37 @@ public final class ReportWriter {
         start += format.encoding.encode(format.preamble) ?? []
         retry.write(bytes: start)
         writeRetry(existingErrors == nil ? inputHeader + [Self.errorsHeader] : inputHeader)
-        undo.write(bytes: csv.row(["id", "op", "path", "value"]))
-        undoWarnings.write(bytes: csv.row(["id", "path", "reason"]))
+        undo?.write(bytes: csv.row(["id", "op", "path", "value"]))
+        undoWarnings?.write(bytes: csv.row(["id", "path", "reason"]))
+        changes?.write(bytes: csv.row(ChangeRow.header))
     }
 
     /// Writes the outcome's rows; throws once any report file cannot be written.
     public func record(_ outcome: Outcome) throws(OutputFailure) {
         summary.add(outcome)
+        timeline.record(outcome, second: Int(Date().timeIntervalSince(summary.started)))
         let document = outcome.document
-        let lines = document.lines.count == 1 ? "\(document.lines.lowerBound)" : "\(document.lines.lowerBound)-\(document.lines.upperBound)"
+        let lines = document.lineText
         results.write(
             bytes: csv.row([
                 lines, document.referralID, outcome.kind.rawValue, outcome.httpStatus.map(String.init) ?? "",
                 String(outcome.attempts), outcome.message, outcome.requestID ?? "", outcome.newETag ?? "",
             ]))
-        if !outcome.kind.isApplied, outcome.kind != .skipped {
+        if !outcome.kind.isSettled {
             for row in document.sourceRows { writeRetry(Self.retryRow(row, columns: inputColumns, errorsColumn: errorsColumn, message: outcome.message)) }
+            unappliedTotal += 1
+            if unapplied.count < ReportPage.listed {
+                unapplied.append(.init(lines: lines, referralID: document.referralID, outcome: outcome.kind.rawValue, message: outcome.message))
+            }
         }
         if outcome.carriesChange { writeUndo(outcome) }
+        if let changes {
+            for row in ChangeRow.rows(for: outcome) {
+                changes.write(bytes: csv.row(row.cells))
+                changeRowsTotal += 1
+                if changeRows.count < ReportPage.listed { changeRows.append(row) }
+            }
+        }
         sinceFlush += 1
         if sinceFlush >= 64 { flush() }
         try check()
@@ -73,7 +110,7 @@ public final class ReportWriter {
 
     /// Throws the first write to a report file that failed.
     public func check() throws(OutputFailure) {
-        for output in [results, retry, undo, undoWarnings] { try output.check() }
+        for (_, output) in outputs { try output.check() }
     }
 
     static let errorsHeader = "Errors"
@@ -104,6 +141,7 @@ public final class ReportWriter {
     }
 
     private func writeUndo(_ outcome: Outcome) {
+        guard let undo, let undoWarnings else { return }
         let id = outcome.document.referralID
         // Closed is terminal: no undo row could ever be applied to this referral again.
         if IrreversibleChanges(outcome.sentOperations).referralsClosed > 0 {
@@ -133,30 +171,35 @@ public final class ReportWriter {
     /// killed. (Syncing to the disk itself waits for `finish`: an fsync per
     /// batch would stall the worker pool.)
     public func flush() {
-        for output in [results, retry, undo, undoWarnings] { output.flush() }
+        for (_, output) in outputs { output.flush() }
         sinceFlush = 0
     }
 
     /// Syncs the CSV files to disk; throws if any of them could not be written.
     public func sync() throws(OutputFailure) {
-        for output in [results, retry, undo, undoWarnings] { output.sync() }
+        for (_, output) in outputs { output.sync() }
         try check()
     }
 
-    /// Closes the CSV files and writes `summary.json`.
+    /// Closes the CSV files and writes `summary.json`, `timeline.csv` and `report.html`.
     public func finish(exitStatus: ExitStatus, abortReason: String?) throws(ReportFolder.Refusal) -> RunSummary {
         summary.finished = Date()
         summary.exitStatus = exitStatus
         summary.abortReason = abortReason
-        for output in [results, retry, undo, undoWarnings] {
+        for (_, output) in outputs {
             output.sync()
             output.close()
         }
         // Each file replaces the one an earlier run of this file left, once whole.
-        for name in ["results.csv", "retry.csv", "undo.csv", "undo-warnings.csv"] { try folder.publish(name) }
+        for (name, _) in outputs { try folder.publish(name) }
         var bytes = JSONWriter.bytes(summary.json, pretty: true)
         bytes.append(0x0A)
         try folder.writeAtomically("summary.json", bytes)
+        try folder.writeAtomically("timeline.csv", timeline.csv(csv))
+        let page = ReportPage(
+            summary: summary, timeline: timeline, unapplied: unapplied, unappliedTotal: unappliedTotal, changes: changeRows,
+            changesTotal: changeRowsTotal)
+        try folder.writeAtomically("report.html", Array(page.html().utf8))
         return summary
     }
 }

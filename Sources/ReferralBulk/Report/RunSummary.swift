@@ -17,6 +17,8 @@ public struct RunSummary: Sendable {
     public var finished = Date()
     public var exitStatus: ExitStatus = .success
     public var abortReason: String?
+    /// A dry run: counts and irreversible changes are what a real run would do.
+    public var dryRun = false
 
     public init() {}
 
@@ -28,12 +30,13 @@ public struct RunSummary: Sendable {
         retries += outcome.retries
         throttled += outcome.throttled
         if let latency = outcome.latency { self.latency.record(latency) }
-        if outcome.kind == .updated { irreversible += IrreversibleChanges(outcome.sentOperations) }
+        if outcome.kind == .updated || outcome.kind == .wouldUpdate { irreversible += IrreversibleChanges(outcome.sentOperations) }
     }
 
-    /// Every row applied or already as asked (skipped ones included, they were earlier).
+    /// Every row applied or already as asked (skipped ones included, they
+    /// were earlier; in a dry run, ready to apply).
     public var allApplied: Bool {
-        counts.allSatisfy { kind, count in count == 0 || kind.isApplied || kind == .skipped }
+        counts.allSatisfy { kind, count in count == 0 || kind.isSettled }
     }
 
     public var wallSeconds: Double { finished.timeIntervalSince(started) }
@@ -61,7 +64,7 @@ public struct RunSummary: Sendable {
                 "referralsClosed": .number(Decimal(irreversible.referralsClosed)),
                 "teamMembersAdded": .number(Decimal(irreversible.teamMembersAdded)),
             ], "exitCode": .number(Decimal(Int(exitStatus.rawValue))),
-            "aborted": .bool(abortReason != nil), "abortReason": abortReason.map(JSONValue.string) ?? .null,
+            "aborted": .bool(abortReason != nil), "dryRun": .bool(dryRun), "abortReason": abortReason.map(JSONValue.string) ?? .null,
         ]
     }
 
@@ -74,7 +77,7 @@ public struct RunSummary: Sendable {
         // An aborted run that finished nothing did not find "nothing to do": it did nothing.
         let none = abortReason == nil ? "nothing to do" : "none finished before the run stopped"
         var line = "\(documents) document(s): \(counts.isEmpty ? none : counts) in \(String(format: "%.2f", wallSeconds)) s (\(rate) rows/s)"
-        if !irreversible.isEmpty { line += "\n\(irreversible): these cannot be undone" }
+        if !irreversible.isEmpty { line += "\n\(irreversible): \(dryRun ? "a real run could not undo these" : "these cannot be undone")" }
         return line
     }
 }

@@ -92,11 +92,13 @@ public struct ApplyRun: Sendable {
         } catch let error as InputFile.OpenError {
             throw StartError(description: error.description)
         }
-        let journal = try openJournal()
+        // A dry run finishes nothing: a journal would make the real run skip what it only read.
+        let journal = configuration.sender.dryRun ? nil : try openJournal()
         let writer: ReportWriter
         do {
             let folder = try ReportFolder.create(at: configuration.reportDirectory ?? ReportFolder.defaultName())
-            writer = try ReportWriter(folder: folder, inputHeader: planner.header, format: planner.format)
+            writer = try ReportWriter(
+                folder: folder, inputHeader: planner.header, format: planner.format, dryRun: configuration.sender.dryRun)
         } catch {
             throw StartError(description: error.description)
         }

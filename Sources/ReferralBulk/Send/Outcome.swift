@@ -21,9 +21,15 @@ public struct Outcome: Sendable {
         /// The run stopped (interrupted or aborted) before this document was
         /// finished, or before it was reached; the same command takes it up.
         case unfinished
+        /// Dry run: preflight found changes to send, and sent nothing.
+        case wouldUpdate = "would_update"
 
         /// Whether the referral now holds what the input asked.
         public var isApplied: Bool { self == .updated || self == .unchanged }
+
+        /// Whether the row asks nothing more of the person running the file:
+        /// applied, finished by an earlier run, or (dry run) ready to apply.
+        public var isSettled: Bool { isApplied || self == .skipped || self == .wouldUpdate }
     }
 
     /// A field's value before the update, read by preflight; nil `value`
@@ -73,6 +79,9 @@ public struct Outcome: Sendable {
     public var retries = 0
     /// 429 answers met.
     public var throttled = 0
+    /// Dry run: each operation of the document against the referral as read
+    /// (nil when it was not read: not found, invalid input, failed).
+    public var preview: [Preflight.FieldCheck]?
 
     public init(
         document: PatchDocument, kind: Kind, httpStatus: Int? = nil, attempts: Int = 0, message: String = "",

@@ -16,26 +16,43 @@ public enum Preflight {
 
     static let teamAppend = JSONPointer(tokens: ["team", "-"])
 
-    public static func decide(_ operations: [PatchOperation], against referral: JSONValue) -> Decision {
-        var kept: [PatchOperation] = []
-        var before: [Outcome.BeforeValue] = []
-        var emails = Set((referral["team"]?.arrayValue ?? []).compactMap { $0["email"]?.stringValue?.lowercased() })
-        for operation in operations {
+    /// One operation held against the referral as it is now.
+    public struct FieldCheck: Sendable, Equatable {
+        public var operation: PatchOperation
+        /// What the field holds now (for a team member: the member with the
+        /// same e-mail, if any); nil when absent.
+        public var current: JSONValue?
+        /// Whether sending the operation would change the referral.
+        public var changes: Bool
+    }
+
+    /// Each operation against `referral`: a field already as asked, or a team
+    /// member whose e-mail is on the team (or added earlier in the same
+    /// document), changes nothing.
+    public static func check(_ operations: [PatchOperation], against referral: JSONValue) -> [FieldCheck] {
+        let team = referral["team"]?.arrayValue ?? []
+        var emails = Set(team.compactMap { $0["email"]?.stringValue?.lowercased() })
+        return operations.map { operation in
             if operation.op == .add, operation.path == teamAppend {
-                guard let email = operation.value["email"]?.stringValue?.lowercased(), !emails.contains(email) else { continue }
-                emails.insert(email)
-                kept.append(operation)
-                before.append(Outcome.BeforeValue(path: operation.path, value: nil))
-                continue
+                guard let email = operation.value["email"]?.stringValue?.lowercased() else {
+                    return FieldCheck(operation: operation, current: nil, changes: false)
+                }
+                let existing = team.first { $0["email"]?.stringValue?.lowercased() == email }
+                return FieldCheck(operation: operation, current: existing, changes: emails.insert(email).inserted)
             }
             let current = referral.value(at: operation.path)
-            if let current, sameValue(current, operation.value) { continue }
-            kept.append(operation)
-            before.append(Outcome.BeforeValue(path: operation.path, value: current))
+            return FieldCheck(operation: operation, current: current, changes: !(current.map { sameValue($0, operation.value) } ?? false))
         }
+    }
+
+    public static func decide(_ operations: [PatchOperation], against referral: JSONValue) -> Decision {
+        let kept = check(operations, against: referral).filter(\.changes)
         guard !kept.isEmpty else { return .unchanged }
-        if let violation = transitionViolation(kept, referral: referral) { return .invalidTransition(violation) }
-        return .send(kept, before: before)
+        let operations = kept.map(\.operation)
+        if let violation = transitionViolation(operations, referral: referral) { return .invalidTransition(violation) }
+        // An added team member replaces nothing: undo lists it as a warning.
+        let before = kept.map { Outcome.BeforeValue(path: $0.operation.path, value: $0.operation.path == teamAppend ? nil : $0.current) }
+        return .send(operations, before: before)
     }
 
     static func transitionViolation(_ operations: [PatchOperation], referral: JSONValue) -> TransitionViolation? {

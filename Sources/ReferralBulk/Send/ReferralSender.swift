@@ -23,6 +23,9 @@ public struct ReferralSender: Sendable {
         public var conflictRetries = 1
         public var retry = RetryPolicy()
         public var returnRepresentation = false
+        /// Read and decide as a real run would, and stop before any write
+        /// (`DryRun`): the outcome says what the PATCH would have been.
+        public var dryRun = false
         /// The `MS-RequestId` of a document's n-th call. A fresh UUID in a
         /// real run (the API remembers IDs: reusing one across runs would
         /// replay stale answers); tests make them deterministic so the
@@ -126,12 +129,14 @@ public struct ReferralSender: Sendable {
             var operations = document.operations
             var before: [Outcome.BeforeValue] = []
             var ifMatch = document.ifMatch
-            if options.preflight {
+            // A dry run always reads: the read is all it does.
+            if options.preflight || options.dryRun {
                 let referral: JSONValue
                 switch await readReferral(document, &tally) {
                 case .finished(let outcome):
                     return outcome
                 case .referral(let read, let eTag):
+                    if options.dryRun { return DryRun.outcome(document, referral: read, eTag: eTag) }
                     referral = read
                     ifMatch = document.ifMatch ?? eTag
                 }
