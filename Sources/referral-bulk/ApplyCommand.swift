@@ -33,10 +33,13 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Take only the referrals whose ID hashes to K of N, e.g. 0/4 (JOB_COMPLETION_INDEX/N).") var shard: String?
     @Flag(help: "Read every referral and write what would change (changes.csv, report.html); send no write, record nothing for resume.")
     var dryRun = false
+    @Option(help: "Write the run's outcome here in Prometheus text format, for node_exporter's textfile collector (e.g. /var/lib/node_exporter/textfile/referral-bulk.prom).")
+    var metricsFile: String?
 
     func validate() throws {
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024.") }
         guard conflictRetries >= 0 else { throw ValidationError("--conflict-retries must not be negative.") }
+        if dryRun, metricsFile != nil { throw ValidationError("--metrics-file records real runs: a dry run changes nothing to monitor.") }
         if dryRun, noPreflight { throw ValidationError("--dry-run reads each referral: it cannot be combined with --no-preflight.") }
         if let shard { do { _ = try ShardSelector(parsing: shard) } catch { throw ValidationError(error.description) } }
     }
@@ -56,6 +59,7 @@ struct ApplyCommand: AsyncParsableCommand {
         configuration.sender.retry = RetryPolicy(maxAttempts: api.maxAttempts)
         configuration.sender.returnRepresentation = returnRepresentation
         configuration.sender.dryRun = dryRun
+        configuration.metricsFile = metricsFile
         configuration.requestTimeout = api.timeout
         configuration.reportDirectory = reportDir
         configuration.stateDirectory = api.stateDir

@@ -25,6 +25,8 @@ public struct ApplyRun: Sendable {
         public var fresh = false
         /// Only the documents of this shard.
         public var shard: ShardSelector?
+        /// Where the run's outcome goes in Prometheus' text format (`--metrics-file`).
+        public var metricsFile: String?
 
         public init(input: String, endpoint: String) {
             self.input = input
@@ -165,14 +167,24 @@ public struct ApplyRun: Sendable {
         }
         do {
             let summary = try writer.finish(exitStatus: exitStatus, abortReason: abortReason)
+            writeMetrics(summary)
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus)
         } catch {
             // The run happened: it is aborted (exit 3, resumable), not unusable.
             var summary = writer.summary
             summary.exitStatus = .aborted
             summary.abortReason = [abortReason, error.description].compactMap { $0 }.joined(separator: "; ")
+            writeMetrics(summary)
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: .aborted)
         }
+    }
+
+    /// The run's outcome for monitoring; a file that cannot be written is
+    /// said, and does not change how the run ended (the report has it all).
+    private func writeMetrics(_ summary: RunSummary) {
+        guard let path = configuration.metricsFile else { return }
+        let file = MetricsFile(path: path, labels: RunMetrics.labels(input: configuration.input, shard: configuration.shard))
+        do { try file.write(summary) } catch { notify("warning: \(error.description)") }
     }
 
     private func openJournal() throws -> Journal? {

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+@testable import ReferralBulk
+
+@Suite struct RunMetricsTests {
+    func summary(_ status: ReferralBulk.ExitStatus, endedAt seconds: Double) -> RunSummary {
+        var summary = RunSummary()
+        summary.started = Date(timeIntervalSince1970: seconds - 60)
+        summary.finished = Date(timeIntervalSince1970: seconds)
+        summary.exitStatus = status
+        summary.counts = [.updated: 7, .failed: status == .success ? 0 : 2]
+        summary.rows = 9
+        summary.throttled = 4
+        return summary
+    }
+
+    @Test func aFailedRunKeepsTheLastSuccessOfThePreviousFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("metrics-\(UUID().uuidString).prom").path
+        defer { unlink(path) }
+        let labels = RunMetrics.labels(input: "/data/crm-export.csv", shard: try ShardSelector(parsing: "1/4"))
+        let file = MetricsFile(path: path, labels: labels)
+        try file.write(summary(.success, endedAt: 1_800_000_000))
+        try file.write(summary(.someRowsNotApplied, endedAt: 1_800_086_400))
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("referral_bulk_last_success_timestamp_seconds{job=\"crm-export\",shard=\"1/4\"} 1800000000"))
+        #expect(text.contains("referral_bulk_last_run_end_timestamp_seconds{job=\"crm-export\",shard=\"1/4\"} 1800086400"))
+        #expect(text.contains("referral_bulk_last_run_exit_code{job=\"crm-export\",shard=\"1/4\"} 1"))
+        #expect(text.contains("referral_bulk_last_run_documents{job=\"crm-export\",shard=\"1/4\",outcome=\"failed\"} 2"))
+        #expect(text.contains("referral_bulk_last_run_throttled_429{job=\"crm-export\",shard=\"1/4\"} 4"))
+        #expect(text.contains("# HELP referral_bulk_last_run_rows"))
+        // Only the renamed file is left: the collector never sees a temporary one.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(name) } == [name])
+    }
+
+    @Test func withoutAnEarlierSuccessTheLastSuccessIsZeroAndUnshardedRunsHaveNoLabels() {
+        let text = RunMetrics.text(summary(.aborted, endedAt: 1_800_000_000), labels: RunMetrics.labels(input: "x.csv", shard: nil), previous: nil)
+        #expect(text.contains("referral_bulk_last_success_timestamp_seconds 0"))
+        #expect(text.contains("referral_bulk_last_run_exit_code 3"))
+    }
+}
