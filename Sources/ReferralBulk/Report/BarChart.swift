@@ -23,10 +23,13 @@ struct BarChart: Sendable {
 
     static let width = 720.0
     static let height = 160.0
+    /// Room above the plot for the scale's label, so no bar covers it.
+    static let top = 18.0
     let width = Int(BarChart.width)
-    let height = Int(BarChart.height)
-    /// The plot plus room for the labels below it.
-    let frameHeight = Int(BarChart.height) + 20
+    /// Where the bars stand.
+    let baseline = Int(BarChart.top + BarChart.height)
+    /// The plot plus room for the labels above and below it.
+    let frameHeight = Int(BarChart.top + BarChart.height) + 20
     var caption: String
     var bars: [Bar]
     var legend: [Series]
@@ -47,7 +50,7 @@ struct BarChart: Sendable {
                 bars.append(
                     Bar(
                         style: one.style, x: Self.format(Double(slot) * slotWidth + Double(seriesIndex) * barWidth),
-                        y: Self.format(Self.height - height), width: Self.format(max(0.5, barWidth * 0.9)), height: Self.format(height),
+                        y: Self.format(Self.top + Self.height - height), width: Self.format(max(0.5, barWidth * 0.9)), height: Self.format(height),
                         title: "\(slotTitle(slot)): \(Self.format(value)) \(one.name)"))
             }
         }

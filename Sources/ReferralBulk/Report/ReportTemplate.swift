@@ -21,7 +21,7 @@ enum ReportTemplate {
     static let chart = """
         <figure>
         <svg xmlns="http://www.w3.org/2000/svg" width="{{width}}" height="{{frameHeight}}" viewBox="0 0 {{width}} {{frameHeight}}" role="img" aria-label="{{caption}}">
-        <line class="axis" x1="0" y1="{{height}}" x2="{{width}}" y2="{{height}}"/>
+        <line class="axis" x1="0" y1="{{baseline}}" x2="{{width}}" y2="{{baseline}}"/>
         {{#bars}}<rect class="{{style}}" x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}"><title>{{title}}</title></rect>
         {{/bars}}<text class="label" x="2" y="12">{{topLabel}}</text>
         <text class="label" x="0" y="{{frameHeight}}" dy="-4">{{startLabel}}</text>
@@ -62,7 +62,7 @@ enum ReportTemplate {
         <p>Started {{started}}.</p>
         {{#dryRun}}<p class="dry">A dry run: every referral was read, nothing was written. The counts say what a real run would do.</p>{{/dryRun}}
         {{#abortReason}}<p class="aborted">Aborted: {{.}}. Running the same command again resumes.</p>{{/abortReason}}
-        {{#irreversible}}<p class="irreversible">Cannot be undone: {{.}}.</p>{{/irreversible}}
+        {{#irreversible}}<p class="irreversible">{{#dryRun}}A real run could not undo these{{/dryRun}}{{^dryRun}}Cannot be undone{{/dryRun}}: {{.}}.</p>{{/irreversible}}
 
         <h2>Outcomes</h2>
         <table id="outcomes">

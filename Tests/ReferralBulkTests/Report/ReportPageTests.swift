@@ -48,6 +48,7 @@ import Testing
         let (html, folder) = try page(dryRun: true, [outcome])
         #expect(html.contains("<tr class=\"irreversible\"><td>r-9</td><td>4</td><td>/status</td><td>New</td><td>Closed (cannot be undone)</td><td>update</td></tr>"))
         #expect(html.contains("A dry run"))
+        #expect(html.contains("A real run could not undo these: 1 referral(s) closed."))
         #expect(!FileManager.default.fileExists(atPath: folder + "/undo.csv"))
         let changes = try String(contentsOfFile: folder + "/changes.csv", encoding: .utf8)
         #expect(changes.hasPrefix("referral_id,lines,path,before,after,outcome,message\r\nr-9,4,/status,New,Closed,update,dry run: not sent\r\n"))
