@@ -19,22 +19,24 @@ public enum RunMetrics {
 
     public static func text(_ summary: RunSummary, labels: [(String, String)], previous: String?) -> String {
         let registry = PrometheusCollectorRegistry()
-        func gauge(_ name: String, _ help: String, _ value: Double, extra: [(String, String)] = []) {
-            registry.makeGauge(name: name, labels: labels + extra, help: help).set(value)
+        /// `referral_bulk_<name>[_<unit>]`
+        func gauge(_ name: String, unit: String = "", _ help: String, _ value: Double, extra: [(String, String)] = []) {
+            let descriptor = MetricNameDescriptor(namespace: "referral_bulk", metricName: name, unitName: unit, helpText: help)
+            registry.makeGauge(descriptor: descriptor, labels: labels + extra).set(value)
         }
         let ended = summary.finished.timeIntervalSince1970
-        gauge("referral_bulk_last_run_start_timestamp_seconds", "When the last run started (Unix time).", summary.started.timeIntervalSince1970)
-        gauge("referral_bulk_last_run_end_timestamp_seconds", "When the last run ended (Unix time).", ended)
+        gauge("last_run_start_timestamp", unit: "seconds", "When the last run started (Unix time).", summary.started.timeIntervalSince1970)
+        gauge("last_run_end_timestamp", unit: "seconds", "When the last run ended (Unix time).", ended)
         let success = summary.exitStatus == .success ? ended : previous.flatMap(lastSuccess(in:)) ?? 0
-        gauge(lastSuccess, "When the last run that applied every row ended (Unix time; 0: none yet).", success)
-        gauge("referral_bulk_last_run_exit_code", "Exit code of the last run (0 all applied, 1 some rows not, 3 aborted).", Double(summary.exitStatus.rawValue))
-        gauge("referral_bulk_last_run_duration_seconds", "Wall time of the last run.", summary.wallSeconds)
-        gauge("referral_bulk_last_run_rows", "Input rows the last run accounted for.", Double(summary.rows))
-        gauge("referral_bulk_last_run_retries", "Retried calls in the last run.", Double(summary.retries))
-        gauge("referral_bulk_last_run_throttled_429", "429 answers in the last run.", Double(summary.throttled))
+        gauge("last_success_timestamp", unit: "seconds", "When the last run that applied every row ended (Unix time; 0: none yet).", success)
+        gauge("last_run_exit_code", "Exit code of the last run (0 all applied, 1 some rows not, 3 aborted).", Double(summary.exitStatus.rawValue))
+        gauge("last_run_duration", unit: "seconds", "Wall time of the last run.", summary.wallSeconds)
+        gauge("last_run_rows", "Input rows the last run accounted for.", Double(summary.rows))
+        gauge("last_run_retries", "Retried calls in the last run.", Double(summary.retries))
+        gauge("last_run_throttled_429", "429 answers in the last run.", Double(summary.throttled))
         for kind in Outcome.Kind.allCases where kind != .wouldUpdate {
             gauge(
-                "referral_bulk_last_run_documents", "Documents of the last run, by outcome.", Double(summary.counts[kind, default: 0]),
+                "last_run_documents", "Documents of the last run, by outcome.", Double(summary.counts[kind, default: 0]),
                 extra: [("outcome", kind.rawValue)])
         }
         return registry.emitToString()
