@@ -50,8 +50,17 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: harness.folder.appendingPathComponent("state").path))
 
             let promised = Set(changes.dropFirst().filter { $0[5] == "update" }.map { "\($0[0]) \($0[2])" })
-            let real = try await harness.apply(input, report: "real")
+            let metrics = harness.folder.appendingPathComponent("referral-bulk.prom").path
+            let real = try await harness.apply(input, report: "real") { $0.metricsFile = metrics }
             #expect(real.exitStatus == .someRowsNotApplied)
+            let prom = try String(contentsOfFile: metrics, encoding: .utf8)
+            #expect(prom.contains("referral_bulk_last_run_documents{outcome=\"updated\"} 2"))
+            #expect(prom.contains("referral_bulk_last_success_timestamp_seconds 0"))  // this run left rows unapplied
+            for report in ["dry", "real"] {
+                for file in ["report.html", "timeline.csv", "summary.json"] {
+                    #expect(FileManager.default.fileExists(atPath: harness.path(report, file)), "\(report)/\(file)")
+                }
+            }
             let written = Set(harness.sandbox.changeLog().flatMap { record in record.operations.map { "\(record.referralID) \($0.path)" } })
             #expect(written == promised)
             #expect(written.count == 5)  // notes and deal value; status, substatus and a team member
