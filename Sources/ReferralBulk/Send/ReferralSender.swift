@@ -63,7 +63,9 @@ public struct ReferralSender: Sendable {
 
     /// Counters for one document, across its calls.
     struct Tally {
+        /// Attempts of the write (PATCH) calls, and separately of the reads (GET).
         var attempts = 0
+        var readAttempts = 0
         var retries = 0
         var throttled = 0
         var calls = 0
@@ -85,6 +87,7 @@ public struct ReferralSender: Sendable {
         if let outcome { await governor.documentFinished(serverFailure: Self.isServerFailure(outcome)) }
         guard var outcome else { return nil }
         outcome.attempts = tally.attempts
+        outcome.readAttempts = tally.readAttempts
         outcome.retries = tally.retries
         outcome.throttled = tally.throttled
         outcome.latency = ContinuousClock.now - tally.started
@@ -247,7 +250,7 @@ public struct ReferralSender: Sendable {
             } catch {
                 return .cancelled
             }
-            tally.attempts += 1
+            if request.method == .patch { tally.attempts += 1 } else { tally.readAttempts += 1 }
             let event: CallRetryMachine.Event
             var answer: APIResponse?
             do {

@@ -62,7 +62,7 @@ import Testing
 
         let results = try read(folder, "results.csv")
         #expect(results.count == 4)
-        #expect(results[1] == ["2", "r1", "updated", "204", "2", "", "", ""])
+        #expect(results[1] == ["2", "r1", "updated", "204", "2", "", "", "", "0"])
         #expect(results[2][2] == "failed")
         let retry = try read(folder, "retry.csv")
         #expect(retry == [["id", "notes", "Errors"], ["r2", "'-discount", "503 after 6 attempts"]])

@@ -89,7 +89,8 @@ final class CountingTokens: TokenProvider {
         let outcome = try #require(await sender(transport).send(document([notes])))
         #expect(outcome.kind == .updated)
         #expect(outcome.newETag == "e2")
-        #expect(outcome.attempts == 2)
+        #expect(outcome.attempts == 1)  // the write's
+        #expect(outcome.readAttempts == 1)
         #expect(outcome.before == [Outcome.BeforeValue(path: notes.path, value: "old")])
         #expect(transport.sent[1].request.headers.contains { $0 == ("If-Match", "\"e1\"") })
     }
