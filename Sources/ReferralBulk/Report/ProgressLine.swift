@@ -2,7 +2,7 @@
 /// log line for cron. Pure, so its output is tested without a terminal.
 public enum ProgressLine {
     public static func bar(_ snapshot: RunProgress.Snapshot, now: ContinuousClock.Instant, width: Int = 24) -> String {
-        let elapsed = seconds(now - snapshot.started)
+        let elapsed = (now - snapshot.started).inSeconds
         let rate = elapsed > 0 ? Double(snapshot.rows) / elapsed : 0
         var line = ""
         if let total = snapshot.estimatedTotalRows, total > 0 {
@@ -25,11 +25,6 @@ public enum ProgressLine {
     /// One line for a log: no bar, no control characters.
     public static func log(_ snapshot: RunProgress.Snapshot, now: ContinuousClock.Instant) -> String {
         "progress: " + bar(snapshot, now: now, width: 0).replacingBar()
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (whole, attoseconds) = duration.components
-        return Double(whole) + Double(attoseconds) / 1e18
     }
 
     /// `42s`, `3m05s`, `1h02m`.
