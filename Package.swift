@@ -60,7 +60,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReferralBulkTests",
-            dependencies: ["ReferralBulk"],
+            dependencies: ["ReferralBulk", .product(name: "InMemoryLogging", package: "swift-log")],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -12,14 +12,17 @@ struct ApplyCommand: AsyncParsableCommand {
             Exit 0: every row applied or already as asked; 1: some rows not applied (see the report); \
             2: the command could not run; 3: aborted, and a re-run resumes. Example:
               export PARTNER_CENTER_TOKEN=...   # never put a token on the command line
-              referral-bulk apply corrections.csv --concurrency 16 --max-rps 50
+              referral-bulk apply corrections.csv --concurrency 16
             """
     )
 
     @OptionGroup var input: InputOptions
 
     @Option(help: "Documents in flight at once.") var concurrency = 8
-    @Option(help: "Cap on requests per second (the tenant's budget, divided by the number of shards).") var maxRps: Double?
+    @Option(help: "Optional cap on requests per second; without it the pace follows the API's limit, found as it goes.")
+    var maxRps: Double?
+    @Option(help: "Longest Retry-After to wait for, e.g. 120s; a call asked to wait longer fails.", transform: parseDuration)
+    var maxRetryAfter: Duration = .seconds(120)
     @Option(help: "The API's base URL.") var endpoint = "https://api.partner.microsoft.com"
     @Option(help: "Environment variable holding the bearer token.") var tokenEnv = "PARTNER_CENTER_TOKEN"
     @Option(help: "File holding the bearer token (re-read when it changes).") var tokenFile: String?
@@ -85,7 +88,7 @@ struct ApplyCommand: AsyncParsableCommand {
         configuration.maxRequestsPerSecond = maxRps
         configuration.sender.preflight = !noPreflight
         configuration.sender.conflictRetries = conflictRetries
-        configuration.sender.retry = RetryPolicy(maxAttempts: maxAttempts)
+        configuration.sender.retry = RetryPolicy(maxAttempts: maxAttempts, maxRetryAfter: maxRetryAfter)
         configuration.sender.returnRepresentation = returnRepresentation
         configuration.requestTimeout = timeout
         configuration.reportDirectory = reportDir

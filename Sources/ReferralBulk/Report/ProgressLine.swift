@@ -17,6 +17,11 @@ public enum ProgressLine {
             line += "\(snapshot.rows) rows"
         }
         line += "  \(Int(rate.rounded())) rows/s"
+        if let pace = snapshot.pace {
+            line += "  pacing \(SendGovernor.format(pace)), \(snapshot.throttled) throttled"
+        } else if snapshot.throttled > 0 {
+            line += "  \(snapshot.throttled) throttled"
+        }
         let counts = snapshot.countsLine
         if !counts.isEmpty { line += "  " + counts }
         return line

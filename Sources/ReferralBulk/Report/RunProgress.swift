@@ -10,6 +10,10 @@ public final class RunProgress: Sendable {
         /// Rows the input holds, when it could be counted beforehand (a regular file).
         public var estimatedTotalRows: Int?
         public var started: ContinuousClock.Instant
+        /// The pace the rate controller holds (nil: still searching, or no limit met).
+        public var pace: Double?
+        /// Calls answered 429 so far.
+        public var throttled = 0
 
         /// `updated 120 · unchanged 3 · failed 1` (kinds with a count only, in table order).
         public var countsLine: String {
@@ -30,7 +34,13 @@ public final class RunProgress: Sendable {
             $0.counts[outcome.kind, default: 0] += 1
             $0.documents += 1
             $0.rows += max(1, outcome.document.sourceRows.count)
+            $0.throttled += outcome.throttled
         }
+    }
+
+    /// The rate controller's pace, as it changes.
+    public func pace(_ rate: Double?) {
+        state.withLock { $0.pace = rate }
     }
 
     public var snapshot: Snapshot { state.withLock { $0 } }

@@ -79,8 +79,11 @@ public struct ApplyRun: Sendable {
         } catch {
             throw StartError(description: error.description)
         }
+        let progress = self.progress
         let governor = SendGovernor(
-            maxRequestsPerSecond: configuration.maxRequestsPerSecond, breaker: configuration.circuit, stop: stop)
+            rate: RateController.Settings(cap: configuration.maxRequestsPerSecond),
+            maxRetryAfter: configuration.sender.retry.maxRetryAfter, breaker: configuration.circuit, stop: stop,
+            logger: logger, onPace: { progress.pace($0) })
         let sender = ReferralSender(
             options: configuration.sender, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger)
         let earlier = journal?.earlier ?? [:]
@@ -119,7 +122,10 @@ public struct ApplyRun: Sendable {
             abortReason = Self.describe(reason)
         }
         do {
-            let summary = try writer.finish(exitStatus: exitStatus, abortReason: abortReason)
+            let summary = try writer.finish(
+                exitStatus: exitStatus, abortReason: abortReason, pacing: RunSummary.Pacing(
+                    limitFound: await governor.limitFound, finalPace: await governor.pace,
+                    cap: configuration.maxRequestsPerSecond))
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus)
         } catch {
             throw StartError(description: error.description)

@@ -182,8 +182,13 @@ public struct ReferralSender: Sendable {
         }
         var lastStatus: Int?
         while true {
+            var reservation = await governor.reserve()
             do {
-                try await sleep(await governor.slot())
+                try await sleep(reservation.at)
+                while let renewed = await governor.confirm(reservation) {
+                    reservation = renewed
+                    try await sleep(reservation.at)
+                }
             } catch {
                 return .cancelled
             }
@@ -196,10 +201,9 @@ public struct ReferralSender: Sendable {
                 lastStatus = response.status
                 let retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"), now: Date())
                 event = .response(status: response.status, retryAfter: retryAfter)
-                if response.status == 429 {
-                    tally.throttled += 1
-                    await governor.throttled()
-                }
+                if response.status == 429 { tally.throttled += 1 }
+                await governor.answered(
+                    status: response.status, retryAfter: retryAfter, quota: RateQuota.parse(response.headers), to: reservation)
             } catch {
                 if Task.isCancelled { return .cancelled }
                 event = .transportFailure("no answer (\(Self.describe(error)))")

@@ -68,7 +68,7 @@ final class CountingTokens: TokenProvider {
         options.preflight = preflight
         options.retry = RetryPolicy(maxAttempts: 4, base: .milliseconds(1), cap: .milliseconds(1))
         return ReferralSender(
-            options: options, transport: transport, tokens: tokens, governor: SendGovernor(maxRequestsPerSecond: nil, stop: stop),
+            options: options, transport: transport, tokens: tokens, governor: SendGovernor(stop: stop),
             stop: stop, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, sleep: { _ in })
     }
 
