@@ -16,8 +16,11 @@ import Foundation
 ///   a fixed window its quota per window.
 /// - It then probes upward, slowly at first (the limit was just measured)
 ///   and faster the longer nothing is refused (the limit may have risen);
-///   slower after a long `Retry-After` (a window) and at low paces, so that
-///   a probe costs one refusal in many calls.
+///   slower after a long `Retry-After` (a window) and at low limits, so that
+///   a probe costs one refusal in many calls. The slow part adds the same
+///   number of calls per second whatever the pace (a share of the first
+///   limit found, which shards started together find alike), so shards of
+///   one tenant drift toward equal shares instead of one starving.
 /// - `Retry-After` pauses every request until then; a reservation made
 ///   before a pause or decrease is renewed (`confirm`) rather than used.
 /// - Announced quotas (`RateLimit`, `x-ms-ratelimit-remaining-*`) are
@@ -31,13 +34,14 @@ public struct RateController: Sendable {
         public var initialRate = 8.0
         /// How quickly the first pace doubles until the first signal.
         public var doublingTime: Duration = .milliseconds(150)
-        /// Probing after a signal: `pace × (1 + linearProbe·t + (t / cubicProbe)³)`,
+        /// Probing after a signal: `pace × (1 + (t / cubicProbe)³) + linearProbe × first limit found × t`,
         /// t in seconds since the pause ended, divided by the probe's stretch.
-        public var linearProbe = 0.01
+        public var linearProbe = 0.02
         public var cubicProbe: Duration = .seconds(5)
         /// The probe is stretched so that it takes at least about this many
-        /// calls (at 10/s a probe of seconds would refuse one call in 70).
-        public var callsPerProbe = 60.0
+        /// calls of the first limit found (at 10/s a probe of a few seconds
+        /// would refuse one call in 40).
+        public var callsPerProbe = 30.0
         /// Never slower than this (one request every 100 s).
         public var floor = 0.01
         /// A signal that says too little to measure (under a second, nothing
@@ -101,6 +105,8 @@ public struct RateController: Sendable {
     private var sentInEpoch = 0
     /// Stretches the probe's time after a long `Retry-After`.
     private var probeScale = 1.0
+    /// The pace the first signal set: the scale of the probe's additive part.
+    private var firstFound: Double?
     /// The pace the last signal or announcement set: the limit as found.
     public private(set) var limitFound: Double?
 
@@ -120,7 +126,7 @@ public struct RateController: Sendable {
             rate = base * pow(2, min(40, seconds / settings.doublingTime.inSeconds))
         case .probing:
             let cubic = probing / settings.cubicProbe.inSeconds
-            rate = base * (1 + settings.linearProbe * probing + cubic * cubic * cubic)
+            rate = base * (1 + cubic * cubic * cubic) + settings.linearProbe * (firstFound ?? base) * probing
         case .announced:
             rate = base
         }
@@ -199,7 +205,9 @@ public struct RateController: Sendable {
         episode += 1
         // A long wait means a window (a bucket at one call a second or more says
         // "1 s"): probe as much slower, or every window would end in a 429.
-        probeScale = max(1, retryAfter.map(\.inSeconds) ?? 1, settings.callsPerProbe / rate)
+        let first = firstFound ?? rate
+        firstFound = first
+        probeScale = max(1, retryAfter.map(\.inSeconds) ?? 1, settings.callsPerProbe / first)
         nextSlot = resume
         limitFound = rate
         return Change(from: before, to: rate, reason: .throttled(retryAfter: retryAfter))
