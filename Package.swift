@@ -17,6 +17,11 @@ let package = Package(
         // Already in the graph through Hummingbird; named so the sandbox may import them.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Already in the graph through AsyncHTTPClient; named so the client can map their errors to fixed names.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Runs --token-command without blocking a cooperative thread, with cancellation that kills it.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev (scripts/bootstrap installs it).
@@ -31,6 +36,11 @@ let package = Package(
                 "CLibCSV",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
         // The local Partner Center emulator; shares the model (JSON, pointers, statuses) with the client.
@@ -60,7 +70,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ReferralBulkTests",
-            dependencies: ["ReferralBulk", .product(name: "InMemoryLogging", package: "swift-log")],
+            dependencies: [
+                "ReferralBulk",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -24,8 +24,16 @@ public struct SandboxConfiguration: Sendable {
     public var dropRate = 0.0
     /// Fraction of PATCH requests that are applied, then answered by a closed connection.
     public var lostResponseRate = 0.0
+    /// A hostile server to play instead of a faithful one (nil: faithful).
+    public var hostile: HostileMode?
     /// Lifetime of tokens issued by `POST /oauth2/token`.
     public var tokenTTL: Duration = .seconds(3600)
+
+    /// Keep the referrals in this file across runs (`apply --sandbox` keeps
+    /// it in the state dir); nil: they live as long as the process.
+    public var statePath: String?
+    /// Start the state file over from the seed (`--sandbox-reset`).
+    public var resetState = false
 
     public init() {}
 }

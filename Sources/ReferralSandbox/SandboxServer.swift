@@ -22,7 +22,13 @@ public enum SandboxServer {
         _ configuration: SandboxConfiguration, referrals: [JSONValue], logger: Logger = defaultLogger
     ) async throws -> RunningSandbox {
         let tokens = TokenRegistry(seed: configuration.seed, lifetime: configuration.tokenTTL)
-        let store = ReferralStore(referrals: referrals, seed: configuration.seed)
+        let store: ReferralStore
+        if let statePath = configuration.statePath {
+            let (file, current, changes) = try SandboxStateFile.open(path: statePath, seed: referrals, reset: configuration.resetState)
+            store = ReferralStore(referrals: current, seed: configuration.seed, stateFile: file, changes: changes)
+        } else {
+            store = ReferralStore(referrals: referrals, seed: configuration.seed)
+        }
         let router = SandboxRoutes(configuration: configuration, store: store, tokens: tokens).router()
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
         let application = Application(

@@ -13,7 +13,7 @@ enum FuzzHarness {
     static func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         _ = FileManager.default.createFile(atPath: path, contents: Data(buffer: bytes))
         for delimiter in [nil, UInt8(ascii: ";"), UInt8(0x09)] {
-            guard let planner = try? InputFile.planner(path: path, delimiter: delimiter, ignoreUnknownColumns: delimiter != nil)
+            guard let planner = try? InputFile.planner(path: path, options: ReadingOptions(delimiter: delimiter, ignoreUnknownColumns: delimiter != nil))
             else { continue }
             // Bounded, like every loop the fuzzer drives.
             for _ in 0..<10_000 {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import Logging
 import ReferralBulk
 import ReferralSandbox
@@ -21,7 +22,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Documents in flight at once.") var concurrency = 8
     @Option(help: "Optional cap on requests per second; without it the pace follows the API's limit, found as it goes.")
     var maxRps: Double?
-    @Option(help: "Longest Retry-After to wait for, e.g. 120s; a call asked to wait longer fails.", transform: parseDuration)
+    @Option(
+        help: "Longest Retry-After to wait for, e.g. 120s; a call asked to wait longer fails.",
+        transform: parseDuration(within: .zero ... .seconds(86_400)))
     var maxRetryAfter: Duration = .seconds(120)
     @Option(help: "The API's base URL.") var endpoint = "https://api.partner.microsoft.com"
     @Option(help: "Environment variable holding the bearer token.") var tokenEnv = "PARTNER_CENTER_TOKEN"
@@ -36,14 +39,19 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Attempts per call, the first included.") var maxAttempts = 6
     @Flag(help: "Ask for the updated referral in each answer (Prefer: return=representation).") var returnRepresentation = false
     @Option(help: "Report folder (default: referral-bulk-<UTC timestamp>); never an existing one.") var reportDir: String?
-    @Option(help: "Timeout of one request, e.g. 30s.", transform: parseDuration) var timeout: Duration = .seconds(30)
-    @Option(help: "After SIGINT/SIGTERM, how long in-flight requests may finish.", transform: parseDuration) var gracePeriod: Duration = .seconds(30)
-    @Option(help: "Folder of the journals that let a re-run resume (default .referral-bulk; none with --sandbox, whose state is new each run).")
-    var stateDir: String?
+    @Option(help: "Time limit of one request attempt, answer body included, e.g. 30s (100ms to 1h).", transform: parseDuration(within: .milliseconds(100) ... .seconds(3600)))
+    var timeout: Duration = .seconds(30)
+    @Option(help: "After SIGINT/SIGTERM, how long in-flight requests may finish (0s to 1h).", transform: parseDuration(within: .zero ... .seconds(3600)))
+    var gracePeriod: Duration = .seconds(30)
+    @Option(help: "Folder of the journals that let a re-run resume, and of --sandbox's referrals (default .referral-bulk).")
+    var stateDir = ".referral-bulk"
     @Flag(help: "Ignore what earlier runs of this file recorded: send everything again.") var fresh = false
+    @Flag(help: "All or nothing: check the whole file first and send nothing if any row has a problem (exit 1).") var strict = false
+    @Flag(help: "Do not ask before sending (on a terminal, apply shows what the file asks and asks first; cron is never asked).") var yes = false
     @Option(help: "Take only the referrals whose ID hashes to K of N, e.g. 0/4 (JOB_COMPLETION_INDEX/N).") var shard: String?
     @Flag(help: "Run against an embedded sandbox on a free loopback port instead of the API.") var sandbox = false
-    @Option(help: "Seed referrals for --sandbox.") var sandboxSeed = "samples/referrals.json"
+    @Option(help: "Seed referrals for --sandbox (default: the built-in samples, the same as samples/referrals.json).") var sandboxSeed: String?
+    @Flag(help: "Start --sandbox's referrals over from the seed (they persist in the state dir between runs).") var sandboxReset = false
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "warning"
 
     func validate() throws {
@@ -67,7 +75,11 @@ struct ApplyCommand: AsyncParsableCommand {
         var endpoint = self.endpoint
         if sandbox {
             do {
-                embedded = try await SandboxServer.start(SandboxConfiguration(), referrals: SeedReferrals.load(path: sandboxSeed))
+                var sandboxConfiguration = SandboxConfiguration()
+                sandboxConfiguration.statePath = try SandboxState.path(stateDirectory: stateDir)
+                sandboxConfiguration.resetState = sandboxReset
+                let seed = try sandboxSeed.map(SeedReferrals.load(path:)) ?? SeedReferrals.samples
+                embedded = try await SandboxServer.start(sandboxConfiguration, referrals: seed)
             } catch {
                 failUnusable("\(error)")
             }
@@ -82,8 +94,8 @@ struct ApplyCommand: AsyncParsableCommand {
         }
 
         var configuration = ApplyRun.Configuration(input: input.file, endpoint: endpoint)
-        configuration.delimiter = input.delimiter.flatMap(InputFile.delimiter(named:))
-        configuration.ignoreUnknownColumns = input.ignoreUnknownColumns
+        configuration.reading = input.reading
+        configuration.strict = strict
         configuration.concurrency = concurrency
         configuration.maxRequestsPerSecond = maxRps
         configuration.sender.preflight = !noPreflight
@@ -92,18 +104,40 @@ struct ApplyCommand: AsyncParsableCommand {
         configuration.sender.returnRepresentation = returnRepresentation
         configuration.requestTimeout = timeout
         configuration.reportDirectory = reportDir
-        configuration.stateDirectory = stateDir ?? (sandbox ? nil : ".referral-bulk")
-        configuration.fresh = fresh
+        configuration.stateDirectory = stateDir
+        // A reset sandbox has none of the changes the journals remember.
+        configuration.fresh = fresh || sandboxReset
         configuration.shard = shard.flatMap { try? ShardSelector(parsing: $0) }
 
         let client = ReferralAPIClient(concurrency: concurrency, timeout: timeout)
         let tokens: any TokenProvider =
             if let embedded { StaticTokenProvider(Secret(embedded.tokens[.referralAdmin]!)) } else { tokenProvider(client: client) }
+        // Before the report folder and the journal exist: a missing or malformed token is exit 2, and leaves nothing behind.
+        do {
+            try await tokens.checkBeforeStart()
+        } catch {
+            try? await client.shutdown()
+            await embedded?.stop()
+            failUnusable(error.description)
+        }
 
         let stop = StopSignal()
-        let apply = ApplyRun(configuration: configuration, stop: stop, logger: logger) { notice in
-            FileOutput.standardError.write("\(notice)\n")
-        }
+        let asksFirst = !yes && isatty(STDIN_FILENO) == 1 && FileOutput.standardError.isTerminal
+        let target = sandbox ? "the sandbox" : endpoint
+        // The progress display waits for the answer: it would draw over the question.
+        let (answered, answer) = AsyncStream.makeStream(of: Void.self)
+        if !asksFirst { answer.finish() }
+        let confirm: (@Sendable (ChangeOverview) async -> Bool)? =
+            asksFirst
+            ? { @Sendable overview in
+                let send = Confirmation.ask(overview, target: target)
+                if send { answer.finish() }
+                return send
+            } : nil
+        let apply = ApplyRun(
+            configuration: configuration, stop: stop, logger: logger,
+            notify: { notice in FileOutput.standardError.write("\(notice)\n") },
+            confirm: confirm)
         let runTask = Task { try await apply.run(tokens: tokens, transport: client) }
         let watcher = SignalWatcher(
             stop: stop, gracePeriod: gracePeriod,
@@ -112,11 +146,32 @@ struct ApplyCommand: AsyncParsableCommand {
             },
             cancel: { runTask.cancel() })
         let display = ProgressDisplay(progress: apply.progress)
-        let drawing = Task { await display.run() }
+        let drawing = Task {
+            for await _ in answered {}
+            await display.run()
+        }
 
         let result: ApplyRun.Result
         do {
             result = try await runTask.value
+        } catch let refusal as ApplyRun.StrictRefusal {
+            drawing.cancel()
+            await drawing.value
+            try? await client.shutdown()
+            await embedded?.stop()
+            let overview = refusal.overview
+            for problem in overview.problems { FileOutput.standardError.write("\(problem)\n") }
+            let listed = overview.invalidDocuments > overview.problems.count ? " (the first \(overview.problems.count) problems listed)" : ""
+            FileOutput.standardError.write(
+                "\(overview.documents) document(s), \(overview.invalidDocuments) with problems\(listed): nothing was sent (--strict).\n")
+            throw ExitCode(ExitStatus.someRowsNotApplied.rawValue)
+        } catch is ApplyRun.Declined {
+            drawing.cancel()
+            await drawing.value
+            try? await client.shutdown()
+            await embedded?.stop()
+            FileOutput.standardError.write("nothing was sent.\n")
+            throw ExitCode(ExitStatus.someRowsNotApplied.rawValue)
         } catch {
             drawing.cancel()
             await drawing.value

@@ -1,12 +1,15 @@
 import ArgumentParser
 import ReferralBulk
 
-/// `250ms`, `2s`, `1.5s`, `5m`, `1h`, or a bare number of seconds.
-func parseDuration(_ text: String) throws -> Duration {
-    guard let duration = DurationText.parse(text) else {
-        throw ValidationError("'\(text)' is not a duration; write e.g. 250ms, 2s, 5m or 1h.")
+/// A duration option's value within `range` (parsing lives in the library: `DurationText`).
+func parseDuration(within range: ClosedRange<Duration>) -> @Sendable (String) throws -> Duration {
+    { text in
+        do throws(DurationText.Problem) {
+            return try DurationText.parse(text, within: range)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
-    return duration
 }
 
 /// Suspends until SIGINT or SIGTERM arrives.

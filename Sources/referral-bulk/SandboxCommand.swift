@@ -18,18 +18,23 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Seed referrals: a JSON array in the API's shape, or {\"items\": [...]}.") var seedFile: String?
     @Option(help: "Generate this many referrals instead of reading a seed file.") var generate: Int?
     @Option(help: "Seed for every random decision (faults, generated data).") var seed: UInt64 = 1
-    @Option(help: "Latency added to every referral request, e.g. 50ms.", transform: parseDuration) var latency: Duration = .zero
-    @Option(help: "Latency varies by up to ± this, e.g. 10ms.", transform: parseDuration) var jitter: Duration = .zero
+    @Option(help: "Latency added to every referral request, e.g. 50ms.", transform: parseDuration(within: .zero ... .seconds(3600))) var latency: Duration = .zero
+    @Option(help: "Latency varies by up to ± this, e.g. 10ms.", transform: parseDuration(within: .zero ... .seconds(3600))) var jitter: Duration = .zero
     @Option(help: "Requests per second for the tenant, reads and writes alike (token bucket, 1 s burst); over it, 429.")
     var rateLimit: Double?
-    @Option(help: "With --rate-limit N: a fixed window of N x this many calls instead, e.g. 10s.", transform: parseDuration)
+    @Option(help: "With --rate-limit N: a fixed window of N x this many calls instead, e.g. 10s.", transform: parseDuration(within: .milliseconds(100) ... .seconds(86_400)))
     var rateWindow: Duration?
     @Option(help: "With --rate-limit: later limits after the first request, e.g. 12s:60,24s:150.") var rateSchedule: String?
     @Flag(help: "Announce the quota in every answer (RateLimit-Policy and RateLimit headers).") var rateHeaders = false
     @Option(help: "Fraction of referral requests answered 503.") var failRate = 0.0
     @Option(help: "Fraction of referral requests whose connection is dropped unanswered.") var dropRate = 0.0
     @Option(help: "Fraction of PATCHes applied whose answer is lost (connection closed).") var lostResponseRate = 0.0
-    @Option(help: "Lifetime of tokens from /oauth2/token, e.g. 20s or 1h.", transform: parseDuration) var tokenTtl: Duration = .seconds(3600)
+    @Option(help: "Play a hostile server: \(HostileMode.arguments).", transform: { text in
+        guard let mode = HostileMode(argument: text) else { throw ValidationError("--fault must be \(HostileMode.arguments).") }
+        return mode
+    })
+    var fault: HostileMode?
+    @Option(help: "Lifetime of tokens from /oauth2/token, e.g. 20s or 1h.", transform: parseDuration(within: .seconds(1) ... .seconds(30 * 86_400))) var tokenTtl: Duration = .seconds(3600)
 
     func validate() throws {
         for (name, rate) in [("--fail-rate", failRate), ("--drop-rate", dropRate), ("--lost-response-rate", lostResponseRate)]
@@ -64,6 +69,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.dropRate = dropRate
         configuration.lostResponseRate = lostResponseRate
         configuration.tokenTTL = tokenTtl
+        configuration.hostile = fault
         let referrals: [JSONValue]
         do {
             referrals =

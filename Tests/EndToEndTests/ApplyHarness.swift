@@ -49,8 +49,9 @@ struct ApplyHarness {
         let salt = report
         configuration.sender.requestID = { document, call in "\(salt)-\(document.sequence)-\(call)" }
         configuration.sender.retry = RetryPolicy(maxAttempts: 12, base: .milliseconds(5), cap: .milliseconds(50))
+        configuration.requestTimeout = .seconds(20)
         configure(&configuration)
-        let client = ReferralAPIClient(concurrency: configuration.concurrency, timeout: .seconds(20))
+        let client = ReferralAPIClient(concurrency: configuration.concurrency, timeout: configuration.requestTimeout)
         let run = ApplyRun(configuration: configuration, logger: logger)
         let provider = tokens ?? StaticTokenProvider(Secret(sandbox.tokens[.referralAdmin]!))
         do {
@@ -65,7 +66,7 @@ struct ApplyHarness {
 
     /// A report CSV as rows of cells (header first), read with the tool's own reader.
     func rows(_ report: String, _ file: String) throws -> [[String]] {
-        let reader = try CSVReader(source: ByteSource(path: folder.appendingPathComponent("\(report)/\(file)").path))
+        let reader = try CSVReader(source: DecodedSource(ByteSource(path: folder.appendingPathComponent("\(report)/\(file)").path)))
         var rows = [reader.header.cells]
         while let result = try reader.next() {
             if case .record(let record) = result { rows.append(record.cells) }

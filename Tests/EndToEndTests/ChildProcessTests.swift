@@ -30,6 +30,31 @@ enum ChildProcess {
         return condition()
     }
 
+    /// Runs to the end (bounded: `attempts` × 50 ms, then killed) and returns the exit status and
+    /// everything written to standard output and error.
+    static func run(_ arguments: [String], environment: [String: String], executable: String = binary, attempts: Int = 2400) async throws
+        -> (status: Int32, output: String)
+    {
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("referral-bulk-output-\(UUID().uuidString)")
+        try Data().write(to: capture)
+        defer { try? FileManager.default.removeItem(at: capture) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let handle = try FileHandle(forWritingTo: capture)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let exited = try await wait(until: { !process.isRunning }, attempts: attempts)
+        if !exited {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try handle.close()
+        return (process.terminationStatus, (try? String(contentsOf: capture, encoding: .utf8)) ?? "")
+    }
+
     /// Lines of a report file (CRLF-ended: count the line feeds, not Characters).
     static func lineCount(_ path: String) -> Int {
         ((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()).count { $0 == 0x0A }
@@ -75,6 +100,12 @@ enum ChildProcess {
         let insecure = try ChildProcess.start(["apply", "x.csv", "--endpoint", "http://example.com"], environment: [:])
         insecure.waitUntilExit()
         #expect(insecure.terminationStatus == 2)
+        for timeout in ["1e20s", "10000000000s", "nan", "-5s"] {
+            let duration = try ChildProcess.start(["apply", "x.csv", "--timeout", timeout], environment: [:])
+            duration.waitUntilExit()
+            #expect(duration.terminationReason == .exit, "--timeout \(timeout) crashed")
+            #expect(duration.terminationStatus == 2, "--timeout \(timeout)")
+        }
     }
 }
 

@@ -25,15 +25,15 @@ import Testing
     }
 
     @Test func a429EpisodeIsCountedAndTheLimitFoundIsRecorded() async throws {
-        let referrals = openReferrals(60, seed: 22)
-        try await ApplyHarness.with(sandbox: { $0.rateLimit = 30 }, referrals: referrals) { harness in
+        let referrals = openReferrals(20, seed: 22)
+        try await ApplyHarness.with(sandbox: { $0.rateLimit = 5 }, referrals: referrals) { harness in
             let result = try await harness.apply(try harness.write("input.csv", wideInput(referrals)), report: "run")
             #expect(result.exitStatus == .success)
-            #expect(result.summary.counts[.updated] == 60)
-            // 120 calls at 30/s with a 30-call burst: slow start meets the limit.
+            #expect(result.summary.counts[.updated] == 20)
+            // 40 calls against 5/s with a 5-call burst: slow start, which begins at 8/s, meets the limit.
             #expect(result.summary.throttled > 0)
             let found = try #require(result.summary.pacing.limitFound)
-            #expect(found > 0 && found <= 60)
+            #expect(found > 0 && found <= 10)
         }
     }
 }

@@ -25,7 +25,8 @@ enum Fixtures {
 
     /// Reads every result of a CSV text, header first, with a small chunk size so chunk edges are exercised.
     static func readAll(_ bytes: [UInt8], delimiter: UInt8? = nil, chunkSize: Int = 7) throws -> (CSVRecord, [CSVReadResult]) {
-        let reader = try CSVReader(source: ByteSource(path: temporaryFile(bytes), chunkSize: chunkSize), delimiter: delimiter)
+        let reader = try CSVReader(
+            source: DecodedSource(ByteSource(path: temporaryFile(bytes), chunkSize: chunkSize)), delimiter: delimiter)
         var results: [CSVReadResult] = []
         while let result = try reader.next() { results.append(result) }
         return (reader.header, results)

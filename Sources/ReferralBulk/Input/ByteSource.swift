@@ -6,6 +6,10 @@ public final class ByteSource {
     public let name: String
     private let descriptor: Int32
     private let ownsDescriptor: Bool
+    /// Set when reading an `InputHandle`: each source reads it from the
+    /// start with `pread`, so one handle serves several passes.
+    private var offset: Int?
+    private let handle: InputHandle?
     private var buffer: [UInt8]
 
     /// Opens `path`, or standard input when `path` is `-`.
@@ -26,6 +30,17 @@ public final class ByteSource {
             self.ownsDescriptor = true
             self.name = path
         }
+        self.handle = nil
+        self.buffer = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    /// A pass over `handle` from its first byte.
+    public init(handle: InputHandle, chunkSize: Int = 64 * 1024) {
+        self.handle = handle
+        self.descriptor = handle.descriptor
+        self.ownsDescriptor = false
+        self.name = handle.name
+        self.offset = 0
         self.buffer = [UInt8](repeating: 0, count: chunkSize)
     }
 
@@ -36,8 +51,15 @@ public final class ByteSource {
     /// The next chunk, or an empty array at the end of the input.
     public func read() throws(CSVFileError) -> ArraySlice<UInt8> {
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count >= 0 { return buffer[0..<count] }
+            let count = buffer.withUnsafeMutableBytes { bytes in
+                if let offset { pread(descriptor, bytes.baseAddress, bytes.count, off_t(offset)) } else {
+                    Glibc.read(descriptor, bytes.baseAddress, bytes.count)
+                }
+            }
+            if count >= 0 {
+                offset? += count
+                return buffer[0..<count]
+            }
             if errno == EINTR { continue }
             throw .unreadable(path: name, reason: String(cString: strerror(errno)))
         }

@@ -6,7 +6,8 @@ import CLibCSV
 /// line at a time, so it always knows which line a record started on, and
 /// memory stays bounded by the chunk size plus the largest record. It
 /// understands RFC 4180 quoting, quoted line breaks, CRLF or LF, a UTF-8
-/// byte-order mark, and picks `,`, `;` or tab from the header line unless
+/// byte-order mark (through `DecodedSource`, which also decodes other
+/// encodings), Excel's `sep=X` line, and picks `,`, `;` or tab from the header line unless
 /// told otherwise. Cells are not trimmed: a space is part of a value.
 ///
 /// A record with broken quoting becomes `.malformed` with its line; reading
@@ -19,7 +20,7 @@ public final class CSVReader {
     /// The header record (line of the first non-blank line).
     public private(set) var header: CSVRecord
 
-    private let source: ByteSource
+    private let source: DecodedSource
     private let maximumRecordBytes: Int
     private let parser: UnsafeMutablePointer<csv_parser>
     private let sink: RecordSink
@@ -28,16 +29,42 @@ public final class CSVReader {
     private var skippingRestOfLine = false
     private var finished = false
 
+    /// Where the header is and what comes before it.
+    public struct HeaderLocation: Sendable, Hashable {
+        /// `--header-line N`: the header is physical line N; lines above it
+        /// (a title, notes) are kept as the preamble. Nil: the first line
+        /// that is not blank, after an Excel `sep=X` line.
+        public var line: Int?
+
+        public init(line: Int? = nil) { self.line = line }
+    }
+
+    /// The lines above the header, as read (an Excel `sep=;` line, a title):
+    /// `retry.csv` writes them back so the same options read it.
+    public private(set) var preamble: [UInt8]
+    /// The delimiter an Excel `sep=X` first line named, if there was one.
+    public let declaredDelimiter: UInt8?
+
+    /// How the file is written: what `retry.csv` copies.
+    public var format: InputFormat {
+        InputFormat(
+            delimiter: delimiter, encoding: source.encoding, hasByteOrderMark: source.hadByteOrderMark,
+            preamble: String(decoding: preamble, as: UTF8.self))
+    }
+
     /// Opens the reader and reads the header.
-    /// - Parameter delimiter: `,`, `;` or tab; nil detects it from the header line.
-    public init(source: ByteSource, delimiter: UInt8? = nil, maximumRecordBytes: Int = defaultMaximumRecordBytes)
-        throws(CSVFileError)
-    {
+    /// - Parameter delimiter: `,`, `;` or tab; nil takes a `sep=X` line's, or detects it from the header line.
+    public init(
+        source: DecodedSource, delimiter: UInt8? = nil, header location: HeaderLocation = HeaderLocation(),
+        maximumRecordBytes: Int = defaultMaximumRecordBytes
+    ) throws(CSVFileError) {
         self.source = source
         self.maximumRecordBytes = maximumRecordBytes
-        var start = try Self.readFirstLine(from: source, limit: maximumRecordBytes)
+        var start = try Self.readHeaderStart(from: source, location: location, limit: maximumRecordBytes)
         self.line = start.line
-        self.delimiter = delimiter ?? Self.detectDelimiter(in: start.bytes)
+        self.preamble = start.preamble
+        self.declaredDelimiter = start.declaredDelimiter
+        self.delimiter = delimiter ?? start.declaredDelimiter ?? Self.detectDelimiter(in: start.bytes)
         self.unread = start.bytes[...]
         start.bytes = []
         self.sink = RecordSink()
@@ -47,7 +74,6 @@ public final class CSVReader {
         self.header = CSVRecord(line: 0, endLine: 0, cells: [])
         switch try next() {
         case .record(let record)?:
-            guard record.invalidUTF8Cells.isEmpty else { throw .invalidHeaderEncoding }
             self.header = record
         case .malformed(_, let reason)?:
             throw .malformedHeader(reason: reason)
@@ -137,36 +163,59 @@ public final class CSVReader {
 
     // MARK: - Header line
 
-    /// Skips leading blank lines and returns the first non-blank line's bytes
-    /// (with whatever followed it in the last chunk read), BOM removed.
-    private static func readFirstLine(from source: ByteSource, limit: Int) throws(CSVFileError) -> (
-        bytes: [UInt8], line: Int
-    ) {
+    /// Finds the header line: skips blank lines (and an Excel `sep=X` line,
+    /// or every line above `--header-line`), and returns the header line's
+    /// bytes with whatever followed them in the last chunk read.
+    private static func readHeaderStart(from source: DecodedSource, location: HeaderLocation, limit: Int)
+        throws(CSVFileError) -> (bytes: [UInt8], line: Int, preamble: [UInt8], declaredDelimiter: UInt8?)
+    {
         var bytes: [UInt8] = []
         var line = 1
-        var sawStart = false
+        var start = 0  // where the current line starts in `bytes`
+        var declaredDelimiter: UInt8?
+        var atEnd = false
         while true {
-            let chunk = try source.read()
-            if chunk.isEmpty { break }
-            bytes.append(contentsOf: chunk)
-            if !sawStart {
-                if bytes.starts(with: [0xFF, 0xFE]) { throw .utf16(byteOrderMark: "FF FE") }
-                if bytes.starts(with: [0xFE, 0xFF]) { throw .utf16(byteOrderMark: "FE FF") }
-                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-                let firstContent = bytes.firstIndex { $0 != 0x0A && $0 != 0x0D }
-                line += bytes[..<(firstContent ?? bytes.endIndex)].count { $0 == 0x0A }
-                guard let firstContent else {
-                    bytes.removeAll(keepingCapacity: true)
-                    continue
-                }
-                bytes.removeFirst(firstContent)
-                sawStart = true
+            // The current line, once it is complete (or the input has ended).
+            guard let lineEnd = bytes[start...].firstIndex(of: 0x0A) ?? (atEnd ? bytes.endIndex : nil) else {
+                let chunk = try source.read()
+                if chunk.isEmpty { atEnd = true } else { bytes.append(contentsOf: chunk) }
+                if bytes.count - start > limit { throw .recordTooLarge(line: line, limit: limit) }
+                continue
             }
-            if bytes.contains(0x0A) { break }
-            if bytes.count > limit { throw .recordTooLarge(line: line, limit: limit) }
+            let text = bytes[start..<lineEnd]
+            let isBlank = !text.contains { $0 != 0x0D }
+            if atEnd, lineEnd == bytes.endIndex, isBlank {
+                if let wanted = location.line, wanted >= line { throw .noHeaderAtLine(wanted) }
+                throw .empty
+            }
+            let skip: Bool
+            if let wanted = location.line {
+                skip = line < wanted || isBlank
+            } else if isBlank {
+                skip = true
+            } else if declaredDelimiter == nil, let separator = excelSeparator(text) {
+                declaredDelimiter = separator
+                skip = true
+            } else {
+                skip = false
+            }
+            if !skip {
+                let preamble = Array(bytes[..<start])
+                return (Array(bytes[start...]), line, preamble, declaredDelimiter)
+            }
+            start = min(lineEnd + 1, bytes.endIndex)
+            line += 1
         }
-        guard sawStart else { throw .empty }
-        return (bytes, line)
+    }
+
+    /// Excel's first line `sep=;` (also quoted, as some exports write it).
+    static func excelSeparator(_ line: ArraySlice<UInt8>) -> UInt8? {
+        var text = Array(line)
+        if text.last == 0x0D { text.removeLast() }
+        if text.count >= 2, text.first == 0x22, text.last == 0x22 { text = Array(text.dropFirst().dropLast()) }
+        guard text.count == 5, String(decoding: text.prefix(4), as: UTF8.self).lowercased() == "sep=" else { return nil }
+        let separator = text[4]
+        return separator < 0x80 && separator != 0x22 && separator > 0x08 ? separator : nil
     }
 
     /// The most frequent of `,` `;` tab outside quotes on the header line; `,` on a tie.
@@ -192,7 +241,6 @@ public final class CSVReader {
 final class RecordSink {
     var results: [CSVReadResult] = []
     @exclusivity(unchecked) var cells: [String] = []
-    @exclusivity(unchecked) var invalidCells: [Int] = []
     var recordStartLine = 1
     var currentLine = 1
     @exclusivity(unchecked) var recordBytes = 0
@@ -206,19 +254,13 @@ final class RecordSink {
 
     func addCell(_ bytes: UnsafeRawBufferPointer) {
         recordBytes += bytes.count
-        if !bytes.contains(where: { $0 >= 0x80 }) {
-            cells.append(String(decoding: bytes, as: UTF8.self))  // ASCII: nothing to validate
-        } else if let text = String(validating: bytes, as: UTF8.self) {
-            cells.append(text)
-        } else {
-            invalidCells.append(cells.count)
-            cells.append(String(decoding: bytes, as: UTF8.self))
-        }
+        // The decoder has checked every byte: this is valid UTF-8.
+        cells.append(String(decoding: bytes, as: UTF8.self))
     }
 
     func endRecord() {
         results.append(
-            .record(CSVRecord(line: recordStartLine, endLine: currentLine, cells: cells, invalidUTF8Cells: invalidCells)))
+            .record(CSVRecord(line: recordStartLine, endLine: currentLine, cells: cells)))
         discardRecord()
     }
 
@@ -226,7 +268,6 @@ final class RecordSink {
         widestRecord = min(max(widestRecord, cells.count), Self.reservedCellsLimit)
         cells = []
         cells.reserveCapacity(widestRecord)
-        invalidCells = []
         recordBytes = 0
     }
 }

@@ -5,15 +5,11 @@ public struct CSVRecord: Sendable, Hashable {
     /// The physical line it ends on (greater than `line` when a quoted cell holds line breaks).
     public var endLine: Int
     public var cells: [String]
-    /// Cells that were not valid UTF-8, by index, with the offending bytes
-    /// replaced in `cells`; the planner reports them instead of guessing.
-    public var invalidUTF8Cells: [Int]
 
-    public init(line: Int, endLine: Int, cells: [String], invalidUTF8Cells: [Int] = []) {
+    public init(line: Int, endLine: Int, cells: [String]) {
         self.line = line
         self.endLine = endLine
         self.cells = cells
-        self.invalidUTF8Cells = invalidUTF8Cells
     }
 
     /// True for a record whose every cell is empty or blank: a spreadsheet's

@@ -1,4 +1,6 @@
-/// Opens an input for planning: the file (or `-`), its reader and its column map.
+/// Opens an input for planning: the file (or `-`), its encoding, its header
+/// and column map, and every column's conventions, all decided by reading
+/// the whole file once before the first row is planned.
 public enum InputFile {
     /// Why an input cannot be used at all.
     public enum OpenError: Error, Sendable, CustomStringConvertible {
@@ -13,29 +15,54 @@ public enum InputFile {
         }
     }
 
-    /// `--delimiter` values: `,`, `;`, `tab` (or a literal tab).
-    public static func delimiter(named name: String) -> UInt8? {
-        switch name.lowercased() {
-        case ",", "comma": UInt8(ascii: ",")
-        case ";", "semicolon": UInt8(ascii: ";")
-        case "tab", "\t", "\\t": 0x09
-        default: nil
-        }
-    }
+    /// How many lines below a header without an ID column are searched for the real header.
+    static let headerSearchRecords = 20
 
-    public static func planner(path: String, delimiter: UInt8? = nil, ignoreUnknownColumns: Bool = false)
-        throws(OpenError) -> Planner
-    {
-        let reader: CSVReader
+    public static func planner(path: String, options: ReadingOptions = ReadingOptions()) throws(OpenError) -> Planner {
+        let handle: InputHandle
         do {
-            reader = try CSVReader(source: ByteSource(path: path), delimiter: delimiter)
+            handle = try InputHandle(path: path)
         } catch {
             throw .file(error)
         }
+        return try planner(handle: handle, options: options)
+    }
+
+    /// A planner over `handle` from its first byte (a handle can be planned more than once).
+    public static func planner(handle: InputHandle, options: ReadingOptions) throws(OpenError) -> Planner {
         do {
-            return try Planner(reader: reader, ignoreUnknownColumns: ignoreUnknownColumns)
+            let survey = try reader(handle, options)
+            var columns: ColumnMap
+            do {
+                columns = try ColumnMap(header: survey.header.cells, ignoreUnknownColumns: options.ignoreUnknownColumns)
+            } catch .noIDColumn(let header, _) {
+                throw OpenError.header(.noIDColumn(header: header, likelyHeaderLine: try likelyHeaderLine(survey)))
+            } catch {
+                throw OpenError.header(error)
+            }
+            columns.settle(try ColumnSurvey.survey(survey, columns: columns), options: options)
+            return Planner(reader: try reader(handle, options), columns: columns)
+        } catch let error as OpenError {
+            throw error
+        } catch let error as CSVFileError {
+            throw .file(error)
         } catch {
-            throw .header(error)
+            preconditionFailure("unexpected \(error)")
         }
+    }
+
+    private static func reader(_ handle: InputHandle, _ options: ReadingOptions) throws(CSVFileError) -> CSVReader {
+        let source = try DecodedSource(ByteSource(handle: handle), requested: options.encoding)
+        return try CSVReader(source: source, delimiter: options.delimiter, header: .init(line: options.headerLine))
+    }
+
+    /// A line below the header read that names an ID column: the header
+    /// under a title row.
+    private static func likelyHeaderLine(_ reader: CSVReader) throws(CSVFileError) -> Int? {
+        for _ in 0..<headerSearchRecords {
+            guard let result = try reader.next() else { return nil }
+            if case .record(let record) = result, ColumnMap.looksLikeHeader(record.cells) { return record.line }
+        }
+        return nil
     }
 }

@@ -34,6 +34,7 @@ public final class Journal {
     /// One sentence for the user about what the journal did at open, if anything.
     public let notice: String?
     private let descriptor: Int32
+    private let path: String
     private var unsynced = 0
     private var lastSync = ContinuousClock.now
 
@@ -48,6 +49,7 @@ public final class Journal {
             throw OpenError(description: "cannot create the state folder \(directory): \(String(cString: strerror(errno))).")
         }
         let path = "\(directory)/journal-\(fingerprint).log"
+        self.path = path
         let previous = JournalIndex.swap(directory: directory, inputPath: inputPath, fingerprint: fingerprint)
         var notice: String?
         if fresh {
@@ -86,8 +88,10 @@ public final class Journal {
 
     public func entry(for document: PatchDocument) -> Entry? { earlier[Self.key(document)] }
 
-    /// Appends a finished outcome (others are not recorded).
-    public func record(_ outcome: Outcome) {
+    /// Appends a finished outcome (others are not recorded). Throws when
+    /// the record cannot be written: a document the journal does not hold
+    /// would be sent again, and a report would claim what is not recorded.
+    public func record(_ outcome: Outcome) throws(OutputFailure) {
         guard Self.finishedKinds.contains(outcome.kind) else { return }
         let json: JSONValue = [
             "key": .string(Self.key(outcome.document)), "kind": .string(outcome.kind.rawValue),
@@ -97,22 +101,28 @@ public final class Journal {
         let body = JSONWriter.bytes(json)
         var line = Array(Self.checksum(body).utf8) + [UInt8(ascii: " ")] + body
         line.append(0x0A)
-        line.withUnsafeBytes { bytes in
+        let failure = line.withUnsafeBytes { bytes -> Int32? in
             var offset = 0
             while offset < bytes.count {
                 let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 { if errno == EINTR { continue } else { return } }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
                 offset += written
             }
+            return nil
         }
+        if let failure { throw OutputFailure(path: path, errno: failure) }
         unsynced += 1
-        if unsynced >= Self.syncEvery || ContinuousClock.now - lastSync > .seconds(1) { sync() }
+        if unsynced >= Self.syncEvery || ContinuousClock.now - lastSync > .seconds(1) { try sync() }
     }
 
-    public func sync() {
-        fsync(descriptor)
+    public func sync() throws(OutputFailure) {
+        let failure: Int32? = fsync(descriptor) == 0 ? nil : errno
         unsynced = 0
         lastSync = .now
+        if let failure { throw OutputFailure(path: path, errno: failure) }
     }
 
     static func checksum(_ bytes: [UInt8]) -> String {

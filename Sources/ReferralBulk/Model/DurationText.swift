@@ -1,17 +1,58 @@
-/// Durations as people write them on a command line: `250ms`, `2s`,
-/// `1.5s`, `5m`, `1h`, or a bare number of seconds.
+/// Durations as a person writes them on a command line: `250ms`, `2s`,
+/// `1.5s`, `5m`, `1h`, or a bare number of seconds. Checked against the
+/// option's range before anything is converted, so no input (`1e20s`,
+/// `10000000000s`, `nan`) can overflow a clock later.
 public enum DurationText {
-    /// nil when `text` is not a non-negative duration.
-    public static func parse(_ text: some StringProtocol) -> Duration? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            return milliseconds(text.dropLast(suffix.count), scale: scale)
+    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        case notADuration(String)
+        case outOfRange(String, ClosedRange<Duration>)
+
+        public var description: String {
+            switch self {
+            case .notADuration(let text):
+                "'\(text)' is not a duration; write e.g. 250ms, 2s, 5m or 1h."
+            case .outOfRange(let text, let range):
+                "'\(text)' is outside \(DurationText.format(range.lowerBound))…\(DurationText.format(range.upperBound))."
+            }
         }
-        return milliseconds(text[...], scale: 1)
     }
 
-    private static func milliseconds(_ number: some StringProtocol, scale: Double) -> Duration? {
-        guard let value = Double(String(number)), value >= 0, value.isFinite else { return nil }
-        return .milliseconds(Int64((value * scale * 1000).rounded()))
+    public static func parse(_ text: String, within range: ClosedRange<Duration>) throws(Problem) -> Duration {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("", 1)]
+        guard let (number, scale) = units.lazy.compactMap({ suffix, scale -> (Double, Double)? in
+            guard text.hasSuffix(suffix), let number = Double(text.dropLast(suffix.count)) else { return nil }
+            return (number, scale)
+        }).first, number.isFinite, number >= 0
+        else { throw .notADuration(text) }
+        let total = (number * scale * 1000).rounded()
+        guard total >= milliseconds(range.lowerBound), total <= milliseconds(range.upperBound) else {
+            throw .outOfRange(text, range)
+        }
+        return .milliseconds(Int64(total))
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+
+    /// `250ms`, `30s`, `5m`, `1h`: the largest unit that divides it.
+    static func format(_ duration: Duration) -> String {
+        let total = Int64(milliseconds(duration))
+        for (unit, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1000)] where total >= size && total % size == 0 {
+            return "\(total / size)\(unit)"
+        }
+        return "\(total)ms"
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating at `Int64`'s bounds instead of trapping.
+    public var saturatingNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, carry) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
+        guard !overflow, !carry else { return seconds < 0 ? .min : .max }
+        return total
     }
 }

@@ -25,6 +25,10 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         self.description = Self.escapedText(tokens)
     }
 
+    /// The root (`""`: the whole document) or a pointer with an empty
+    /// token (`/`, `/details/`): never a field a patch should touch.
+    public var isWholeOrUnnamed: Bool { tokens.isEmpty || tokens.contains("") }
+
     public static func == (lhs: JSONPointer, rhs: JSONPointer) -> Bool { lhs.tokens == rhs.tokens }
     public func hash(into hasher: inout Hasher) { hasher.combine(tokens) }
 

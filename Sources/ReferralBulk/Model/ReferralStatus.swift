@@ -57,8 +57,6 @@ public enum TransitionViolation: Error, Sendable, Equatable, CustomStringConvert
         }
     }
 
-    public static let codes: Set<String> = ["ReferralClosed", "InvalidStatusTransition", "InvalidSubstatus"]
-
     public var description: String {
         switch self {
         case .closedIsTerminal:

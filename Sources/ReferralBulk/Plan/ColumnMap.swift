@@ -11,6 +11,8 @@ public struct ColumnMap: Sendable {
         public var kind: ValueKind
         /// Pointer columns take JSON cells; friendly columns take plain text.
         public var acceptsJSON: Bool
+        /// How this column's numbers and dates are read (decided per file).
+        public var conventions = ValueConventions()
     }
 
     public enum Layout: Sendable, Hashable {
@@ -26,8 +28,12 @@ public struct ColumnMap: Sendable {
     public var layout: Layout
     /// Columns deliberately not read (export read-only columns, unnamed columns, unknown ones when allowed).
     public var ignoredColumns: [Int]
+    /// Every other column: the ones whose cells are read.
+    public var usedColumns: [Int]
     /// One line each, for the user (e.g. which export columns are ignored).
     public var warnings: [String]
+    /// Long layout: how each field's numbers and dates are read (decided per file).
+    public var longConventions: [JSONPointer: ValueConventions] = [:]
 
     public init(header: [String], ignoreUnknownColumns: Bool = false) throws(HeaderError) {
         self.header = header
@@ -75,7 +81,7 @@ public struct ColumnMap: Sendable {
             }
         }
 
-        guard let idColumn else { throw .noIDColumn }
+        guard let idColumn else { throw .noIDColumn(header: header, likelyHeaderLine: nil) }
         if let first = unknown.first, !ignoreUnknownColumns {
             throw .unknownColumn(header[first], suggestion: Self.suggestion(for: header[first]))
         }
@@ -98,6 +104,8 @@ public struct ColumnMap: Sendable {
         self.idColumn = idColumn
         self.ifMatchColumn = ifMatchColumn
         self.ignoredColumns = ignored
+        let ignoredSet = Set(ignored)
+        self.usedColumns = header.indices.filter { !ignoredSet.contains($0) }
         var warnings: [String] = []
         let named = ignored.filter { !header[$0].trimmingSpaces.isEmpty }
         if !named.isEmpty {
@@ -107,6 +115,32 @@ public struct ColumnMap: Sendable {
             warnings.append("ignoring \(ignored.count - named.count) column(s) with an empty header name")
         }
         self.warnings = warnings
+    }
+
+    /// Settles every column's conventions from the survey of the whole file.
+    mutating func settle(_ survey: ColumnSurvey, options: ReadingOptions) {
+        switch layout {
+        case .wide(var changes):
+            for index in changes.indices { changes[index].conventions = survey.conventions(for: changes[index].path, options: options) }
+            layout = .wide(changes)
+        case .long:
+            for field in FieldCatalog.fields { longConventions[field.path] = survey.conventions(for: field.path, options: options) }
+        }
+        warnings += survey.warnings(options: options, columns: self)
+    }
+
+    /// How a message names the field at `path`: its column, or the path.
+    func name(of path: JSONPointer) -> String {
+        if case .wide(let changes) = layout, let change = changes.first(where: { $0.path == path }) {
+            return "column \"\(change.header)\""
+        }
+        return path.description
+    }
+
+    /// Whether a record's cells name an ID column: a header line, perhaps
+    /// below the one read as the header (a title row above it).
+    static func looksLikeHeader(_ cells: [String]) -> Bool {
+        cells.contains { FieldCatalog.foldedIDNames.contains(FieldCatalog.fold($0)) }
     }
 
     /// A header such as `/details/requirements`, `add:/team/-` or `replace:/name`.
@@ -128,6 +162,7 @@ public struct ColumnMap: Sendable {
         if let first = path.tokens.first, FieldCatalog.readOnlyMembers.contains(first) {
             throw .readOnlyPointer(header: header)
         }
+        if path.isWholeOrUnnamed { throw .invalidPointer(header: header, reason: "it names the whole referral or a member with no name") }
         let kind = FieldCatalog.fieldsByPath[path]?.kind ?? .jsonOrString
         return Change(column: column, header: header, op: op, path: path, kind: kind, acceptsJSON: true)
     }

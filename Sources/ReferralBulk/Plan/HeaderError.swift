@@ -1,6 +1,7 @@
 /// Why a header cannot be used: the whole file is refused (exit 2).
 public enum HeaderError: Error, Sendable, Equatable, CustomStringConvertible {
-    case noIDColumn
+    /// The header read has no ID column; `likelyHeaderLine` is a later line that has one (a title row above the header).
+    case noIDColumn(header: [String], likelyHeaderLine: Int?)
     case duplicateColumn(first: String, second: String)
     case unknownColumn(String, suggestion: String?)
     case invalidPointer(header: String, reason: String)
@@ -10,8 +11,8 @@ public enum HeaderError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .noIDColumn:
-            "the header has no referral ID column; name one \(FieldCatalog.idNames.map { "\"\($0)\"" }.joined(separator: ", ").replacingLast(", ", with: " or "))."
+        case .noIDColumn(let header, let likely):
+            noIDColumnSentence(header: header, likelyHeaderLine: likely)
         case .duplicateColumn(let first, let second):
             first == second
                 ? "the column \"\(first)\" appears twice in the header; keep one."
@@ -28,6 +29,22 @@ public enum HeaderError: Error, Sendable, Equatable, CustomStringConvertible {
         case .incompleteLongLayout(let missing):
             "the long layout needs the columns id, op, path and value; missing: \(missing.joined(separator: ", "))."
         }
+    }
+}
+
+extension HeaderError {
+    private func noIDColumnSentence(header: [String], likelyHeaderLine: Int?) -> String {
+        let names = FieldCatalog.idNames.map { "\"\($0)\"" }.joined(separator: ", ").replacingLast(", ", with: " or ")
+        // A title row is padded with empty cells to the sheet's width: they say nothing.
+        let cells = header.reversed().drop { $0.isBlank }.reversed()
+        let shown = InputProblem.printable(cells.joined(separator: " | "))
+        var sentence = "the line read as the header (\"\(shown)\") has no referral ID column (\(names))"
+        if let likelyHeaderLine {
+            sentence += "; line \(likelyHeaderLine) looks like the header: pass --header-line \(likelyHeaderLine)"
+        } else if header.count == 1 {
+            sentence += "; it was read as one single column: is the delimiter right? (--delimiter)"
+        }
+        return sentence + "."
     }
 }
 

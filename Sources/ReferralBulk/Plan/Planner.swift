@@ -13,13 +13,16 @@ public final class Planner {
     /// Data rows read so far (blank filler rows excluded).
     public private(set) var rowsRead = 0
 
-    public init(reader: CSVReader, ignoreUnknownColumns: Bool = false) throws(HeaderError) {
+    /// Plans `reader`'s rows through `columns` (settled for this file by `InputFile`).
+    public init(reader: CSVReader, columns: ColumnMap) {
         self.reader = reader
-        self.columns = try ColumnMap(header: reader.header.cells, ignoreUnknownColumns: ignoreUnknownColumns)
+        self.columns = columns
     }
 
     public var header: [String] { columns.header }
     public var delimiter: UInt8 { reader.delimiter }
+    /// How the input was written, for a report that gives rows back (`retry.csv`).
+    public var format: InputFormat { reader.format }
 
     /// The next document, or nil when the file is done.
     public func next() throws(CSVFileError) -> PatchDocument? {

@@ -29,8 +29,10 @@ struct RowPlan {
                     line: line, reason: "the row has \(cells.count) cells but the header names \(columns.header.count)",
                     hint: "quote cells that contain the delimiter"))
         }
-        for column in record.invalidUTF8Cells where !columns.ignoredColumns.contains(column) && column < columns.header.count {
-            problem(column, ValueError("the text is not valid UTF-8", hint: "save the file as \"CSV UTF-8\""))
+        // (The ID's own check names control characters in the ID.)
+        for column in columns.usedColumns
+        where column != columns.idColumn && column < cells.count && Self.hasControlCharacter(cells[column]) {
+            problem(column, ValueError("the cell holds a control character", hint: "remove it; only tab and line breaks may stand in a cell"))
         }
 
         do {
@@ -53,7 +55,8 @@ struct RowPlan {
                 // An empty cell means "no change".
                 guard !text.isBlank else { continue }
                 do {
-                    let value = try changes[index].kind.value(of: text, acceptsJSON: changes[index].acceptsJSON)
+                    let value = try changes[index].kind.value(
+                        of: text, acceptsJSON: changes[index].acceptsJSON, conventions: changes[index].conventions)
                     operations.append(PatchOperation(changes[index].op, changes[index].path, value))
                 } catch {
                     problem(column, error)
@@ -61,11 +64,19 @@ struct RowPlan {
             }
         case .long(let opColumn, let pathColumn, let valueColumn):
             do throws(CellError) {
-                operations.append(try Self.longOperation(op: opColumn, path: pathColumn, value: valueColumn, cell: cell))
+                operations.append(
+                    try Self.longOperation(
+                        op: opColumn, path: pathColumn, value: valueColumn, conventions: columns.longConventions, cell: cell))
             } catch {
                 problem(error.column, error.error)
             }
         }
+    }
+
+    /// NUL or another C0 control character other than tab, CR and LF: never
+    /// what a person typed into a cell, and never to be sent.
+    static func hasControlCharacter(_ cell: String) -> Bool {
+        cell.utf8.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
     }
 
     /// A value error in one cell of a long-layout row.
@@ -74,8 +85,10 @@ struct RowPlan {
         var error: ValueError
     }
 
-    private static func longOperation(op opColumn: Int, path pathColumn: Int, value valueColumn: Int, cell: (Int) -> String)
-        throws(CellError) -> PatchOperation
+    private static func longOperation(
+        op opColumn: Int, path pathColumn: Int, value valueColumn: Int, conventions: [JSONPointer: ValueConventions],
+        cell: (Int) -> String
+    ) throws(CellError) -> PatchOperation
     {
         let opName = String(cell(opColumn).trimmingSpaces).lowercased()
         guard let op = PatchOperation.Kind(rawValue: opName) else {
@@ -91,6 +104,11 @@ struct RowPlan {
         if let first = path.tokens.first, FieldCatalog.readOnlyMembers.contains(first) {
             throw CellError(column: pathColumn, error: ValueError("this field is read-only"))
         }
+        if path.isWholeOrUnnamed {
+            throw CellError(
+                column: pathColumn,
+                error: ValueError("the path names the whole referral or a member with no name", hint: "write a field's path such as /details/notes"))
+        }
         let text = cell(valueColumn)
         guard !text.isEmpty else {
             throw CellError(column: valueColumn, error: ValueError("the value is empty", hint: "write \"\" (JSON) to set an empty text"))
@@ -98,7 +116,8 @@ struct RowPlan {
         let kind: ValueKind =
             path == FieldCatalog.teamMember.path ? .teamMember : FieldCatalog.fieldsByPath[path]?.kind ?? .jsonOrString
         do throws(ValueError) {
-            return PatchOperation(op, path, try kind.value(of: text, acceptsJSON: true))
+            let conventions = conventions[path] ?? ValueConventions()
+            return PatchOperation(op, path, try kind.value(of: text, acceptsJSON: true, conventions: conventions))
         } catch {
             throw CellError(column: valueColumn, error: error)
         }

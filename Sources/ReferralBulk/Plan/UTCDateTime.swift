@@ -32,38 +32,17 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
 
     public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
 
-    /// Parses the text, or explains why it is not a real date.
-    public static func parse(_ text: String) throws(ValueError) -> UTCDateTime {
-        let bytes = Array(text.utf8)
-        if bytes.contains(UInt8(ascii: "/")) { return try parseUSDate(text) }
-        return try parseISO(bytes, text: text)
+    /// Parses the text, or explains why it is not a real date. A date with
+    /// the year last is read in the order `dates` decided for its column.
+    public static func parse(_ text: String, dates: ValueConventions.Dates = .monthFirst) throws(ValueError) -> UTCDateTime {
+        if let numeric = NumericDate(text) { return try numeric.resolve(dates) }
+        return try parseISO(Array(text.utf8), text: text)
     }
 
-    private static let formats = "a date as YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or M/D/YYYY"
+    static let formats = "a date as YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ, M/D/YYYY or D.M.YYYY"
 
-    private static func parseUSDate(_ text: String) throws(ValueError) -> UTCDateTime {
-        // M/D/YYYY: one or two digits, one or two digits, four digits.
-        var fields = [0, 0, 0]
-        var widths = [0, 0, 0]
-        var field = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "/") {
-                field += 1
-                guard field < 3 else { throw ValueError("not a date", hint: "write \(formats)") }
-            } else if (48...57).contains(byte) {
-                // Found by the fuzzer: an unbounded run of digits overflowed Int.
-                guard widths[field] < 4 else { throw ValueError("not a date", hint: "write \(formats)") }
-                fields[field] = fields[field] * 10 + Int(byte - 48)
-                widths[field] += 1
-            } else {
-                throw ValueError("not a date", hint: "write \(formats)")
-            }
-        }
-        guard field == 2, (1...2).contains(widths[0]), (1...2).contains(widths[1]), widths[2] == 4 else {
-            throw ValueError("not a date", hint: "write \(formats)")
-        }
-        return try make(
-            year: fields[2], month: fields[0], day: fields[1], hour: 0, minute: 0, second: 0, offsetSeconds: 0, text: text)
+    static func make(year: Int, month: Int, day: Int, text: String) throws(ValueError) -> UTCDateTime {
+        try make(year: year, month: month, day: day, hour: 0, minute: 0, second: 0, offsetSeconds: 0, text: text)
     }
 
     private static func parseISO(_ bytes: [UInt8], text: String) throws(ValueError) -> UTCDateTime {
@@ -89,7 +68,10 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
         }
         var hour = 0, minute = 0, second = 0, offset = 0
         if position < bytes.count {
-            guard literal("T") || literal(" ") else { throw invalid }
+            // A spreadsheet's date-time cell (`2027-05-01 00:00:00`) has no
+            // zone; Partner Center's dates are UTC, so it is read as UTC.
+            let spreadsheetStyle = literal(" ")
+            guard spreadsheetStyle || literal("T") else { throw invalid }
             guard let h = number(2), literal(":"), let m = number(2) else { throw invalid }
             hour = h
             minute = m
@@ -102,7 +84,7 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
                     guard position > start else { throw invalid }
                 }
             }
-            if literal("Z") || literal("z") {
+            if literal("Z") || literal("z") || (spreadsheetStyle && position == bytes.count) {
                 offset = 0
             } else if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 let sign = bytes[position] == UInt8(ascii: "-") ? -1 : 1
@@ -126,7 +108,7 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
     ) throws(ValueError) -> UTCDateTime {
         guard (1900...9999).contains(year) else { throw ValueError("year \(year) is out of range", hint: "use 1900 to 9999") }
         guard (1...12).contains(month) else {
-            throw ValueError("there is no month \(month)", hint: "dates with slashes are M/D/YYYY (month first)")
+            throw ValueError("there is no month \(month)")
         }
         guard (1...daysIn(month: month, year: year)).contains(day) else {
             throw ValueError("there is no day \(day) in month \(month) of \(year)")

@@ -3,7 +3,7 @@ import Foundation
 /// How a cell's text becomes the JSON value a field takes, with the checks
 /// DESIGN.md asks for before anything is sent.
 public enum ValueKind: Sendable, Hashable {
-    /// A plain decimal (`10000`, `10000.50`), sent as a JSON number.
+    /// A decimal (`10000`, `10000.50`; `12.919,50` with `--decimal-separator ,`), sent as a JSON number.
     case decimal
     /// Three letters of ISO 4217, sent upper-case.
     case currency
@@ -22,7 +22,9 @@ public enum ValueKind: Sendable, Hashable {
     /// pointer columns), the cell may also be JSON (a quoted string, a
     /// number, a member object), checked the same way; a friendly column's
     /// cell is always plain text.
-    public func value(of cell: String, acceptsJSON: Bool) throws(ValueError) -> JSONValue {
+    public func value(of cell: String, acceptsJSON: Bool, conventions: ValueConventions = ValueConventions())
+        throws(ValueError) -> JSONValue
+    {
         let looksLikeJSON = acceptsJSON && cell.first.map { "\"{[-0123456789tfn".contains($0) } == true
         let json = looksLikeJSON ? try? JSONParser.parse(cell) : nil
         switch (self, json) {
@@ -34,16 +36,17 @@ public enum ValueKind: Sendable, Hashable {
                 throw ValueError("a team member needs an e-mail", hint: "add \"email\": \"name@example.com\"")
             }
             return .object(members)
-        case (_, .string(let text)?): return try value(ofText: text)
-        default: return try value(ofText: cell)
+        case (_, .string(let text)?): return try value(ofText: text, conventions: conventions)
+        default: return try value(ofText: cell, conventions: conventions)
         }
     }
 
-    private func value(ofText cell: String) throws(ValueError) -> JSONValue {
+    private func value(ofText cell: String, conventions: ValueConventions) throws(ValueError) -> JSONValue {
         switch self {
-        case .decimal: return .number(try Self.parseDecimal(cell))
+        case .decimal: return .number(try NumberText.parse(cell, conventions: conventions.numbers))
         case .currency: return .string(try Self.parseCurrency(cell))
-        case .dateTime: return .string(try UTCDateTime.parse(String(cell.trimmingSpaces)).description)
+        case .dateTime:
+            return .string(try UTCDateTime.parse(String(cell.trimmingSpaces), dates: conventions.dates).description)
         case .status:
             guard let status = ReferralStatus(name: cell) else {
                 throw ValueError("unknown status", hint: "use one of \(ReferralStatus.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -60,33 +63,6 @@ public enum ValueKind: Sendable, Hashable {
         case .teamMember: return try Self.parseTeamMember(cell)
         case .jsonOrString: return .string(cell)
         }
-    }
-
-    static func parseDecimal(_ cell: String) throws(ValueError) -> Decimal {
-        let text = String(cell.trimmingSpaces)
-        let hint = "write a plain decimal such as 10000.50 (digits, at most one dot, no thousands separators)"
-        if text.hasPrefix("-") { throw ValueError("a deal value cannot be negative", hint: hint) }
-        // Digits, optionally one dot with digits on both sides.
-        var dots = 0
-        var digitsSinceDot = 0
-        var isPlain = !text.isEmpty
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: ".") {
-                dots += 1
-                isPlain = isPlain && digitsSinceDot > 0
-                digitsSinceDot = 0
-            } else if (48...57).contains(byte) {
-                digitsSinceDot += 1
-            } else {
-                isPlain = false
-            }
-        }
-        guard isPlain, dots <= 1, digitsSinceDot > 0 else {
-            let reason = text.utf8.contains(UInt8(ascii: ",")) || dots > 1 ? "ambiguous number" : "not a plain decimal number"
-            throw ValueError(reason, hint: hint)
-        }
-        guard let number = DecimalText.parse(text) else { throw ValueError("number has too many digits", hint: hint) }
-        return number
     }
 
     static func parseCurrency(_ cell: String) throws(ValueError) -> String {

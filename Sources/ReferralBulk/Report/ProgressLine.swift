@@ -24,6 +24,7 @@ public enum ProgressLine {
         }
         let counts = snapshot.countsLine
         if !counts.isEmpty { line += "  " + counts }
+        if let failure = snapshot.latestFailure { line += "  last failure: " + ServerText.clean(failure, limit: 80) }
         return line
     }
 

@@ -36,7 +36,7 @@ public struct ReportFolder: Sendable {
             throw Refusal(description: "cannot create \(path)/\(name): \(String(cString: strerror(errno))).")
         }
         fchmod(descriptor, 0o600)
-        return FileOutput(descriptor: descriptor, bufferSize: 16 * 1024)
+        return FileOutput(descriptor: descriptor, bufferSize: 16 * 1024, path: path + "/" + name)
     }
 
     /// Writes a whole file atomically: a temporary file, synced, then renamed.
@@ -44,9 +44,13 @@ public struct ReportFolder: Sendable {
         let temporary = ".\(name).partial"
         let output = try createFile(temporary)
         output.write(bytes: bytes)
-        output.flush()
-        fsync(output.descriptor)
+        output.sync()
         output.close()
+        do {
+            try output.check()
+        } catch {
+            throw Refusal(description: "cannot write \(path)/\(name): \(String(cString: strerror(error.errno))).")
+        }
         guard rename(path + "/" + temporary, path + "/" + name) == 0 else {
             throw Refusal(description: "cannot write \(path)/\(name): \(String(cString: strerror(errno))).")
         }

@@ -4,8 +4,11 @@ import Foundation
 ///
 /// - `results.csv`: one row per document (lines, referral, outcome, HTTP
 ///   status, attempts, message, `MS-RequestId`, new eTag);
-/// - `retry.csv`: the input rows that were not applied, in the input's own
-///   columns and delimiter, plus `Errors`: fix them and run the file again;
+/// - `retry.csv`: the input rows that were not applied, every cell as the
+///   input held it, in the input's own columns, delimiter, encoding (and
+///   byte-order mark, and lines above the header), plus `Errors` (the
+///   input's own `Errors` column when it has one): fix them and run the same
+///   command on it;
 /// - `undo.csv`: for every updated document, the values the touched fields
 ///   had before, in the long layout (`id,op,path,value`): applying it
 ///   restores them; `undo-warnings.csv` lists what this API cannot undo
@@ -22,25 +25,35 @@ public final class ReportWriter {
     private let undoWarnings: FileOutput
     private let csv = CSVWriter()
     private let retryCSV: CSVWriter
+    private let retryEncoding: TextEncoding
     private let inputColumns: Int
+    /// Where the message goes in a retry row: the input's `Errors` column, or one more.
+    private let errorsColumn: Int
     public private(set) var summary = RunSummary()
     private var sinceFlush = 0
 
-    public init(folder: ReportFolder, inputHeader: [String], delimiter: UInt8) throws(ReportFolder.Refusal) {
+    public init(folder: ReportFolder, inputHeader: [String], format: InputFormat) throws(ReportFolder.Refusal) {
         self.folder = folder
         results = try folder.createFile("results.csv")
         retry = try folder.createFile("retry.csv")
         undo = try folder.createFile("undo.csv")
         undoWarnings = try folder.createFile("undo-warnings.csv")
-        retryCSV = CSVWriter(delimiter: delimiter)
+        retryCSV = CSVWriter(delimiter: format.delimiter)
+        retryEncoding = format.encoding
         inputColumns = inputHeader.count
+        let existingErrors = inputHeader.firstIndex { FieldCatalog.fold($0) == FieldCatalog.fold(Self.errorsHeader) }
+        errorsColumn = existingErrors ?? inputHeader.count
         results.write(bytes: csv.row(["lines", "referral_id", "outcome", "http_status", "attempts", "message", "request_id", "new_etag"]))
-        retry.write(bytes: retryCSV.row(inputHeader + ["Errors"]))
+        var start = format.hasByteOrderMark ? format.encoding.byteOrderMark : []
+        start += format.encoding.encode(format.preamble) ?? []
+        retry.write(bytes: start)
+        writeRetry(existingErrors == nil ? inputHeader + [Self.errorsHeader] : inputHeader)
         undo.write(bytes: csv.row(["id", "op", "path", "value"]))
         undoWarnings.write(bytes: csv.row(["id", "path", "reason"]))
     }
 
-    public func record(_ outcome: Outcome) {
+    /// Writes the outcome's rows; throws once any report file cannot be written.
+    public func record(_ outcome: Outcome) throws(OutputFailure) {
         summary.add(outcome)
         let document = outcome.document
         let lines = document.lines.count == 1 ? "\(document.lines.lowerBound)" : "\(document.lines.lowerBound)-\(document.lines.upperBound)"
@@ -50,20 +63,50 @@ public final class ReportWriter {
                 String(outcome.attempts), outcome.message, outcome.requestID ?? "", outcome.newETag ?? "",
             ]))
         if !outcome.kind.isApplied, outcome.kind != .skipped {
-            for row in document.sourceRows {
-                let cells = Array(row.prefix(inputColumns)) + Array(repeating: "", count: max(0, inputColumns - row.count))
-                retry.write(bytes: retryCSV.row(cells + [outcome.message]))
-            }
+            for row in document.sourceRows { writeRetry(Self.retryRow(row, columns: inputColumns, errorsColumn: errorsColumn, message: outcome.message)) }
         }
         if outcome.kind == .updated { writeUndo(outcome) }
         sinceFlush += 1
         if sinceFlush >= 64 { flush() }
+        try check()
+    }
+
+    /// Throws the first write to a report file that failed.
+    public func check() throws(OutputFailure) {
+        for output in [results, retry, undo, undoWarnings] { try output.check() }
+    }
+
+    static let errorsHeader = "Errors"
+
+    /// The row with the message in the `Errors` column: every cell of the
+    /// input kept (trailing blank cells past the header carry nothing and
+    /// are dropped), a short row padded up to that column, a ragged row's
+    /// extra cells left where they were with the message after them, so the
+    /// row means exactly what it meant in the input.
+    static func retryRow(_ row: [String], columns: Int, errorsColumn: Int, message: String) -> [String] {
+        var cells = row
+        while cells.count > columns, cells.last!.isBlank { cells.removeLast() }
+        if errorsColumn < columns {
+            // The input's own Errors column (an edited export): its old message is replaced.
+            if cells.count <= errorsColumn { cells += Array(repeating: "", count: errorsColumn + 1 - cells.count) }
+            cells[errorsColumn] = message
+        } else {
+            cells += Array(repeating: "", count: max(0, columns - cells.count))
+            cells.append(message)
+        }
+        return cells
+    }
+
+    /// In the input's encoding: the same `--encoding` reads it back.
+    private func writeRetry(_ cells: [String]) {
+        let row = retryCSV.row(cells)
+        retry.write(bytes: retryEncoding == .utf8 ? row : retryEncoding.encode(String(decoding: row, as: UTF8.self)) ?? row)
     }
 
     private func writeUndo(_ outcome: Outcome) {
         let id = outcome.document.referralID
         // Closed is terminal: no undo row could ever be applied to this referral again.
-        if outcome.sentOperations.contains(where: { $0.path == .status && $0.value == "Closed" }) {
+        if IrreversibleChanges(outcome.sentOperations).referralsClosed > 0 {
             undoWarnings.write(bytes: csv.row([id, "/status", "the referral is now Closed, which takes no further update"]))
             summary.undoWarnings += 1
             return
@@ -92,6 +135,12 @@ public final class ReportWriter {
     public func flush() {
         for output in [results, retry, undo, undoWarnings] { output.flush() }
         sinceFlush = 0
+    }
+
+    /// Syncs the CSV files to disk; throws if any of them could not be written.
+    public func sync() throws(OutputFailure) {
+        for output in [results, retry, undo, undoWarnings] { output.sync() }
+        try check()
     }
 
     /// Closes the CSV files and writes `summary.json`.

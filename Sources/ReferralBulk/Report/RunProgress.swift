@@ -14,6 +14,9 @@ public final class RunProgress: Sendable {
         public var pace: Double?
         /// Calls answered 429 so far.
         public var throttled = 0
+        /// The message of the latest document that failed, so a person
+        /// watching sees why ("no answer (connection refused) after 6 attempts").
+        public var latestFailure: String?
 
         /// `updated 120 · unchanged 3 · failed 1` (kinds with a count only, in table order).
         public var countsLine: String {
@@ -35,6 +38,7 @@ public final class RunProgress: Sendable {
             $0.documents += 1
             $0.rows += max(1, outcome.document.sourceRows.count)
             $0.throttled += outcome.throttled
+            if outcome.kind == .failed { $0.latestFailure = outcome.message }
         }
     }
 
@@ -44,4 +48,9 @@ public final class RunProgress: Sendable {
     }
 
     public var snapshot: Snapshot { state.withLock { $0 } }
+
+    /// Sending starts now (after any question to the person running it): rates count from here.
+    public func start(at now: ContinuousClock.Instant = .now) {
+        state.withLock { $0.started = now }
+    }
 }

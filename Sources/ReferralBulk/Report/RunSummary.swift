@@ -8,6 +8,8 @@ public struct RunSummary: Sendable {
     public var retries = 0
     public var throttled = 0
     public var undoWarnings = 0
+    /// What this run did that cannot be undone (referrals closed, team members added).
+    public var irreversible = IrreversibleChanges()
     public var latency = LatencyHistogram()
     public var started = Date()
     public var finished = Date()
@@ -38,6 +40,7 @@ public struct RunSummary: Sendable {
         retries += outcome.retries
         throttled += outcome.throttled
         if let latency = outcome.latency { self.latency.record(latency) }
+        if outcome.kind == .updated { irreversible += IrreversibleChanges(outcome.sentOperations) }
     }
 
     /// Every row applied or already as asked (skipped ones included, they were earlier).
@@ -65,7 +68,11 @@ public struct RunSummary: Sendable {
                 "limitFoundPerSecond": number(pacing.limitFound), "finalPacePerSecond": number(pacing.finalPace),
                 "maxRps": number(pacing.cap),
             ],
-            "undoWarnings": .number(Decimal(undoWarnings)), "exitCode": .number(Decimal(Int(exitStatus.rawValue))),
+            "undoWarnings": .number(Decimal(undoWarnings)),
+            "irreversible": [
+                "referralsClosed": .number(Decimal(irreversible.referralsClosed)),
+                "teamMembersAdded": .number(Decimal(irreversible.teamMembersAdded)),
+            ], "exitCode": .number(Decimal(Int(exitStatus.rawValue))),
             "aborted": .bool(abortReason != nil), "abortReason": abortReason.map(JSONValue.string) ?? .null,
         ]
     }
@@ -76,6 +83,10 @@ public struct RunSummary: Sendable {
             self.counts[kind].map { "\(kind.rawValue) \($0)" }
         }.joined(separator: " · ")
         let rate = wallSeconds > 0 ? Int((Double(rows) / wallSeconds).rounded()) : 0
-        return "\(documents) document(s): \(counts.isEmpty ? "nothing to do" : counts) in \(String(format: "%.2f", wallSeconds)) s (\(rate) rows/s)"
+        // An aborted run that finished nothing did not find "nothing to do": it did nothing.
+        let none = abortReason == nil ? "nothing to do" : "none finished before the run stopped"
+        var line = "\(documents) document(s): \(counts.isEmpty ? none : counts) in \(String(format: "%.2f", wallSeconds)) s (\(rate) rows/s)"
+        if !irreversible.isEmpty { line += "\n\(irreversible): these cannot be undone" }
+        return line
     }
 }

@@ -7,8 +7,10 @@ import Logging
 public struct ApplyRun: Sendable {
     public struct Configuration: Sendable {
         public var input: String
-        public var delimiter: UInt8?
-        public var ignoreUnknownColumns = false
+        /// How the file is read (delimiter, encoding, conventions).
+        public var reading = ReadingOptions()
+        /// Send nothing unless every row of the file is valid.
+        public var strict = false
         public var concurrency = 8
         public var maxRequestsPerSecond: Double?
         public var sender: ReferralSender.Options
@@ -42,17 +44,30 @@ public struct ApplyRun: Sendable {
         public var description: String
     }
 
+    /// `--strict` found rows with problems: nothing was sent (exit 1).
+    public struct StrictRefusal: Error {
+        /// What the file asks, with its first problems.
+        public var overview: ChangeOverview
+    }
+
+    /// The person asked declined: nothing was sent.
+    public struct Declined: Error {}
+
     public let configuration: Configuration
     public let stop: StopSignal
     public let progress: RunProgress
     public let logger: Logger
     /// One sentence at a time for the person running it (warnings, resume notices).
     public let notify: @Sendable (String) -> Void
+    /// Asked with what the file asks before anything is created or sent
+    /// (a person at a terminal); nil sends without asking (cron, `--yes`).
+    public let confirm: (@Sendable (ChangeOverview) async -> Bool)?
 
     public init(
         configuration: Configuration, stop: StopSignal = StopSignal(), logger: Logger,
-        notify: @escaping @Sendable (String) -> Void = { _ in }
+        notify: @escaping @Sendable (String) -> Void = { _ in }, confirm: (@Sendable (ChangeOverview) async -> Bool)? = nil
     ) {
+        self.confirm = confirm
         self.configuration = configuration
         self.stop = stop
         self.logger = logger
@@ -64,18 +79,24 @@ public struct ApplyRun: Sendable {
     public func run(tokens: any TokenProvider, transport: ReferralAPIClient) async throws -> Result {
         let planner: Planner
         do {
-            planner = try InputFile.planner(
-                path: configuration.input, delimiter: configuration.delimiter,
-                ignoreUnknownColumns: configuration.ignoreUnknownColumns)
-        } catch {
+            let handle = try InputHandle(path: configuration.input)
+            planner = try InputFile.planner(handle: handle, options: configuration.reading)
+            for warning in planner.columns.warnings { notify("warning: \(warning)") }
+            if configuration.strict || confirm != nil {
+                let overview = try ChangeOverview.of(InputFile.planner(handle: handle, options: configuration.reading))
+                if configuration.strict, overview.invalidDocuments > 0 { throw StrictRefusal(overview: overview) }
+                if let confirm, !(await confirm(overview)) { throw Declined() }
+            }
+        } catch let error as CSVFileError {
+            throw StartError(description: error.description)
+        } catch let error as InputFile.OpenError {
             throw StartError(description: error.description)
         }
-        for warning in planner.columns.warnings { notify("warning: \(warning)") }
         let journal = try openJournal()
         let writer: ReportWriter
         do {
             let folder = try ReportFolder.create(at: configuration.reportDirectory ?? ReportFolder.defaultName())
-            writer = try ReportWriter(folder: folder, inputHeader: planner.header, delimiter: planner.delimiter)
+            writer = try ReportWriter(folder: folder, inputHeader: planner.header, format: planner.format)
         } catch {
             throw StartError(description: error.description)
         }
@@ -88,7 +109,8 @@ public struct ApplyRun: Sendable {
             options: configuration.sender, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger)
         let earlier = journal?.earlier ?? [:]
         let shard = configuration.shard
-        let ending = try await WorkerPool(concurrency: configuration.concurrency).run(
+        progress.start()
+        _ = try await WorkerPool(concurrency: configuration.concurrency).run(
             next: {
                 do {
                     while let document = try planner.next() {
@@ -106,20 +128,21 @@ public struct ApplyRun: Sendable {
                 return await sender.send(document)
             },
             record: { outcome in
-                writer.record(outcome)
-                journal?.record(outcome)
                 progress.record(outcome)
+                // A file that cannot be written stops the run; the outcome is still offered to the other file.
+                if let journal { do throws(OutputFailure) { try journal.record(outcome) } catch { stop.stop(.outputFailed(error.description)) } }
+                do throws(OutputFailure) { try writer.record(outcome) } catch { stop.stop(.outputFailed(error.description)) }
             },
             stop: stop)
-        journal?.sync()
+        if let journal { do { try journal.sync() } catch { stop.stop(.outputFailed(error.description)) } }
+        do { try writer.sync() } catch { stop.stop(.outputFailed(error.description)) }
         let exitStatus: ExitStatus
         var abortReason: String?
-        switch ending {
-        case .completed:
-            exitStatus = writer.summary.allApplied ? .success : .someRowsNotApplied
-        case .stopped(let reason):
+        if let reason = stop.reason {
             exitStatus = .aborted
             abortReason = Self.describe(reason)
+        } else {
+            exitStatus = writer.summary.allApplied ? .success : .someRowsNotApplied
         }
         do {
             let summary = try writer.finish(
@@ -128,16 +151,17 @@ public struct ApplyRun: Sendable {
                     cap: configuration.maxRequestsPerSecond))
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus)
         } catch {
-            throw StartError(description: error.description)
+            // The run happened: it is aborted (exit 3, resumable), not unusable.
+            var summary = writer.summary
+            summary.exitStatus = .aborted
+            summary.abortReason = [abortReason, error.description].compactMap { $0 }.joined(separator: "; ")
+            return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: .aborted)
         }
     }
 
     private func openJournal() throws -> Journal? {
         guard let directory = configuration.stateDirectory else { return nil }
-        let options = [
-            "delimiter=\(configuration.delimiter.map(String.init) ?? "auto")",
-            "ignoreUnknownColumns=\(configuration.ignoreUnknownColumns)", "shard=\(configuration.shard?.description ?? "all")",
-        ]
+        let options = configuration.reading.fingerprintWords + ["shard=\(configuration.shard?.description ?? "all")"]
         do {
             guard let fingerprint = try InputFingerprint.of(path: configuration.input, options: options) else {
                 notify("reading standard input: there is no journal, so an interrupted run cannot resume")
@@ -165,6 +189,8 @@ public struct ApplyRun: Sendable {
         case .apiKeepsFailing(let detail): "stopped: \(detail)"
         case .credentialsRejected(let detail): "credentials rejected: \(detail)"
         case .inputFailed(let detail): "the input could not be read further: \(detail)"
+        case .unreachable(let detail): detail
+        case .outputFailed(let detail): detail
         }
     }
 }

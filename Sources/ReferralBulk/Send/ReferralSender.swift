@@ -10,6 +10,12 @@ import Logging
 /// `conflictRetries` times. A 412 after an attempt that got no answer is
 /// checked against a fresh read: if the referral already holds every
 /// change, our own earlier attempt applied it, and it is `updated`.
+///
+/// It reports only what happened: an answer it cannot believe (a proxy's
+/// page, an empty or cut body, a redirect) is `failed` with a reason
+/// (`AnswerCheck`), a 400 is explained by one read of the referral, not by
+/// an error code, and an endpoint that cannot be reached or takes no token
+/// stops the run (`EndpointHealth`). Every wait ends when the run stops.
 public struct ReferralSender: Sendable {
     public struct Options: Sendable {
         public var endpoint: String
@@ -32,6 +38,8 @@ public struct ReferralSender: Sendable {
     let governor: SendGovernor
     let stop: StopSignal
     let logger: Logger
+    /// Whether the endpoint can be reached at all and takes our tokens, across workers.
+    let watch = EndpointWatch()
     let sleep: @Sendable (ContinuousClock.Instant) async throws -> Void
 
     public init(
@@ -69,15 +77,42 @@ public struct ReferralSender: Sendable {
     public func send(_ document: PatchDocument) async -> Outcome? {
         var tally = Tally()
         let outcome = await decide(document, &tally)
-        if let outcome {
-            await governor.documentFinished(serverFailure: outcome.kind == .failed && outcome.httpStatus.map { $0 >= 500 || $0 == 429 } ?? true)
-        }
+        if let outcome { await governor.documentFinished(serverFailure: Self.isServerFailure(outcome)) }
         guard var outcome else { return nil }
         outcome.attempts = tally.attempts
         outcome.retries = tally.retries
         outcome.throttled = tally.throttled
         outcome.latency = ContinuousClock.now - tally.started
         return outcome
+    }
+
+    /// Whether a document failed because of the API rather than the row:
+    /// no answer, 5xx, 429, or an answer that could not be believed (a
+    /// redirect, a proxy's page). The circuit breaker counts these.
+    static func isServerFailure(_ outcome: Outcome) -> Bool {
+        guard outcome.kind == .failed else { return false }
+        guard let status = outcome.httpStatus else { return true }
+        return !(400..<500).contains(status) || status == 429 || status == 408
+    }
+
+    /// What a preflight read gave: the referral, or the document's end.
+    private enum ReadResult {
+        case referral(JSONValue, eTag: String?)
+        /// The document is finished (an outcome) or left for a resume (nil).
+        case finished(Outcome?)
+    }
+
+    private func readReferral(_ document: PatchDocument, _ tally: inout Tally) async -> ReadResult {
+        let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID(document, &tally)), &tally)
+        guard case .answered(let response, _) = read else { return .finished(failure(read, document)) }
+        switch AnswerCheck.read(response, referralID: document.referralID) {
+        case .referral(let referral):
+            return .referral(referral, eTag: response.eTag)
+        case .unreadable(let reason):
+            return .finished(Outcome(document: document, kind: .failed, httpStatus: response.status, message: reason))
+        case .apiError:
+            return .finished(finalOutcome(response, document, requestID: nil))
+        }
     }
 
     private func decide(_ document: PatchDocument, _ tally: inout Tally) async -> Outcome? {
@@ -87,9 +122,14 @@ public struct ReferralSender: Sendable {
             var before: [Outcome.BeforeValue] = []
             var ifMatch = document.ifMatch
             if options.preflight {
-                let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID(document, &tally)), &tally)
-                guard case .answered(let response, _) = read else { return failure(read, document) }
-                guard response.status == 200, let referral = response.json else { return finalOutcome(response, document, requestID: nil) }
+                let referral: JSONValue
+                switch await readReferral(document, &tally) {
+                case .finished(let outcome):
+                    return outcome
+                case .referral(let read, let eTag):
+                    referral = read
+                    ifMatch = document.ifMatch ?? eTag
+                }
                 switch Preflight.decide(document.operations, against: referral) {
                 case .unchanged:
                     return Outcome(document: document, kind: .unchanged, httpStatus: 200, message: "already as asked: nothing sent")
@@ -99,7 +139,6 @@ public struct ReferralSender: Sendable {
                     operations = kept
                     before = values
                 }
-                ifMatch = document.ifMatch ?? response.eTag
             }
             let requestID = newRequestID(document, &tally)
             let request = ReferralRequest.patch(
@@ -121,6 +160,7 @@ public struct ReferralSender: Sendable {
                 }
             }
             var outcome = finalOutcome(response, document, requestID: requestID)
+            if response.status == 400 { await explainRejection(&outcome, operations: operations, tally: &tally) }
             outcome.before = before
             outcome.sentOperations = operations
             return outcome
@@ -129,32 +169,38 @@ public struct ReferralSender: Sendable {
 
     /// After a lost answer and a 412: does the referral already hold every change?
     private func alreadyApplied(_ document: PatchDocument, _ tally: inout Tally) async -> Bool {
-        let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID(document, &tally)), &tally)
-        guard case .answered(let response, _) = read, response.status == 200, let referral = response.json else { return false }
+        guard case .referral(let referral, _) = await readReferral(document, &tally) else { return false }
         return Preflight.decide(document.operations, against: referral) == .unchanged
     }
 
-    /// The outcome an answer stands for.
+    /// A 400 says the patch was refused, not why. The API's error codes are
+    /// not documented, so the referral is read once and its state decides:
+    /// Closed, or a status change the table forbids, is `invalid_transition`;
+    /// anything else stays `failed` with the server's message.
+    private func explainRejection(_ outcome: inout Outcome, operations: [PatchOperation], tally: inout Tally) async {
+        guard case .referral(let referral, _) = await readReferral(outcome.document, &tally),
+            let violation = Preflight.transitionViolation(operations, referral: referral)
+        else { return }
+        outcome.kind = .invalidTransition
+        outcome.message = "\(violation.code): \(violation.description)"
+    }
+
+    /// The outcome an answer to a write (or a read's API error) stands for.
     private func finalOutcome(_ response: APIResponse, _ document: PatchDocument, requestID: String?) -> Outcome {
-        let description = response.json?["description"]?.stringValue ?? ""
-        let code = response.json?["code"]?.stringValue
+        if let problem = AnswerCheck.writeProblem(response) ?? AnswerCheck.notFoundProblem(response) {
+            return Outcome(document: document, kind: .failed, httpStatus: response.status, message: problem, requestID: requestID)
+        }
         let kind: Outcome.Kind
-        var message = description
         switch response.status {
-        case 200..<300:
-            kind = .updated
-            message = ""
-        case 400 where code.map(TransitionViolation.codes.contains) == true: kind = .invalidTransition
+        case 200..<300: kind = .updated
         case 401, 403: kind = .forbidden
         case 404: kind = .notFound
         case 412: kind = .conflict
         default: kind = .failed
         }
-        if let code, !message.isEmpty { message = "\(code): \(message)" }
-        if message.isEmpty, kind != .updated { message = "HTTP \(response.status)" }
         return Outcome(
-            document: document, kind: kind, httpStatus: response.status, message: message, requestID: requestID,
-            newETag: kind == .updated ? response.eTag : nil)
+            document: document, kind: kind, httpStatus: response.status, message: kind == .updated ? "" : AnswerCheck.serverMessage(response),
+            requestID: requestID, newETag: kind == .updated ? response.eTag : nil)
     }
 
     private func failure(_ result: CallResult, _ document: PatchDocument, requestID: String? = nil) -> Outcome? {
@@ -178,16 +224,16 @@ public struct ReferralSender: Sendable {
         do {
             token = try await tokens.token()
         } catch {
-            return .credentials("\(error)")
+            return .credentials(Self.tokenProblem(error))
         }
         var lastStatus: Int?
         while true {
             var reservation = await governor.reserve()
             do {
-                try await sleep(reservation.at)
+                try await wait(until: reservation.at)
                 while let renewed = await governor.confirm(reservation) {
                     reservation = renewed
-                    try await sleep(reservation.at)
+                    try await wait(until: reservation.at)
                 }
             } catch {
                 return .cancelled
@@ -199,6 +245,7 @@ public struct ReferralSender: Sendable {
                 let response = try await transport.send(request, token: token)
                 answer = response
                 lastStatus = response.status
+                watch.answered(status: response.status)
                 let retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"), now: Date())
                 event = .response(status: response.status, retryAfter: retryAfter)
                 if response.status == 429 { tally.throttled += 1 }
@@ -206,7 +253,11 @@ public struct ReferralSender: Sendable {
                     status: response.status, retryAfter: retryAfter, quota: RateQuota.parse(response.headers), to: reservation)
             } catch {
                 if Task.isCancelled { return .cancelled }
-                event = .transportFailure("no answer (\(Self.describe(error)))")
+                let failure = TransportFailure(error)
+                if case .unreachable(let reason) = watch.attemptFailed(failure) {
+                    stop.stop(.unreachable("cannot reach \(Self.origin(of: options.endpoint)): \(reason)"))
+                }
+                event = .transportFailure("no answer (\(failure))")
             }
             let action = machine.next(event, random: &random)
             logger.trace(
@@ -217,7 +268,7 @@ public struct ReferralSender: Sendable {
             case .retry(let delay):
                 tally.retries += 1
                 do {
-                    try await sleep(.now + delay)
+                    try await wait(until: .now + delay)
                 } catch {
                     return .cancelled
                 }
@@ -226,23 +277,42 @@ public struct ReferralSender: Sendable {
                 do {
                     token = try await tokens.tokenRejected(token)
                 } catch {
-                    return .credentials("\(error)")
+                    return .credentials(Self.tokenProblem(error))
                 }
             case .giveUp(let reason):
-                if let answer, answer.status == 401 { return .answered(answer, hadUnansweredAttempt: false) }
+                if let answer, answer.status == 401 {
+                    if watch.tokenRejectedAfterRefresh() == .everyTokenRejected {
+                        stop.stop(.credentialsRejected("every token was rejected (401), a freshly fetched one too"))
+                    }
+                    return .answered(answer, hadUnansweredAttempt: false)
+                }
                 return .gaveUp(reason, lastStatus: lastStatus)
             }
         }
     }
 
+    /// Sleeps until `deadline`, unless the run is stopping: a first SIGINT
+    /// wakes every backoff and throttling wait at once (throws then).
+    private func wait(until deadline: ContinuousClock.Instant) async throws {
+        if stop.isStopped { throw CancellationError() }
+        guard deadline > .now else { return }
+        let sleep = self.sleep
+        try await stop.interrupting { try await sleep(deadline) }
+    }
+
+    /// A token provider's failure in our words (a `TokenError` is one already).
+    static func tokenProblem(_ error: any Error) -> String {
+        (error as? TokenError)?.description ?? "the token provider failed"
+    }
+
+    /// `https://host[:port]` of the endpoint, for messages (no path, no user info).
+    static func origin(of endpoint: String) -> String {
+        guard let url = URL(string: endpoint), let scheme = url.scheme, let host = url.host else { return "the endpoint" }
+        return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
+    }
+
     private func newRequestID(_ document: PatchDocument, _ tally: inout Tally) -> String {
         tally.calls += 1
         return options.requestID(document, tally.calls)
-    }
-
-    /// A short reason for a transport error, without URLs or headers.
-    static func describe(_ error: any Error) -> String {
-        let text = String(describing: error)
-        return text.count > 80 ? String(text.prefix(80)) + "…" : text
     }
 }

@@ -16,8 +16,7 @@ public final class SignalWatcher {
         cancel: @escaping @Sendable () -> Void
     ) {
         let queue = DispatchQueue(label: "referral-bulk.signals")
-        let graceNanoseconds = Int(gracePeriod.components.seconds) * 1_000_000_000
-            + Int(gracePeriod.components.attoseconds / 1_000_000_000)
+        let graceNanoseconds = Int(gracePeriod.saturatingNanoseconds)
         sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)  // handled by the dispatch source instead of killing the process
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)

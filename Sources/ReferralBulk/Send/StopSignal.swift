@@ -1,26 +1,82 @@
 import Synchronization
 
 /// A shared, thread-safe "stop taking new work" flag with the reason: set
-/// by SIGINT/SIGTERM or by the circuit breaker, read by the worker pool.
+/// by SIGINT/SIGTERM, the circuit breaker, an unreachable endpoint or a
+/// report that cannot be written; read by the worker pool. Waits (backoff,
+/// throttling) made through `interrupting` end the moment it is set.
 public final class StopSignal: Sendable {
     public enum Reason: Sendable, Equatable {
         case interrupted(signal: Int32)
         case apiKeepsFailing(String)
         case credentialsRejected(String)
         case inputFailed(String)
+        /// The endpoint cannot be reached at all (refused, no connection, DNS, TLS).
+        case unreachable(String)
+        /// A report or journal file could not be written.
+        case outputFailed(String)
     }
 
-    private let state = Mutex<Reason?>(nil)
+    private struct State {
+        var reason: Reason?
+        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
 
     /// Records the first reason only: later ones do not overwrite what stopped the run.
     public func stop(_ reason: Reason) {
-        state.withLock { current in
-            if current == nil { current = reason }
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            guard state.reason == nil else { return [] }
+            state.reason = reason
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    public var reason: Reason? { state.withLock { $0.reason } }
+    public var isStopped: Bool { reason != nil }
+
+    /// Returns once the run is told to stop (at once if it already was), or
+    /// when the calling task is cancelled.
+    public func stopped() async {
+        let id = state.withLock { state -> UInt64 in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.reason != nil || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
 
-    public var reason: Reason? { state.withLock { $0 } }
-    public var isStopped: Bool { reason != nil }
+    /// Runs `wait` (a sleep), cut short when the run is told to stop: it
+    /// then throws `CancellationError`, so a retry that would have slept for
+    /// minutes lets a first SIGINT end the run at once.
+    public func interrupting(_ wait: @escaping @Sendable () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await wait()
+                return true
+            }
+            group.addTask {
+                await self.stopped()
+                return false
+            }
+            let waited = try await group.next() ?? false
+            group.cancelAll()
+            if !waited { throw CancellationError() }
+        }
+    }
 }

@@ -27,7 +27,7 @@ public struct RateSchedule: Sendable, Equatable {
         var steps: [Step] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = item.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 2, let after = DurationText.parse(parts[0]), let limit = Double(String(parts[1])),
+            guard parts.count == 2, let after = try? DurationText.parse(String(parts[0]), within: .zero ... .seconds(86_400)), let limit = Double(String(parts[1])),
                 limit > 0, limit.isFinite
             else {
                 throw ParseError(description: "'\(item)' is not a step; write e.g. 12s:60 (at 12 s, 60 requests/s)")

@@ -86,6 +86,9 @@ struct SandboxRoutes: Sendable {
                 .error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: retryAfter), quota: announced)
         }
         let id = (context.parameters.get("id") ?? "").removingPercentEncoding ?? ""
+        if let hostile = configuration.hostile, let answer = Self.hostileAnswer(hostile, isWrite: isWrite, uri: request.uri.path, referral: store.referral(id)) {
+            return answer
+        }
         guard isWrite else {
             guard role != .billingAdmin else {
                 return Self.response(.error(403, "Forbidden", "this role has no referral rights"), quota: announced)
@@ -115,6 +118,37 @@ struct SandboxRoutes: Sendable {
             "limited": true, "accepted": .number(Decimal(stats.accepted)), "refused": .number(Decimal(stats.refused)),
             "elapsedSeconds": .number(Decimal(seconds)), "allowance": .number(Decimal(stats.allowance)),
         ]
+    }
+
+    /// What a hostile server answers instead of the faithful one; nil where
+    /// the mode leaves this request alone. Nothing is ever applied.
+    static func hostileAnswer(_ mode: HostileMode, isWrite: Bool, uri: String, referral: JSONValue?) -> Response? {
+        let json = referral.map { JSONWriter.bytes($0) } ?? []
+        switch (mode, isWrite) {
+        case (.htmlReads, false):
+            let page = "<!doctype html><html><body><form action=\"/login\">Sign in to continue</form></body></html>"
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+        case (.emptyReads, false):
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init())
+        case (.truncatedReads, false):
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: json.prefix(json.count / 2))))
+        case (.trickleReads(let interval), false):
+            let body = ResponseBody(contentLength: json.count) { writer in
+                for byte in json {
+                    try await writer.write(ByteBuffer(bytes: [byte]))
+                    try await Task.sleep(for: interval)
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: body)
+        case (.redirectWrites(let base), true):
+            return Response(status: .temporaryRedirect, headers: [.location: base + uri], body: .init())
+        case (.throttleEverything(let seconds), _):
+            return response(.error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: seconds))
+        default:
+            return nil
+        }
     }
 
     static func may(_ role: SandboxRole, update referral: JSONValue) -> Bool {

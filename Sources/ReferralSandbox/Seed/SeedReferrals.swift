@@ -16,16 +16,24 @@ public enum SeedReferrals {
         } catch {
             throw LoadError(description: "cannot read the seed file \(path): \(error.localizedDescription)")
         }
+        return try parse(Array(data), name: path)
+    }
+
+    /// `samples/referrals.json`, built into the binary: the default seed of
+    /// `apply --sandbox`, so a rehearsal works from any directory.
+    public static let samples: [JSONValue] = try! parse(Array(SampleReferrals.json.utf8), name: "the built-in samples")
+
+    static func parse(_ bytes: [UInt8], name: String) throws -> [JSONValue] {
         let json: JSONValue
         do {
-            json = try JSONParser.parse(data)
+            json = try JSONParser.parse(bytes)
         } catch {
-            throw LoadError(description: "the seed file \(path) is not JSON: \(error)")
+            throw LoadError(description: "the seed file \(name) is not JSON: \(error)")
         }
         let items = json.arrayValue ?? json["items"]?.arrayValue
-        guard let items else { throw LoadError(description: "the seed file \(path) must hold an array of referrals or {\"items\": [...]}") }
+        guard let items else { throw LoadError(description: "the seed file \(name) must hold an array of referrals or {\"items\": [...]}") }
         for (index, item) in items.enumerated() where item["id"]?.stringValue == nil {
-            throw LoadError(description: "referral \(index) of \(path) has no \"id\"")
+            throw LoadError(description: "referral \(index) of \(name) has no \"id\"")
         }
         return items
     }

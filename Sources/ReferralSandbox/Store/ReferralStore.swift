@@ -22,11 +22,16 @@ final class ReferralStore: Sendable {
 
     private let state: Mutex<State>
     private let seed: UInt64
+    /// Where every change is recorded before it is answered, when the sandbox persists.
+    private let stateFile: SandboxStateFile?
 
-    init(referrals: [JSONValue], seed: UInt64) {
+    /// - Parameters:
+    ///   - changes: how many changes an earlier run of a persistent sandbox made (new eTags must not repeat old ones).
+    init(referrals: [JSONValue], seed: UInt64, stateFile: SandboxStateFile? = nil, changes: Int = 0) {
         var initial = State()
         for referral in referrals {
-            guard case .string(let id)? = referral["id"] else { continue }
+            guard case .string(let given)? = referral["id"] else { continue }
+            let id = Self.key(given)
             if initial.referrals[id] == nil { initial.order.append(id) }
             var stored = referral
             if stored["eTag"] == nil, case .object(var members) = stored {
@@ -35,11 +40,17 @@ final class ReferralStore: Sendable {
             }
             initial.referrals[id] = stored
         }
+        initial.version = UInt64(changes)
         state = Mutex(initial)
         self.seed = seed
+        self.stateFile = stateFile
     }
 
-    func referral(_ id: String) -> JSONValue? { state.withLock { $0.referrals[id] } }
+    /// A GUID-keyed API matches IDs whatever their case: referrals are
+    /// kept under the canonical lower-case form of a GUID.
+    static func key(_ id: String) -> String { ReferralID.canonicalGUID(id) ?? id }
+
+    func referral(_ id: String) -> JSONValue? { state.withLock { $0.referrals[Self.key(id)] } }
 
     func allReferrals() -> [JSONValue] { state.withLock { state in state.order.compactMap { state.referrals[$0] } } }
 
@@ -69,6 +80,13 @@ final class ReferralStore: Sendable {
             let response = Self.apply(
                 &state, seed: seed, id: id, body: body, ifMatch: ifMatch, requestID: requestID,
                 returnRepresentation: returnRepresentation, mayUpdate: mayUpdate)
+            if (200..<300).contains(response.status), let stateFile, let stored = state.referrals[Self.key(id)] {
+                do {
+                    try stateFile.append(stored)
+                } catch {
+                    return .error(500, "StateNotSaved", "\(error)")
+                }
+            }
             if let requestID { Self.remember(&state, requestID, response) }
             return response
         }
@@ -78,6 +96,7 @@ final class ReferralStore: Sendable {
         _ state: inout State, seed: UInt64, id: String, body: [UInt8], ifMatch: String?, requestID: String?,
         returnRepresentation: Bool, mayUpdate: (JSONValue) -> Bool
     ) -> SandboxResponse {
+        let id = Self.key(id)
         guard let before = state.referrals[id] else {
             return .error(404, "NotFound", "no referral with id \(id)")
         }

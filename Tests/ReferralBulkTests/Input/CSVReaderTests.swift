@@ -49,18 +49,15 @@ import Testing
         #expect(reason.contains("never closed"))
     }
 
-    @Test func invalidUTF8IsMarkedNotFatal() throws {
-        let bytes = Array("id,notes\n1,caf".utf8) + [0xE9] + Array("\n2,ok\n".utf8)
-        let (_, results) = try Fixtures.readAll(bytes)
-        #expect(results[0].record?.invalidUTF8Cells == [1])
-        #expect(results[1].record?.invalidUTF8Cells == [])
+    @Test func invalidUTF8AnywhereRefusesTheFileNamingTheLine() throws {
+        let bytes = Array("id,notes\n1,ok\n2,caf".utf8) + [0xE9] + Array("\n3,ok\n".utf8)
+        #expect(throws: CSVFileError.notInEncoding(encoding: .utf8, line: 3)) { try Fixtures.readAll(bytes) }
     }
 
     @Test func fileLevelProblemsAreErrors() throws {
         #expect(throws: CSVFileError.empty) { try Fixtures.readAll("") }
         #expect(throws: CSVFileError.empty) { try Fixtures.readAll("\n\r\n\n") }
-        #expect(throws: CSVFileError.utf16(byteOrderMark: "FF FE")) { try Fixtures.readAll([0xFF, 0xFE, 0x69, 0x00]) }
-        #expect(throws: CSVFileError.invalidHeaderEncoding) { try Fixtures.readAll([0x69, 0xE9, 0x0A]) }
+        #expect(throws: CSVFileError.notInEncoding(encoding: .utf8, line: 1)) { try Fixtures.readAll([0x69, 0xE9, 0x0A]) }
         #expect(throws: CSVFileError.unreadable(path: "/nonexistent/x.csv", reason: "No such file or directory")) {
             try ByteSource(path: "/nonexistent/x.csv")
         }
@@ -69,7 +66,8 @@ import Testing
     @Test func oversizedRecordIsRefused() throws {
         let text = "id,notes\n1,\"" + String(repeating: "x", count: 5000)
         #expect(throws: CSVFileError.recordTooLarge(line: 2, limit: 1024)) {
-            let reader = try CSVReader(source: ByteSource(path: Fixtures.temporaryFile(text), chunkSize: 100), maximumRecordBytes: 1024)
+            let reader = try CSVReader(
+                source: DecodedSource(ByteSource(path: Fixtures.temporaryFile(text), chunkSize: 100)), maximumRecordBytes: 1024)
             while try reader.next() != nil {}
         }
     }

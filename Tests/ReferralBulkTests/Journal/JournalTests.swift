@@ -59,7 +59,7 @@ import Testing
             let journal = try Journal(directory: folder, fingerprint: "f1", inputPath: "/x.csv", fresh: false)
             #expect(journal.notice == nil)
             for (line, kind) in [(2, Outcome.Kind.updated), (3, .failed), (4, .unchanged), (5, .conflict), (6, .notFound)] {
-                journal.record(outcome(line, kind))
+                try journal.record(outcome(line, kind))
             }
         }
         let reopened = try Journal(directory: folder, fingerprint: "f1", inputPath: "/x.csv", fresh: false)
@@ -75,8 +75,8 @@ import Testing
         let folder = directory()
         do {
             let journal = try Journal(directory: folder, fingerprint: "f2", inputPath: "/x.csv", fresh: false)
-            journal.record(outcome(2, .updated))
-            journal.record(outcome(3, .updated))
+            try journal.record(outcome(2, .updated))
+            try journal.record(outcome(3, .updated))
         }
         let path = folder + "/journal-f2.log"
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
@@ -86,7 +86,7 @@ import Testing
             let journal = try Journal(directory: folder, fingerprint: "f2", inputPath: "/x.csv", fresh: false)
             #expect(journal.earlier.count == 1)
             #expect(journal.notice?.contains("torn") == true)
-            journal.record(outcome(4, .updated))
+            try journal.record(outcome(4, .updated))
         }
         let again = try Journal(directory: folder, fingerprint: "f2", inputPath: "/x.csv", fresh: false)
         #expect(Set(again.earlier.keys) == Set([2, 4].map { Journal.key(outcome($0, .updated).document) }))
@@ -96,7 +96,7 @@ import Testing
         let folder = directory()
         do {
             let journal = try Journal(directory: folder, fingerprint: "old", inputPath: "/x.csv", fresh: false)
-            journal.record(outcome(2, .updated))
+            try journal.record(outcome(2, .updated))
         }
         let changed = try Journal(directory: folder, fingerprint: "new", inputPath: "/x.csv", fresh: false)
         #expect(changed.earlier.isEmpty)

@@ -5,7 +5,12 @@ import Testing
 
 /// Plans every document of a CSV text.
 func planAll(_ text: String, ignoreUnknownColumns: Bool = false) throws -> [PatchDocument] {
-    let planner = try InputFile.planner(path: Fixtures.temporaryFile(text), ignoreUnknownColumns: ignoreUnknownColumns)
+    try planAll(text, options: ReadingOptions(ignoreUnknownColumns: ignoreUnknownColumns))
+}
+
+/// Plans every document of a CSV text read with `options`.
+func planAll(_ text: String, options: ReadingOptions) throws -> [PatchDocument] {
+    let planner = try InputFile.planner(path: Fixtures.temporaryFile(text), options: options)
     var documents: [PatchDocument] = []
     while let document = try planner.next() { documents.append(document) }
     return documents
@@ -110,7 +115,7 @@ func headerError(_ text: String) -> HeaderError? {
         #expect(documents[0].operations.map(\.op) == [.replace, .add])
         #expect(documents[0].operations[0].value == 48000)
         #expect(documents[0].lines == 2...3)
-        #expect(documents[1].problems.map(\.reason) == ["operation not supported", "ambiguous number"])
+        #expect(documents[1].problems.map(\.reason) == ["operation not supported", "this number needs its convention named: 1.5 with a decimal comma"])
         #expect(documents[1].operations.first?.value == "quoted")
     }
 
@@ -134,8 +139,9 @@ func headerError(_ text: String) -> HeaderError? {
 
     @Test func valueChecksRejectWhatIsAmbiguousOrWrong() throws {
         let cases: [(String, String, String)] = [
-            ("dealValue", "1,000.50", "ambiguous number"),
-            ("dealValue", "1.000,50", "ambiguous number"),
+            ("dealValue", "1,000.50", "this number needs its convention named: 1000.50 with a decimal point"),
+            ("dealValue", "1.000,50", "this number needs its convention named: 1000.50 with a decimal comma"),
+            ("dealValue", "12.919", "ambiguous number: 12.919 with a decimal point, or 12919 with a decimal comma"),
             ("dealValue", "1e309", "not a plain decimal number"),
             ("dealValue", "NaN", "not a plain decimal number"),
             ("dealValue", "-0", "a deal value cannot be negative"),
@@ -143,7 +149,8 @@ func headerError(_ text: String) -> HeaderError? {
             ("currency", "US", "a currency is three letters"),
             ("currency", "ABC", "not an ISO 4217 currency code"),
             ("closingDate", "2/30/2025", "there is no day 30 in month 2 of 2025"),
-            ("closingDate", "13/1/2025", "there is no month 13"),
+            ("closingDate", "13/1/2025", "this date can only be read day-first (13 January 2025 read day-first), and slash dates are month-first unless an option says otherwise"),
+            ("closingDate", "5/1/25", "the year \"25\" has two digits, which could be any century"),
             ("closingDate", "2025-01-01T10:00:00", "a time needs a time zone"),
             ("closingDate", "tomorrow", "not a date"),
             ("status", "Open", "unknown status"),
@@ -185,7 +192,9 @@ func headerError(_ text: String) -> HeaderError? {
 
     @Test func exportReadOnlyColumnsAreIgnoredWithOneWarning() throws {
         let planner = try InputFile.planner(path: Fixtures.repository.appendingPathComponent("samples/partner-center-export.csv").path)
-        #expect(planner.columns.warnings == [#"ignoring columns that carry no change: "Engagement ID", "Microsoft Referral Status", "Errors""#])
+        #expect(planner.columns.warnings.first == #"ignoring columns that carry no change: "Engagement ID", "Microsoft Referral Status", "Errors""#)
+        // Its dates are M/D/YYYY, some with a day of 12 or less: the default reading is said out loud.
+        #expect(planner.columns.warnings.dropFirst().first?.hasPrefix("3 date(s) of column \"Estimated Closing Date\" are read month-first") == true)
         var documents: [PatchDocument] = []
         while let document = try planner.next() { documents.append(document) }
         #expect(documents.count == 10)
@@ -196,7 +205,7 @@ func headerError(_ text: String) -> HeaderError? {
     }
 
     @Test func headerProblemsRefuseTheFile() {
-        #expect(headerError("dealValue\n1\n") == .noIDColumn)
+        #expect(headerError("dealValue\n1\n") == .noIDColumn(header: ["dealValue"], likelyHeaderLine: nil))
         #expect(headerError("id,dealvalue,Estimated Deal Value\nx,1,2\n") == .duplicateColumn(first: "dealvalue", second: "Estimated Deal Value"))
         #expect(headerError("id,notes,NOTES\nx,1,2\n") == .duplicateColumn(first: "notes", second: "NOTES"))
         #expect(headerError("id,Referral ID,notes\nx,1,2\n") == .duplicateColumn(first: "id", second: "Referral ID"))
@@ -217,13 +226,10 @@ func headerError(_ text: String) -> HeaderError? {
         #expect(documents[1].problems.first?.reason == "the row has 3 cells but the header names 2")
     }
 
-    @Test func invalidUTF8InAUsedColumnIsARowProblem() throws {
-        let bytes = Array("id,notes\n\(id1),caf".utf8) + [0xE9] + Array("\n\(id2),ok\n".utf8)
-        let planner = try InputFile.planner(path: Fixtures.temporaryFile(bytes))
-        let first = try planner.next()
-        let second = try planner.next()
-        #expect(first?.problems.first?.reason == "the text is not valid UTF-8")
-        #expect(second?.isValid == true)
+    @Test func invalidUTF8RefusesTheWholeFileBeforeAnyRowIsPlanned() throws {
+        let bytes = Array("id,notes\n\(id2),ok\n\(id1),caf".utf8) + [0xE9] + Array("\n".utf8)
+        let error = #expect(throws: InputFile.OpenError.self) { try InputFile.planner(path: Fixtures.temporaryFile(bytes)) }
+        #expect(error?.description.hasPrefix("line 3 is not valid UTF-8, so nothing was sent") == true)
     }
 }
 

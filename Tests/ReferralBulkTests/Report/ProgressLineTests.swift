@@ -46,3 +46,14 @@ import Testing
         #expect(RowEstimate.rows(inFile: "/nonexistent") == nil)
     }
 }
+
+@Suite struct ProgressFailureTests {
+    @Test func theLatestFailureReasonIsShown() {
+        let progress = RunProgress(estimatedTotalRows: nil)
+        let document = PatchDocument(referralID: "r1", lines: 2...2, ifMatch: nil, operations: [], sourceRows: [["r1"]], sequence: 0)
+        progress.record(Outcome(document: document, kind: .failed, message: "no answer (connection refused) after 6 attempts"))
+        progress.record(Outcome(document: document, kind: .updated))
+        let line = ProgressLine.log(progress.snapshot, now: .now)
+        #expect(line.hasSuffix("last failure: no answer (connection refused) after 6 attempts"))
+    }
+}

@@ -39,7 +39,7 @@ import Testing
     }
 
     func read(_ folder: ReportFolder, _ name: String) throws -> [[String]] {
-        let reader = try CSVReader(source: ByteSource(path: folder.path + "/" + name))
+        let reader = try CSVReader(source: DecodedSource(ByteSource(path: folder.path + "/" + name)))
         var rows = [reader.header.cells]
         while let result = try reader.next() { if case .record(let record) = result { rows.append(record.cells) } }
         return rows
@@ -47,7 +47,7 @@ import Testing
 
     @Test func eachFileHoldsWhatItPromises() throws {
         let folder = try folder()
-        let writer = try ReportWriter(folder: folder, inputHeader: ["id", "notes"], delimiter: UInt8(ascii: ","))
+        let writer = try ReportWriter(folder: folder, inputHeader: ["id", "notes"], format: InputFormat(delimiter: UInt8(ascii: ",")))
         var updated = Outcome(document: document("r1", line: 2, cells: ["r1", "new"]), kind: .updated, httpStatus: 204, attempts: 2)
         updated.before = [
             Outcome.BeforeValue(path: JSONPointer(tokens: ["details", "notes"]), value: "123"),
@@ -55,11 +55,11 @@ import Testing
             Outcome.BeforeValue(path: JSONPointer(tokens: ["team", "-"]), value: nil),
         ]
         updated.latency = .milliseconds(20)
-        writer.record(updated)
+        try writer.record(updated)
         var failed = Outcome(document: document("r2", line: 3, cells: ["r2", "-discount"]), kind: .failed, httpStatus: 503, message: "503 after 6 attempts")
         failed.throttled = 2
-        writer.record(failed)
-        writer.record(Outcome(document: document("r3", line: 4, cells: ["r3", "x"]), kind: .unchanged))
+        try writer.record(failed)
+        try writer.record(Outcome(document: document("r3", line: 4, cells: ["r3", "x"]), kind: .unchanged))
         let summary = try writer.finish(
             exitStatus: .someRowsNotApplied, abortReason: nil, pacing: RunSummary.Pacing(limitFound: 97.5, finalPace: 99))
 
@@ -87,11 +87,11 @@ import Testing
 
     @Test func theUndoAndRetryFilesPlanBackToTheOriginalValues() throws {
         let folder = try folder()
-        let writer = try ReportWriter(folder: folder, inputHeader: ["id", "notes"], delimiter: UInt8(ascii: ","))
+        let writer = try ReportWriter(folder: folder, inputHeader: ["id", "notes"], format: InputFormat(delimiter: UInt8(ascii: ",")))
         var updated = Outcome(document: document("r1", line: 2, cells: ["r1", "n"]), kind: .updated)
         updated.before = [Outcome.BeforeValue(path: JSONPointer(tokens: ["details", "notes"]), value: "true")]
-        writer.record(updated)
-        writer.record(Outcome(document: document("r2", line: 3, cells: ["r2", "=not a formula"]), kind: .failed, message: "x"))
+        try writer.record(updated)
+        try writer.record(Outcome(document: document("r2", line: 3, cells: ["r2", "=not a formula"]), kind: .failed, message: "x"))
         _ = try writer.finish(exitStatus: .someRowsNotApplied, abortReason: nil)
         let undo = try InputFile.planner(path: folder.path + "/undo.csv").next()
         #expect(undo?.operations == [PatchOperation(.replace, JSONPointer(tokens: ["details", "notes"]), "true")])
@@ -103,7 +103,7 @@ import Testing
         let previous = umask(0)
         defer { umask(previous) }
         let folder = try folder()
-        let writer = try ReportWriter(folder: folder, inputHeader: ["id"], delimiter: UInt8(ascii: ","))
+        let writer = try ReportWriter(folder: folder, inputHeader: ["id"], format: InputFormat(delimiter: UInt8(ascii: ",")))
         _ = try writer.finish(exitStatus: .success, abortReason: nil)
         #expect((try FileManager.default.attributesOfItem(atPath: folder.path)[.posixPermissions] as? Int) == 0o700)
         for name in ["results.csv", "retry.csv", "undo.csv", "undo-warnings.csv", "summary.json"] {

@@ -9,7 +9,11 @@ import Testing
 final class ScriptedTransport: ReferralTransport {
     enum Step {
         case answer(Int, JSONValue?, headers: [(String, String)] = [])
+        /// An answer whose body is these bytes as they are (not JSON, cut short...).
+        case raw(Int, [UInt8], headers: [(String, String)])
         case noAnswer
+        /// The transport throws this error (a library's, with its own text).
+        case failure(any Error)
     }
 
     private let state: Mutex<(steps: [Step], sent: [(ReferralRequest, String)])>
@@ -24,8 +28,12 @@ final class ScriptedTransport: ReferralTransport {
         switch step {
         case .answer(let status, let body, let headers):
             return APIResponse(status: status, headers: headers, body: body.map { JSONWriter.bytes($0) } ?? [])
+        case .raw(let status, let body, let headers):
+            return APIResponse(status: status, headers: headers, body: body)
         case .noAnswer:
-            throw URLError(.networkConnectionLost)
+            throw TransportFailure.connectionClosed
+        case .failure(let error):
+            throw error
         }
     }
 
@@ -61,15 +69,19 @@ final class CountingTokens: TokenProvider {
 
     let notes = PatchOperation(.replace, JSONPointer(tokens: ["details", "notes"]), "new")
 
-    func sender(_ transport: ScriptedTransport, tokens: any TokenProvider = CountingTokens(), stop: StopSignal = StopSignal(), preflight: Bool = true)
-        -> ReferralSender
-    {
+    func sender(
+        _ transport: ScriptedTransport, tokens: any TokenProvider = CountingTokens(), stop: StopSignal = StopSignal(), preflight: Bool = true,
+        sleep: (@Sendable (ContinuousClock.Instant) async throws -> Void)? = { _ in }
+    ) -> ReferralSender {
         var options = ReferralSender.Options(endpoint: "https://api.example")
         options.preflight = preflight
         options.retry = RetryPolicy(maxAttempts: 4, base: .milliseconds(1), cap: .milliseconds(1))
-        return ReferralSender(
-            options: options, transport: transport, tokens: tokens, governor: SendGovernor(stop: stop),
-            stop: stop, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, sleep: { _ in })
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let governor = SendGovernor(stop: stop)
+        guard let sleep else {
+            return ReferralSender(options: options, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger)
+        }
+        return ReferralSender(options: options, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger, sleep: sleep)
     }
 
     @Test func preflightPutsTheETagIntoIfMatchAndKeepsBeforeValues() async throws {
@@ -164,5 +176,160 @@ final class CountingTokens: TokenProvider {
         let outcome = try #require(await sender(transport, preflight: false).send(document([notes])))
         #expect(outcome.kind == .failed)
         #expect(outcome.attempts == 4)
+    }
+}
+
+/// Answers that cannot be believed are failures, never successes, and the
+/// report says why in our words.
+@Suite struct UntrustworthyAnswerTests {
+    let base = ReferralSenderTests()
+    var notes: PatchOperation { base.notes }
+    let html = Array("<html><body>Sign in</body></html>".utf8)
+
+    @Test(arguments: [
+        (200, "<html>login</html>", "text/html; charset=utf-8", "the answer to the read was not JSON (text/html)"),
+        (200, "", "application/json", "the answer to the read was empty"),
+        (200, #"{"id":"r1","eTag":"e1","sta"#, "application/json", "the answer to the read was not JSON (application/json)"),
+        (200, #"{"value":[]}"#, "application/json", "the answer to the read was not the referral asked for"),
+        (200, #"["r1"]"#, "application/json", "the answer to the read was not the referral asked for"),
+        (203, #"{"id":"r1"}"#, "application/json", "the read was answered 203, not 200 with the referral"),
+    ])
+    func anUnreadablePreflightIsFailedAndNothingIsSent(status: Int, body: String, contentType: String, reason: String) async throws {
+        let transport = ScriptedTransport([.raw(status, Array(body.utf8), headers: [("Content-Type", contentType)])])
+        let outcome = try #require(await base.sender(transport).send(base.document([notes])))
+        #expect(outcome.kind == .failed)
+        #expect(outcome.message == reason)
+        #expect(transport.sent.map(\.request.method) == [.get])
+        #expect(ReferralSender.isServerFailure(outcome))
+    }
+
+    @Test func aWriteAnsweredWithAPageIsNotUpdated() async throws {
+        let transport = ScriptedTransport([.raw(200, html, headers: [("Content-Type", "text/html")])])
+        let outcome = try #require(await base.sender(transport, preflight: false).send(base.document([notes])))
+        #expect(outcome.kind == .failed)
+        #expect(outcome.message == "the answer to the write was not JSON (text/html)")
+    }
+
+    @Test func only404sWithTheAPIsOwnAnswerAreNotFound() async throws {
+        let page = ScriptedTransport([.raw(404, html, headers: [("Content-Type", "text/html")])])
+        let fromAProxy = try #require(await base.sender(page).send(base.document([notes])))
+        #expect(fromAProxy.kind == .failed)
+        #expect(fromAProxy.message == "404 without the API's JSON error (text/html): not taken as not found")
+        let api = ScriptedTransport([.answer(404, ["code": "NotFound", "description": "no referral with id r1"])])
+        let fromTheAPI = try #require(await base.sender(api).send(base.document([notes])))
+        #expect(fromTheAPI.kind == .notFound)
+        #expect(fromTheAPI.message == "NotFound: no referral with id r1")
+    }
+
+    @Test func aRedirectIsNotFollowedAndNamesItsHost() async throws {
+        let location = [("Location", "https://elsewhere.example/v1.0/engagements/referrals/r1")]
+        let transport = ScriptedTransport([.answer(200, base.active), .raw(307, [], headers: location)])
+        let outcome = try #require(await base.sender(transport).send(base.document([notes])))
+        #expect(outcome.kind == .failed)
+        #expect(outcome.httpStatus == 307)
+        #expect(outcome.message == "redirected (307) to elsewhere.example; redirects are not followed")
+        #expect(transport.sent.count == 2)
+        let read = ScriptedTransport([.raw(302, [], headers: [("Location", "https://login.example/")])])
+        let readOutcome = try #require(await base.sender(read).send(base.document([notes])))
+        #expect(readOutcome.kind == .failed)
+        #expect(readOutcome.message.contains("login.example"))
+    }
+
+    @Test func aLibraryErrorNeverReachesTheMessage() async throws {
+        struct Leaky: Error, CustomStringConvertible {
+            var description: String { "invalid header value: Authorization: Bearer eyJ-secret-token" }
+        }
+        let transport = ScriptedTransport(Array(repeating: .failure(Leaky()), count: 4))
+        let outcome = try #require(await base.sender(transport, preflight: false).send(base.document([notes])))
+        #expect(outcome.kind == .failed)
+        #expect(outcome.message == "no answer (network error) after 4 attempts")
+    }
+
+    @Test func serverTextIsCappedAndItsControlCharactersEscaped() async throws {
+        let description = "bad value\r\nInjected: header" + String(repeating: "x", count: 5000)
+        let transport = ScriptedTransport([.answer(422, ["code": "Bad\u{1B}[31m", "description": .string(description)])])
+        let outcome = try #require(await base.sender(transport, preflight: false).send(base.document([notes])))
+        #expect(!outcome.message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
+        #expect(outcome.message.hasPrefix(#"Bad\u{1b}[31m: bad value\u{d}\u{a}Injected: header"#))
+        #expect(outcome.message.count < 300)
+    }
+
+    @Test func a400WithoutPreflightIsExplainedByOneReadOfAClosedReferral() async throws {
+        var closed = base.active
+        if case .object(var members) = closed {
+            members["status"] = "Closed"
+            members["substatus"] = "Lost"
+            closed = .object(members)
+        }
+        // A code our sandbox never sends: the read decides, not the code.
+        let transport = ScriptedTransport([.answer(400, ["code": "E_1093", "description": "update rejected"]), .answer(200, closed)])
+        let outcome = try #require(await base.sender(transport, preflight: false).send(base.document([notes])))
+        #expect(outcome.kind == .invalidTransition)
+        #expect(outcome.message.hasPrefix("ReferralClosed"))
+        #expect(transport.sent.map(\.request.method) == [.patch, .get])
+    }
+
+    @Test func a400OnAReferralThatMayMoveStaysFailedWithTheServersMessage() async throws {
+        let transport = ScriptedTransport([
+            .answer(400, ["code": "InvalidStatusTransition", "description": "dealValue is too large"]), .answer(200, base.active),
+        ])
+        let outcome = try #require(await base.sender(transport, preflight: false).send(base.document([notes])))
+        #expect(outcome.kind == .failed)
+        #expect(outcome.message == "InvalidStatusTransition: dealValue is too large")
+    }
+}
+
+/// A run that cannot succeed ends in seconds, saying why; a stop wakes every wait.
+@Suite struct FastAbortTests {
+    let base = ReferralSenderTests()
+
+    @Test func anEndpointThatRefusesEveryConnectionStopsTheRun() async throws {
+        let stop = StopSignal()
+        let transport = ScriptedTransport(Array(repeating: .failure(TransportFailure.connectionRefused), count: 10))
+        let outcome = await base.sender(transport, stop: stop, preflight: false).send(base.document([base.notes]))
+        #expect(outcome == nil)  // left for a resume: the run stopped while it waited to retry
+        #expect(stop.reason == .unreachable("cannot reach https://api.example: connection refused"))
+        #expect(transport.sent.count == 3)
+    }
+
+    @Test func timeoutsAloneDoNotMeanUnreachable() async throws {
+        let stop = StopSignal()
+        let transport = ScriptedTransport(Array(repeating: .failure(TransportFailure.timedOut), count: 4))
+        let outcome = try #require(await base.sender(transport, stop: stop, preflight: false).send(base.document([base.notes])))
+        #expect(outcome.kind == .failed)
+        #expect(outcome.message == "no answer (timed out) after 4 attempts")
+        #expect(stop.reason == nil)
+    }
+
+    @Test func everyTokenRejectedStopsTheRun() async throws {
+        let stop = StopSignal()
+        let transport = ScriptedTransport(Array(repeating: .answer(401, nil), count: 6))
+        let sender = base.sender(transport, stop: stop, preflight: false)
+        for _ in 0..<3 { _ = await sender.send(base.document([base.notes])) }
+        #expect(stop.reason == .credentialsRejected("every token was rejected (401), a freshly fetched one too"))
+    }
+
+    /// (A wait longer than --max-retry-after is not slept at all: the call fails.)
+    @Test func aStopWakesARetryThatWouldSleepForMinutes() async throws {
+        let stop = StopSignal()
+        let transport = ScriptedTransport([.answer(503, nil, headers: [("Retry-After", "110")])])
+        let sender = base.sender(transport, stop: stop, preflight: false, sleep: nil)
+        let started = ContinuousClock.now
+        let sending = Task { await sender.send(base.document([base.notes])) }
+        let sent = await poll { transport.sent.count == 1 }
+        #expect(sent)
+        stop.stop(.interrupted(signal: 15))
+        let outcome = await sending.value
+        #expect(outcome == nil)
+        #expect(ContinuousClock.now - started < .seconds(60))  // a wait of minutes, cut short
+    }
+
+    /// Polls (bounded: 2,000 × 10 ms) until `condition` holds.
+    func poll(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<2000 {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
     }
 }

@@ -4,19 +4,25 @@ import Foundation
 /// `PARTNER_CENTER_TOKEN`). It cannot be refreshed: a 401 is final.
 public struct EnvironmentTokenProvider: TokenProvider {
     public let name: String
-    private let value: Secret?
+    private let value: Result<Secret, TokenError>
 
     public init(name: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.name = name
-        self.value = environment[name].flatMap { $0.isEmpty ? nil : Secret($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        if let text = environment[name], !text.isEmpty {
+            value = Result { () throws(TokenError) in try BearerToken.parse(text, from: "the environment variable \(name)") }
+        } else {
+            value = .failure(
+                TokenError(
+                    "no token: the environment variable \(name) is not set; set it, or give --token-file, --token-command or --token-url, or rehearse with --sandbox"
+                ))
+        }
     }
 
-    public func token() async throws -> Secret {
-        guard let value else { throw TokenError("the environment variable \(name) holds no token") }
-        return value
-    }
+    public func token() async throws -> Secret { try value.get() }
 
     public func tokenRejected(_ rejected: Secret) async throws -> Secret {
         throw TokenError("the token in \(name) was rejected, and it cannot be refreshed")
     }
+
+    public func checkBeforeStart() async throws(TokenError) { _ = try value.get() }
 }

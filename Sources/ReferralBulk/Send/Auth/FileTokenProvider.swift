@@ -9,7 +9,7 @@ public final class FileTokenProvider: TokenProvider {
 
     public init(path: String) { self.path = path }
 
-    public func token() async throws -> Secret {
+    public func token() async throws(TokenError) -> Secret {
         let stamp = try fileStamp()
         if let cached = cache.withLock({ $0 }), cached.stamp == stamp { return cached.token }
         let text: String
@@ -18,10 +18,13 @@ public final class FileTokenProvider: TokenProvider {
         } catch {
             throw TokenError("cannot read the token file \(path)")
         }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty else { throw TokenError("the token file \(path) is empty") }
-        cache.withLock { $0 = (stamp, Secret(token)) }
-        return Secret(token)
+        let token = try BearerToken.parse(text, from: "the token file \(path)")
+        cache.withLock { $0 = (stamp, token) }
+        return token
+    }
+
+    public func checkBeforeStart() async throws(TokenError) {
+        _ = try await token()
     }
 
     public func tokenRejected(_ rejected: Secret) async throws -> Secret {
@@ -31,7 +34,7 @@ public final class FileTokenProvider: TokenProvider {
     }
 
     /// Modification time and size: a rewrite of the file changes one of them.
-    private func fileStamp() throws -> String {
+    private func fileStamp() throws(TokenError) -> String {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
             throw TokenError("cannot read the token file \(path)")
         }

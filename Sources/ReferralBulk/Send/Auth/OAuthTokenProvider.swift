@@ -3,7 +3,9 @@ import Synchronization
 
 /// Tokens from an OAuth2 token endpoint (`--token-url`): the
 /// `refresh_token` grant when a refresh token is known, else
-/// `client_credentials`. Renewed a minute before expiry, and after a 401.
+/// `client_credentials`. Renewed a minute before expiry, and after a 401;
+/// never two requests to the endpoint at once (a refresh token is spent by
+/// its first use), even for a token rejected right after it was issued.
 public final class OAuthTokenProvider: TokenProvider {
     public struct Credentials: Sendable {
         public var clientID: String?
@@ -17,65 +19,45 @@ public final class OAuthTokenProvider: TokenProvider {
         }
     }
 
-    private let url: String
-    private let client: ReferralAPIClient
-    private struct State {
-        var credentials: Credentials
-        var token: Secret?
-        var renewAt: ContinuousClock.Instant = .now
-        /// One fetch at a time: workers that find the token stale wait for it
-        /// (a refresh token is spent by its first use).
-        var fetching: Task<Secret, any Error>?
+    /// What a fetch needs; its credentials change only in the one running
+    /// fetch (the latest refresh token).
+    private final class Endpoint: Sendable {
+        let url: String
+        let client: ReferralAPIClient
+        let credentials: Mutex<Credentials>
+
+        init(url: String, client: ReferralAPIClient, credentials: Credentials) {
+            self.url = url
+            self.client = client
+            self.credentials = Mutex(credentials)
+        }
     }
 
-    private let state: Mutex<State>
+    private let renewal: TokenRenewal
 
     public init(url: String, credentials: Credentials, client: ReferralAPIClient) {
-        self.url = url
-        self.client = client
-        state = Mutex(State(credentials: credentials))
+        let endpoint = Endpoint(url: url, client: client, credentials: credentials)
+        renewal = TokenRenewal { try await Self.fetch(endpoint) }
     }
 
-    public func token() async throws -> Secret {
-        if let token = state.withLock({ $0.renewAt > .now ? $0.token : nil }) { return token }
-        return try await fetchOnce(replacing: nil)
-    }
+    public func token() async throws -> Secret { try await renewal.token() }
 
-    public func tokenRejected(_ rejected: Secret) async throws -> Secret {
-        try await fetchOnce(replacing: rejected)
-    }
+    public func tokenRejected(_ rejected: Secret) async throws -> Secret { try await renewal.rejected(rejected) }
 
-    private func fetchOnce(replacing rejected: Secret?) async throws -> Secret {
-        let task = state.withLock { state -> Task<Secret, any Error> in
-            if let fetching = state.fetching { return fetching }
-            let task = Task { try await self.fetch() }
-            state.fetching = task
-            return task
-        }
-        defer { state.withLock { if $0.fetching == task { $0.fetching = nil } } }
-        let token = try await task.value
-        // Another worker's fetch may have finished before this 401 came back: fetch anew.
-        if let rejected, token == rejected {
-            state.withLock { $0.fetching = nil }
-            return try await fetch()
-        }
-        return token
-    }
-
-    private func fetch() async throws -> Secret {
+    private static func fetch(_ endpoint: Endpoint) async throws -> TokenRenewal.Fetched {
         do {
-            return try await grant(useRefreshToken: true)
-        } catch let error as TokenError {
+            return try await grant(endpoint, useRefreshToken: true)
+        } catch {
             // A spent or revoked refresh token: client credentials, when given, still work.
-            let canFallBack = state.withLock { $0.credentials.refreshToken != nil && $0.credentials.clientSecret != nil }
+            let canFallBack = endpoint.credentials.withLock { $0.refreshToken != nil && $0.clientSecret != nil }
             guard canFallBack else { throw error }
-            state.withLock { $0.credentials.refreshToken = nil }
-            return try await grant(useRefreshToken: false)
+            endpoint.credentials.withLock { $0.refreshToken = nil }
+            return try await grant(endpoint, useRefreshToken: false)
         }
     }
 
-    private func grant(useRefreshToken: Bool) async throws -> Secret {
-        let credentials = state.withLock { $0.credentials }
+    private static func grant(_ endpoint: Endpoint, useRefreshToken: Bool) async throws(TokenError) -> TokenRenewal.Fetched {
+        let credentials = endpoint.credentials.withLock { $0 }
         var fields: [(String, String)]
         if useRefreshToken, let refresh = credentials.refreshToken {
             fields = [("grant_type", "refresh_token"), ("refresh_token", refresh.revealed)]
@@ -87,23 +69,18 @@ public final class OAuthTokenProvider: TokenProvider {
         if let id = credentials.clientID, credentials.refreshToken != nil { fields.append(("client_id", id)) }
         let response: APIResponse
         do {
-            response = try await client.postForm(url: url, fields: fields)
+            response = try await endpoint.client.postForm(url: endpoint.url, fields: fields)
         } catch {
-            throw TokenError("the token endpoint did not answer")
+            throw TokenError("the token endpoint did not answer (\(TransportFailure(error)))")
         }
+        if let redirect = AnswerCheck.redirect(response) { throw TokenError("the token endpoint \(redirect)") }
         guard response.status == 200, let json = response.json, let access = json["access_token"]?.stringValue else {
             throw TokenError("the token endpoint refused the \(fields[0].1) grant (HTTP \(response.status))")
         }
-        var lifetime: Duration = .seconds(3600)
-        if case .number(let seconds)? = json["expires_in"] { lifetime = .seconds(NSDecimalNumber(decimal: seconds).int64Value) }
-        let token = Secret(access)
+        let token = try BearerToken.parse(access, from: "the token endpoint's access_token")
+        let lifetime = TokenRenewal.lifetime(json["expires_in"]) ?? .seconds(3600)
+        if let refresh = json["refresh_token"]?.stringValue { endpoint.credentials.withLock { $0.refreshToken = Secret(refresh) } }
         // Renew a minute early, or a quarter of the lifetime for short-lived tokens.
-        let margin = min(.seconds(60), lifetime / 4)
-        state.withLock { state in
-            state.token = token
-            state.renewAt = .now + lifetime - margin
-            if let refresh = json["refresh_token"]?.stringValue { state.credentials.refreshToken = Secret(refresh) }
-        }
-        return token
+        return .init(token: token, renewAt: .now + lifetime - min(.seconds(60), lifetime / 4))
     }
 }

@@ -1,0 +1,17 @@
+/// How an input file is written (delimiter, encoding, byte-order mark, the
+/// lines above its header), so that a file the tool gives back to the user
+/// (`retry.csv`) is written the same way and the same command reads it.
+public struct InputFormat: Sendable, Hashable {
+    public var delimiter: UInt8
+    public var encoding: TextEncoding
+    public var hasByteOrderMark: Bool
+    /// The lines above the header as read (`sep=;`, a title row), line ends included.
+    public var preamble: String
+
+    public init(delimiter: UInt8, encoding: TextEncoding = .utf8, hasByteOrderMark: Bool = false, preamble: String = "") {
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.hasByteOrderMark = hasByteOrderMark
+        self.preamble = preamble
+    }
+}

@@ -1,0 +1,113 @@
+/// A date written as three numbers (`01/05/2027`, `1.5.2027`,
+/// `2027/05/01`), which may also carry a time of day (`01.05.2027 00:00`,
+/// read as UTC like every Partner Center date). Which number is the day
+/// is decided by the column (`ValueConventions.Dates`), never by the value.
+struct NumericDate {
+    var fields: [Int]
+    var widths: [Int]
+    var separator: Character
+    var secondsIntoDay: Int
+    let text: String
+
+    /// Nil when the text is not three numbers with one separator (ISO
+    /// `YYYY-MM-DD` is left to the ISO parser).
+    init?(_ text: String) {
+        var datePart = Substring(text)
+        var secondsIntoDay = 0
+        if let space = text.firstIndex(of: " ") {
+            datePart = text[..<space]
+            let time = text[text.index(after: space)...].split(separator: ":", omittingEmptySubsequences: false)
+            guard (2...3).contains(time.count), time.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy(\.isNumber) }),
+                let hour = Int(time[0]), let minute = Int(time[1]), hour < 24, minute < 60
+            else { return nil }
+            let second = time.count == 3 ? Int(time[2]) ?? 60 : 0
+            guard second < 60 else { return nil }
+            secondsIntoDay = hour * 3600 + minute * 60 + second
+        }
+        guard let separator = datePart.first(where: { $0 == "/" || $0 == "." || $0 == "-" }) else { return nil }
+        let parts = datePart.split(separator: separator, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ (1...4).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else { return nil }
+        // ISO 8601 (`2027-05-01`, with a `T` time) is the ISO parser's.
+        if separator == "-", parts[0].count == 4 { return nil }
+        self.fields = parts.map { Int($0)! }
+        self.widths = parts.map(\.count)
+        self.separator = separator
+        self.secondsIntoDay = secondsIntoDay
+        self.text = text
+    }
+
+    /// Year last with `/` or `-`: the order is the column's to decide.
+    /// (Dots are day-first wherever they are used: `1.5.2027` is 1 May.)
+    var needsOrder: Bool { widths[2] == 4 && separator != "." }
+
+    /// Only a day-first reading is a real date (`31/05/2027`): evidence
+    /// that its column is not month-first.
+    var isDayFirstOnly: Bool { needsOrder && fields[0] > 12 && fields[1] <= 12 && fields[0] <= 31 }
+
+    /// Both readings are real, different dates (`01/05/2027`).
+    var isAmbiguous: Bool { needsOrder && fields[0] <= 12 && fields[1] <= 12 && fields[0] != fields[1] }
+
+    func resolve(_ dates: ValueConventions.Dates) throws(ValueError) -> UTCDateTime {
+        if widths[0] == 4 {
+            return try make(year: fields[0], month: fields[1], day: fields[2])
+        }
+        guard widths[2] == 4 else {
+            if widths[2] <= 2, widths[0] <= 2, widths[1] <= 2 {
+                throw ValueError(
+                    "the year \"\(fields[2])\" has two digits, which could be any century",
+                    hint: "write the year in full, e.g. 20\(String(format2: fields[2]))")
+            }
+            throw ValueError("not a date", hint: "write \(UTCDateTime.formats)")
+        }
+        guard widths[0] <= 2, widths[1] <= 2 else { throw ValueError("not a date", hint: "write \(UTCDateTime.formats)") }
+        if separator == "." { return try make(year: fields[2], month: fields[1], day: fields[0]) }
+        switch dates {
+        case .order(.mdy), .monthFirst:
+            return try make(year: fields[2], month: fields[0], day: fields[1])
+        case .order(.dmy):
+            return try make(year: fields[2], month: fields[1], day: fields[0])
+        case .order(.ymd):
+            throw ValueError("this date has the year last, but --date-order says YMD", hint: "pass --date-order MDY or DMY")
+        case .contradicted where isDayFirstOnly:
+            throw ValueError(
+                "this date can only be read day-first (\(readings)), and slash dates are month-first unless an option says otherwise",
+                hint: "pass --date-order DMY, or --locale, e.g. --locale en-GB")
+        case .contradicted(let evidence):
+            throw ValueError(
+                "line \(evidence.line) of this column holds \"\(evidence.value)\", which can only be day-first, so no date of the column is read month-first by default: \(readings)",
+                hint: "pass --date-order DMY (or MDY), or --locale, e.g. --locale en-GB")
+        }
+    }
+
+    /// "5 January 2027 month-first, or 1 May 2027 day-first".
+    private var readings: String {
+        let monthFirst = Self.spelled(year: fields[2], month: fields[0], day: fields[1])
+        let dayFirst = Self.spelled(year: fields[2], month: fields[1], day: fields[0])
+        return [monthFirst.map { "\($0) read month-first" }, dayFirst.map { "\($0) read day-first" }]
+            .compactMap { $0 }.joined(separator: ", or ")
+    }
+
+    private static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+        "December",
+    ]
+
+    private static func spelled(year: Int, month: Int, day: Int) -> String? {
+        guard (1...12).contains(month), (1...UTCDateTime.daysIn(month: month, year: year)).contains(day) else { return nil }
+        return "\(day) \(monthNames[month - 1]) \(year)"
+    }
+
+    private func make(year: Int, month: Int, day: Int) throws(ValueError) -> UTCDateTime {
+        var date = try UTCDateTime.make(year: year, month: month, day: day, text: text)
+        date.secondsSinceEpoch += Int64(secondsIntoDay)
+        return date
+    }
+}
+
+extension String {
+    /// Two digits, zero-padded.
+    fileprivate init(format2 value: Int) {
+        self = value < 10 ? "0\(value)" : String(value % 100)
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+/// What a bearer token may look like before it goes into an
+/// `Authorization` header: one run of visible ASCII characters. A token
+/// with a line break, a space or a control character inside (a token file
+/// with a second line, a command printing two lines) is refused here, in
+/// our words, instead of reaching the HTTP library, whose own error would
+/// quote the whole header.
+public enum BearerToken {
+    /// The token in `text` with surrounding whitespace and line breaks
+    /// removed. `source` names where it came from, for the refusal.
+    public static func parse(_ text: String, from source: String) throws(TokenError) -> Secret {
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw TokenError("\(source) holds no token") }
+        guard token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw TokenError(
+                "\(source) holds a token with a line break, space, control or non-ASCII character inside; a bearer token is one line of visible characters")
+        }
+        return Secret(token)
+    }
+}

@@ -1,0 +1,14 @@
+import Glibc
+
+/// Where `apply --sandbox` keeps its referrals: `<state dir>/sandbox-referrals.jsonl`,
+/// beside the journals, so the rehearsal's state and its runs' journals
+/// live and are reset together.
+public enum SandboxState {
+    public static func path(stateDirectory: String) throws -> String {
+        if mkdir(stateDirectory, 0o700) != 0, errno != EEXIST {
+            throw SandboxStateFile.Failure(
+                description: "cannot create the state folder \(stateDirectory): \(String(cString: strerror(errno)))")
+        }
+        return "\(stateDirectory)/sandbox-referrals.jsonl"
+    }
+}

@@ -1,0 +1,26 @@
+import Glibc
+import Testing
+
+@testable import ReferralBulk
+
+@Suite struct OutputFailureTests {
+    /// `/dev/full` answers every write with ENOSPC, as a full disk does.
+    @Test func aWriteToAFullDiskIsRememberedAndNamesTheFile() throws {
+        let descriptor = open("/dev/full", O_WRONLY | O_CLOEXEC)
+        try #require(descriptor >= 0)
+        let output = FileOutput(descriptor: descriptor, bufferSize: 16, path: "report/results.csv")
+        defer { output.close() }
+        try output.check()  // nothing written yet
+        output.write(String(repeating: "x", count: 100))
+        #expect(throws: OutputFailure(path: "report/results.csv", errno: ENOSPC)) { try output.check() }
+        #expect(OutputFailure(path: "report/results.csv", errno: ENOSPC).description == "cannot write report/results.csv: No space left on device")
+    }
+
+    @Test func anAbortedRunThatFinishedNothingDoesNotSayNothingToDo() {
+        var summary = RunSummary()
+        #expect(summary.oneLine.contains("nothing to do"))
+        summary.abortReason = "cannot reach https://api.example: connection refused"
+        #expect(!summary.oneLine.contains("nothing to do"))
+        #expect(summary.oneLine.contains("none finished before the run stopped"))
+    }
+}
