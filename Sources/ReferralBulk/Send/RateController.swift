@@ -54,7 +54,7 @@ public struct RateController: Sendable {
     /// When a request may go, and the episode it was reserved in.
     public struct Reservation: Sendable, Equatable {
         public var at: ContinuousClock.Instant
-        /// Bumped by every decrease and pause: older reservations are stale.
+        /// Bumped by every decrease: older reservations are stale.
         public var episode: Int
     }
 
@@ -203,10 +203,10 @@ public struct RateController: Sendable {
         acceptedInEpoch = 0
         sentInEpoch = 0
         episode += 1
-        // A long wait means a window (a bucket at one call a second or more says
-        // "1 s"): probe as much slower, or every window would end in a 429.
         let first = firstFound ?? rate
         firstFound = first
+        // A long wait means a window (a bucket at one call a second or more says
+        // "1 s"): probe as much slower, or every window would end in a 429.
         probeScale = max(1, retryAfter.map(\.inSeconds) ?? 1, settings.callsPerProbe / first)
         nextSlot = resume
         limitFound = rate
