@@ -13,7 +13,7 @@ struct ApplyCommand: AsyncParsableCommand {
             Exit 0: every row applied or already as asked; 1: some rows not applied (see the report); \
             2: the command could not run; 3: aborted, and a re-run resumes. Example:
               export PARTNER_CENTER_TOKEN=...   # never put a token on the command line
-              referral-bulk apply corrections.csv --concurrency 16 --max-rps 50
+              referral-bulk apply corrections.csv --concurrency 16
             """
     )
 
@@ -48,9 +48,9 @@ struct ApplyCommand: AsyncParsableCommand {
         configuration.strict = strict
         configuration.concurrency = concurrency
         configuration.maxRequestsPerSecond = api.maxRps
+        configuration.sender.retry = api.retryPolicy
         configuration.sender.preflight = !noPreflight
         configuration.sender.conflictRetries = conflictRetries
-        configuration.sender.retry = RetryPolicy(maxAttempts: api.maxAttempts)
         configuration.sender.returnRepresentation = returnRepresentation
         configuration.requestTimeout = api.timeout
         configuration.reportDirectory = reportDir

@@ -56,7 +56,7 @@ struct ExportCommand: AsyncParsableCommand {
         configuration.filter.teamEmail = teamEmail
         configuration.pageSize = topPage
         configuration.columns = columns.flatMap { try? ExportColumn.list(parsing: $0) } ?? ExportColumn.standard
-        configuration.retry = RetryPolicy(maxAttempts: api.maxAttempts)
+        configuration.retry = api.retryPolicy
         configuration.maxRequestsPerSecond = api.maxRps
 
         let destination: ExportOutput

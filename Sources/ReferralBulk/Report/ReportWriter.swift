@@ -150,8 +150,11 @@ public final class ReportWriter {
     }
 
     /// Closes the CSV files and writes `summary.json`.
-    public func finish(exitStatus: ExitStatus, abortReason: String?) throws(ReportFolder.Refusal) -> RunSummary {
+    public func finish(
+        exitStatus: ExitStatus, abortReason: String?, pacing: RunSummary.Pacing = RunSummary.Pacing()
+    ) throws(ReportFolder.Refusal) -> RunSummary {
         summary.finished = Date()
+        summary.pacing = pacing
         summary.exitStatus = exitStatus
         summary.abortReason = abortReason
         for output in [results, retry, undo, undoWarnings] {

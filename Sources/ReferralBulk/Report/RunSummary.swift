@@ -17,6 +17,21 @@ public struct RunSummary: Sendable {
     public var finished = Date()
     public var exitStatus: ExitStatus = .success
     public var abortReason: String?
+    public var pacing = Pacing()
+
+    /// What the rate controller found: the tenant's limit as the pace it
+    /// settled on, the pace at the end, and the `--max-rps` cap if any.
+    public struct Pacing: Sendable, Equatable {
+        public var limitFound: Double?
+        public var finalPace: Double?
+        public var cap: Double?
+
+        public init(limitFound: Double? = nil, finalPace: Double? = nil, cap: Double? = nil) {
+            self.limitFound = limitFound
+            self.finalPace = finalPace
+            self.cap = cap
+        }
+    }
 
     public init() {}
 
@@ -56,6 +71,10 @@ public struct RunSummary: Sendable {
             "rowsPerSecond": number(wallSeconds > 0 ? Double(rows) / wallSeconds : nil),
             "latencyMs": ["p50": number(latency.percentile(0.5)), "p95": number(latency.percentile(0.95)), "p99": number(latency.percentile(0.99))],
             "retries": .number(Decimal(retries)), "throttled429": .number(Decimal(throttled)),
+            "pacing": [
+                "limitFoundPerSecond": number(pacing.limitFound), "finalPacePerSecond": number(pacing.finalPace),
+                "maxRps": number(pacing.cap),
+            ],
             "undoWarnings": .number(Decimal(undoWarnings)),
             "irreversible": [
                 "referralsClosed": .number(Decimal(irreversible.referralsClosed)),

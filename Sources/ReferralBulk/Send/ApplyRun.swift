@@ -100,7 +100,9 @@ public struct ApplyRun: Sendable {
         } catch {
             throw StartError(description: error.description)
         }
+        let progress = self.progress
         let governor = SendGovernor(
+<<<<<<< HEAD
             maxRequestsPerSecond: configuration.maxRequestsPerSecond, breaker: configuration.circuit, stop: stop)
         var recordIntent: (@Sendable (PatchDocument, [Outcome.BeforeValue], [PatchOperation]) throws(OutputFailure) -> Void)?
         if let journal {
@@ -108,6 +110,11 @@ public struct ApplyRun: Sendable {
                 try journal.recordIntent(document, before: before, operations: operations)
             }
         }
+=======
+            rate: RateController.Settings(cap: configuration.maxRequestsPerSecond),
+            maxRetryAfter: configuration.sender.retry.maxRetryAfter, breaker: configuration.circuit, stop: stop,
+            logger: logger, onPace: { progress.pace($0) })
+>>>>>>> throttle
         let sender = ReferralSender(
             options: configuration.sender, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger,
             recordIntent: recordIntent)
@@ -162,7 +169,10 @@ public struct ApplyRun: Sendable {
             exitStatus = writer.summary.allApplied ? .success : .someRowsNotApplied
         }
         do {
-            let summary = try writer.finish(exitStatus: exitStatus, abortReason: abortReason)
+            let summary = try writer.finish(
+                exitStatus: exitStatus, abortReason: abortReason, pacing: RunSummary.Pacing(
+                    limitFound: await governor.limitFound, finalPace: await governor.pace,
+                    cap: configuration.maxRequestsPerSecond))
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus)
         } catch {
             // The run happened: it is aborted (exit 3, resumable), not unusable.

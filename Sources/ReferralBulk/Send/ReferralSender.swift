@@ -245,8 +245,13 @@ public struct ReferralSender: Sendable {
         }
         var lastStatus: Int?
         while true {
+            var reservation = await governor.reserve()
             do {
-                try await wait(until: await governor.slot())
+                try await wait(until: reservation.at)
+                while let renewed = await governor.confirm(reservation) {
+                    reservation = renewed
+                    try await wait(until: reservation.at)
+                }
             } catch {
                 return .cancelled
             }
@@ -260,10 +265,9 @@ public struct ReferralSender: Sendable {
                 watch.answered(status: response.status)
                 let retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"), now: Date())
                 event = .response(status: response.status, retryAfter: retryAfter)
-                if response.status == 429 {
-                    tally.throttled += 1
-                    await governor.throttled()
-                }
+                if response.status == 429 { tally.throttled += 1 }
+                await governor.answered(
+                    status: response.status, retryAfter: retryAfter, quota: RateQuota.parse(response.headers), to: reservation)
             } catch {
                 if Task.isCancelled { return .cancelled }
                 let failure = TransportFailure(error)

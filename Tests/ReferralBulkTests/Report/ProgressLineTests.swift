@@ -23,6 +23,15 @@ import Testing
         #expect(line == "100 rows  25 rows/s  updated 98 · failed 2")
     }
 
+    @Test func showsThePaceHeldAndTheCallsThrottled() {
+        var paced = snapshot(rows: 100, total: nil)
+        paced.pace = 97.4
+        paced.throttled = 3
+        #expect(ProgressLine.bar(paced, now: start + .seconds(4)) == "100 rows  25 rows/s  pacing 97/s, 3 throttled  updated 98 · failed 2")
+        paced.pace = 0.5
+        #expect(ProgressLine.bar(paced, now: start + .seconds(4)).contains("pacing 0.5/s, 3 throttled"))
+    }
+
     @Test func logLineHasNoBar() {
         let line = ProgressLine.log(snapshot(rows: 120, total: 7200), now: start + .seconds(60))
         #expect(line == "progress: 120/7200 rows  ETA 59m00s  2 rows/s  updated 118 · failed 2")
