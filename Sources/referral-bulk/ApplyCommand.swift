@@ -74,19 +74,21 @@ struct ApplyCommand: AsyncParsableCommand {
             } : nil
         let apply = ApplyRun(
             configuration: configuration, stop: stop, logger: logger,
-            notify: { notice in FileOutput.standardError.write("\(notice)\n") },
+            notify: { notice in StatusLine.standardError.message(notice) },
             confirm: confirm)
         let runTask = Task { try await apply.run(tokens: tokens, transport: client) }
         let watcher = SignalWatcher(
             stop: stop, gracePeriod: gracePeriod,
             onFirst: { _ in
-                FileOutput.standardError.write("\nstopping: finishing requests in flight (again to stop at once)\n")
+                StatusLine.standardError.message("stopping: finishing requests in flight (again to stop at once)")
             },
             cancel: { runTask.cancel() })
-        let display = ProgressDisplay(progress: apply.progress)
+        let progress = apply.progress
         let drawing = Task {
             for await _ in answered {}
-            await display.run()
+            await StatusLine.standardError.run { terminal in
+                terminal ? ProgressLine.bar(progress.snapshot, now: .now) : ProgressLine.log(progress.snapshot, now: .now)
+            }
         }
 
         let result: ApplyRun.Result
@@ -128,34 +130,5 @@ struct ApplyCommand: AsyncParsableCommand {
         FileOutput.standardOutput.write(closing)
         FileOutput.standardOutput.flush()
         throw ExitCode(result.exitStatus.rawValue)
-    }
-}
-
-/// Draws progress on standard error: a live bar on a terminal, a log line
-/// every five seconds otherwise (cron), until cancelled.
-struct ProgressDisplay {
-    let progress: RunProgress
-
-    func run() async {
-        let terminal = FileOutput.standardError.isTerminal
-        let interval: Duration = terminal ? .milliseconds(200) : .seconds(5)
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            guard !Task.isCancelled else { break }
-            draw(terminal: terminal)
-        }
-        if terminal {
-            draw(terminal: true)
-            FileOutput.standardError.write("\n")
-        }
-    }
-
-    private func draw(terminal: Bool) {
-        let snapshot = progress.snapshot
-        if terminal {
-            FileOutput.standardError.write("\r" + ProgressLine.bar(snapshot, now: .now) + "\u{1B}[K")
-        } else {
-            FileOutput.standardError.write(ProgressLine.log(snapshot, now: .now) + "\n")
-        }
     }
 }

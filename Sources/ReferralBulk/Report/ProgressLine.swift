@@ -28,6 +28,16 @@ public enum ProgressLine {
         return line
     }
 
+    /// The line cut to fit `columns` (one column left free, so the cursor
+    /// never wraps): the bar goes first, then the end of the line.
+    public static func fitted(_ line: String, columns: Int) -> String {
+        let room = max(1, columns - 1)
+        guard line.count > room else { return line }
+        let withoutBar = line.hasPrefix("[") ? line.drop { $0 != "]" }.dropFirst().drop { $0 == " " } : Substring(line)
+        guard withoutBar.count > room else { return String(withoutBar) }
+        return withoutBar.prefix(room - 1) + "…"
+    }
+
     /// One line for a log: no bar, no control characters.
     public static func log(_ snapshot: RunProgress.Snapshot, now: ContinuousClock.Instant) -> String {
         "progress: " + bar(snapshot, now: now, width: 0).replacingBar()

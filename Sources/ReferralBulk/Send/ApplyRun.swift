@@ -102,19 +102,15 @@ public struct ApplyRun: Sendable {
         }
         let progress = self.progress
         let governor = SendGovernor(
-<<<<<<< HEAD
-            maxRequestsPerSecond: configuration.maxRequestsPerSecond, breaker: configuration.circuit, stop: stop)
+            rate: RateController.Settings(cap: configuration.maxRequestsPerSecond),
+            maxRetryAfter: configuration.sender.retry.maxRetryAfter, breaker: configuration.circuit, stop: stop,
+            logger: logger, onPace: { progress.pace($0) })
         var recordIntent: (@Sendable (PatchDocument, [Outcome.BeforeValue], [PatchOperation]) throws(OutputFailure) -> Void)?
         if let journal {
             recordIntent = { document, before, operations throws(OutputFailure) in
                 try journal.recordIntent(document, before: before, operations: operations)
             }
         }
-=======
-            rate: RateController.Settings(cap: configuration.maxRequestsPerSecond),
-            maxRetryAfter: configuration.sender.retry.maxRetryAfter, breaker: configuration.circuit, stop: stop,
-            logger: logger, onPace: { progress.pace($0) })
->>>>>>> throttle
         let sender = ReferralSender(
             options: configuration.sender, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger,
             recordIntent: recordIntent)

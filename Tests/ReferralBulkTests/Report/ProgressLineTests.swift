@@ -57,3 +57,16 @@ import Testing
         #expect(line.hasSuffix("last failure: no answer (connection refused) after 6 attempts"))
     }
 }
+
+@Suite struct FittedProgressLineTests {
+    @Test func aLineNeverOutgrowsItsTerminal() {
+        let line = "[########................] 1200/3000 rows  ETA 12s  97 rows/s  pacing 97/s, 3 throttled  updated 1100 · unchanged 100"
+        #expect(ProgressLine.fitted(line, columns: 200) == line)
+        let narrow = ProgressLine.fitted(line, columns: 80)
+        #expect(narrow.count <= 79)
+        #expect(narrow.hasPrefix("1200/3000 rows"))  // the bar goes first
+        let tiny = ProgressLine.fitted(line, columns: 20)
+        #expect(tiny.count == 19)
+        #expect(tiny.hasSuffix("…"))
+    }
+}
