@@ -9,8 +9,15 @@ public struct SandboxConfiguration: Sendable {
     public var latency: Duration = .zero
     /// Latency varies by up to ± this much.
     public var jitter: Duration = .zero
-    /// PATCH requests per second for the tenant (reads get three times that); nil: unlimited.
+    /// Requests per second for the tenant, reads and writes alike, shared
+    /// by every token; nil: unlimited.
     public var rateLimit: Double?
+    /// A fixed window of `rateLimit × window` calls instead of a token bucket.
+    public var rateWindow: Duration?
+    /// Later limits, at offsets from the first request (`rateLimit` until the first).
+    public var rateSchedule: [RateSchedule.Step] = []
+    /// Announce the quota in every answer (`RateLimit-Policy` and `RateLimit`).
+    public var rateHeaders = false
     /// Fraction of referral requests answered 503.
     public var failRate = 0.0
     /// Fraction of referral requests whose connection is closed without an answer.

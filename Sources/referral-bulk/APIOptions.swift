@@ -8,7 +8,12 @@ import ReferralSandbox
 /// where the token comes from, how hard to push and retry, and the
 /// embedded sandbox that stands in for it.
 struct APIOptions: ParsableArguments {
-    @Option(help: "Cap on requests per second (the tenant's budget, divided by the number of shards).") var maxRps: Double?
+    @Option(help: "Optional cap on requests per second; without it the pace follows the API's limit, found as it goes.")
+    var maxRps: Double?
+    @Option(
+        help: "Longest Retry-After to wait for, e.g. 120s; a call asked to wait longer fails.",
+        transform: parseDuration(within: .zero ... .seconds(86_400)))
+    var maxRetryAfter: Duration = .seconds(120)
     @Option(help: "The API's base URL.") var endpoint = "https://api.partner.microsoft.com"
     @Option(help: "Environment variable holding the bearer token.") var tokenEnv = "PARTNER_CENTER_TOKEN"
     @Option(help: "File holding the bearer token (re-read when it changes).") var tokenFile: String?
@@ -35,6 +40,9 @@ struct APIOptions: ParsableArguments {
             throw ValidationError("give one of --token-file, --token-command and --token-url.")
         }
     }
+
+    /// Attempts per call and the longest wait a server may ask for.
+    var retryPolicy: RetryPolicy { RetryPolicy(maxAttempts: maxAttempts, maxRetryAfter: maxRetryAfter) }
 
     var logger: Logger {
         var logger = Logger(label: "referral-bulk") { StreamLogHandler.standardError(label: $0) }

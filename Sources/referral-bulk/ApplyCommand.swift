@@ -13,7 +13,7 @@ struct ApplyCommand: AsyncParsableCommand {
             Exit 0: every row applied or already as asked; 1: some rows not applied (see the report); \
             2: the command could not run; 3: aborted, and a re-run resumes. Example:
               export PARTNER_CENTER_TOKEN=...   # never put a token on the command line
-              referral-bulk apply corrections.csv --concurrency 16 --max-rps 50
+              referral-bulk apply corrections.csv --concurrency 16
             """
     )
 
@@ -54,9 +54,9 @@ struct ApplyCommand: AsyncParsableCommand {
         configuration.strict = strict
         configuration.concurrency = concurrency
         configuration.maxRequestsPerSecond = api.maxRps
+        configuration.sender.retry = api.retryPolicy
         configuration.sender.preflight = !noPreflight
         configuration.sender.conflictRetries = conflictRetries
-        configuration.sender.retry = RetryPolicy(maxAttempts: api.maxAttempts)
         configuration.sender.returnRepresentation = returnRepresentation
         configuration.sender.dryRun = dryRun
         configuration.metricsFile = metricsFile
@@ -82,19 +82,21 @@ struct ApplyCommand: AsyncParsableCommand {
             } : nil
         let apply = ApplyRun(
             configuration: configuration, stop: stop, logger: logger,
-            notify: { notice in FileOutput.standardError.write("\(notice)\n") },
+            notify: { notice in StatusLine.standardError.message(notice) },
             confirm: confirm)
         let runTask = Task { try await apply.run(tokens: tokens, transport: client) }
         let watcher = SignalWatcher(
             stop: stop, gracePeriod: gracePeriod,
             onFirst: { _ in
-                FileOutput.standardError.write("\nstopping: finishing requests in flight (again to stop at once)\n")
+                StatusLine.standardError.message("stopping: finishing requests in flight (again to stop at once)")
             },
             cancel: { runTask.cancel() })
-        let display = ProgressDisplay(progress: apply.progress)
+        let progress = apply.progress
         let drawing = Task {
             for await _ in answered {}
-            await display.run()
+            await StatusLine.standardError.run { terminal in
+                terminal ? ProgressLine.bar(progress.snapshot, now: .now) : ProgressLine.log(progress.snapshot, now: .now)
+            }
         }
 
         let result: ApplyRun.Result
@@ -137,34 +139,5 @@ struct ApplyCommand: AsyncParsableCommand {
         FileOutput.standardOutput.write(closing)
         FileOutput.standardOutput.flush()
         throw ExitCode(result.exitStatus.rawValue)
-    }
-}
-
-/// Draws progress on standard error: a live bar on a terminal, a log line
-/// every five seconds otherwise (cron), until cancelled.
-struct ProgressDisplay {
-    let progress: RunProgress
-
-    func run() async {
-        let terminal = FileOutput.standardError.isTerminal
-        let interval: Duration = terminal ? .milliseconds(200) : .seconds(5)
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            guard !Task.isCancelled else { break }
-            draw(terminal: terminal)
-        }
-        if terminal {
-            draw(terminal: true)
-            FileOutput.standardError.write("\n")
-        }
-    }
-
-    private func draw(terminal: Bool) {
-        let snapshot = progress.snapshot
-        if terminal {
-            FileOutput.standardError.write("\r" + ProgressLine.bar(snapshot, now: .now) + "\u{1B}[K")
-        } else {
-            FileOutput.standardError.write(ProgressLine.log(snapshot, now: .now) + "\n")
-        }
     }
 }

@@ -56,7 +56,7 @@ struct ExportCommand: AsyncParsableCommand {
         configuration.filter.teamEmail = teamEmail
         configuration.pageSize = topPage
         configuration.columns = columns.flatMap { try? ExportColumn.list(parsing: $0) } ?? ExportColumn.standard
-        configuration.retry = RetryPolicy(maxAttempts: api.maxAttempts)
+        configuration.retry = api.retryPolicy
         configuration.maxRequestsPerSecond = api.maxRps
 
         let destination: ExportOutput
@@ -75,7 +75,8 @@ struct ExportCommand: AsyncParsableCommand {
         let watcher = SignalWatcher(
             stop: stop, gracePeriod: .zero, onFirst: { _ in FileOutput.standardError.write("\nstopping\n") },
             cancel: { runTask.cancel() })
-        let drawing = Task { await ExportProgressDisplay(progress: export.progress).run() }
+        let progress = export.progress
+        let drawing = Task { await StatusLine.standardError.run { _ in progress.snapshot.line(now: .now) } }
         let outcome = await runTask.result
         watcher.cancel()
         drawing.cancel()
@@ -100,18 +101,3 @@ struct ExportCommand: AsyncParsableCommand {
 
 /// Draws the export's progress line on standard error: redrawn in place on
 /// a terminal, a log line every five seconds otherwise, until cancelled.
-struct ExportProgressDisplay {
-    let progress: ExportProgress
-
-    func run() async {
-        let terminal = FileOutput.standardError.isTerminal
-        let interval: Duration = terminal ? .milliseconds(200) : .seconds(5)
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            guard !Task.isCancelled else { break }
-            let line = progress.snapshot.line(now: .now)
-            FileOutput.standardError.write(terminal ? "\r\(line)\u{1B}[K" : "\(line)\n")
-        }
-        if terminal { FileOutput.standardError.write("\r\(progress.snapshot.line(now: .now))\u{1B}[K\n") }
-    }
-}

@@ -20,7 +20,12 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Seed for every random decision (faults, generated data).") var seed: UInt64 = 1
     @Option(help: "Latency added to every referral request, e.g. 50ms.", transform: parseDuration(within: .zero ... .seconds(3600))) var latency: Duration = .zero
     @Option(help: "Latency varies by up to ± this, e.g. 10ms.", transform: parseDuration(within: .zero ... .seconds(3600))) var jitter: Duration = .zero
-    @Option(help: "PATCH requests per second for the tenant (reads: 3x); over it, 429.") var rateLimit: Double?
+    @Option(help: "Requests per second for the tenant, reads and writes alike (token bucket, 1 s burst); over it, 429.")
+    var rateLimit: Double?
+    @Option(help: "With --rate-limit N: a fixed window of N x this many calls instead, e.g. 10s.", transform: parseDuration(within: .milliseconds(100) ... .seconds(86_400)))
+    var rateWindow: Duration?
+    @Option(help: "With --rate-limit: later limits after the first request, e.g. 12s:60,24s:150.") var rateSchedule: String?
+    @Flag(help: "Announce the quota in every answer (RateLimit-Policy and RateLimit headers).") var rateHeaders = false
     @Option(help: "Fraction of referral requests answered 503.") var failRate = 0.0
     @Option(help: "Fraction of referral requests whose connection is dropped unanswered.") var dropRate = 0.0
     @Option(help: "Fraction of PATCHes applied whose answer is lost (connection closed).") var lostResponseRate = 0.0
@@ -38,6 +43,13 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         if failRate + dropRate + lostResponseRate > 1 { throw ValidationError("the fault rates add up to more than 1.") }
         if let rateLimit, rateLimit <= 0 { throw ValidationError("--rate-limit must be positive.") }
+        if rateLimit == nil, rateWindow != nil || rateSchedule != nil || rateHeaders {
+            throw ValidationError("--rate-window, --rate-schedule and --rate-headers need --rate-limit.")
+        }
+        if let rateWindow, rateWindow <= .zero { throw ValidationError("--rate-window must be positive.") }
+        if let rateSchedule {
+            do { _ = try RateSchedule.parseSteps(rateSchedule) } catch { throw ValidationError(error.description) }
+        }
         if seedFile != nil, generate != nil { throw ValidationError("give --seed-file or --generate, not both.") }
         if let generate, generate < 0 { throw ValidationError("--generate must not be negative.") }
     }
@@ -50,6 +62,9 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.latency = latency
         configuration.jitter = jitter
         configuration.rateLimit = rateLimit
+        configuration.rateWindow = rateWindow
+        configuration.rateSchedule = rateSchedule.flatMap { try? RateSchedule.parseSteps($0) } ?? []
+        configuration.rateHeaders = rateHeaders
         configuration.failRate = failRate
         configuration.dropRate = dropRate
         configuration.lostResponseRate = lostResponseRate

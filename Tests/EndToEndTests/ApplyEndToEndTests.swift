@@ -201,3 +201,16 @@ enum SandboxHarnessData {
         }
     }
 }
+
+@Suite struct AttemptCountTests {
+    @Test func aCleanUpdateIsOneReadAndOneWriteAndNoRetry() async throws {
+        let referrals = openReferrals(5)
+        try await ApplyHarness.with(referrals: referrals) { harness in
+            let result = try await harness.apply(try harness.write("input.csv", wideInput(referrals)), report: "run")
+            let rows = try harness.rows("run", "results.csv")
+            #expect(rows[0][4] == "attempts" && rows[0][8] == "read_attempts")
+            #expect(rows.dropFirst().allSatisfy { $0[2] == "updated" && $0[4] == "1" && $0[8] == "1" })
+            #expect(result.summary.retries == 0)
+        }
+    }
+}

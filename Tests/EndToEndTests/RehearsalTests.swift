@@ -55,3 +55,60 @@ private let repository = URL(fileURLWithPath: #filePath).deletingLastPathCompone
         #expect(SeedReferrals.samples == file, "run scripts/embed-sample-referrals after editing samples/referrals.json")
     }
 }
+
+/// The whole nightly story through the executable: killed twice, resumed
+/// twice with the same --report-dir, then undone, against the sandbox that
+/// persists in the state dir: the sandbox ends exactly as it began.
+@Suite struct NightlyRehearsalTests {
+    @Test func aRunKilledTwiceResumesIntoOneReportWhoseUndoRestoresTheSandbox() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("referral-bulk-nightly-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let seed = SeedReferrals.samples
+        let open = seed.filter { $0["status"]?.stringValue != "Closed" }
+        var text = "id,dealValue,notes,closingDate\n"
+        for (index, referral) in open.enumerated() {
+            text += "\(referral["id"]!.stringValue!),\(70_000 + index).75,Nightly sync \(index),2027-0\(index % 9 + 1)-15\n"
+        }
+        let input = folder.appendingPathComponent("input.csv").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: input))
+        let state = folder.appendingPathComponent("state").path
+        let statePath = state + "/sandbox-referrals.jsonl"
+        let report = folder.appendingPathComponent("nightly").path
+        let command = ["apply", input, "--sandbox", "--state-dir", state, "--report-dir", report, "--yes", "--max-rps", "40"]
+
+        // Killed twice, each time after a few more changes reached the sandbox.
+        for changes in [5, 20] {
+            let process = try ChildProcess.start(command, environment: [:])
+            let progressed = try await ChildProcess.wait { ChildProcess.lineCount(statePath) > seed.count + changes }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(progressed)
+        }
+        let finished = try await ChildProcess.run(command, environment: [:])
+        #expect(finished.status == 0, "\(finished.output)")
+        #expect(finished.output.contains("skipped"))
+
+        // One report for the file: every document once, all applied.
+        let summary = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: report + "/summary.json")))
+        #expect(summary["fileOutcomes"]?["updated"] == .number(Decimal(open.count)))
+        let undo = try await ChildProcess.run(
+            ["apply", report + "/undo.csv", "--sandbox", "--state-dir", state, "--report-dir", folder.appendingPathComponent("undo").path, "--yes"],
+            environment: [:])
+        #expect(undo.status == 0, "\(undo.output)")
+
+        // The persistent sandbox, read as a restart would: every field back as the seed had it.
+        func fields(_ referral: JSONValue) -> String {
+            let details = referral["details"]
+            return "\(referral["status"] ?? .null) \(details?["dealValue"] ?? .null) \(details?["notes"] ?? .null) \(details?["closingDateTime"] ?? .null)"
+        }
+        var latest: [String: JSONValue] = [:]
+        for line in try String(contentsOfFile: statePath, encoding: .utf8).split(separator: "\n") {
+            if let referral = try? JSONParser.parse(String(line)), let id = referral["id"]?.stringValue { latest[id] = referral }
+        }
+        for referral in seed {
+            let id = referral["id"]!.stringValue!
+            #expect(latest[id].map(fields) == fields(referral), "\(id)")
+        }
+    }
+}

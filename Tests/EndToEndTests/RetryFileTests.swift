@@ -2,6 +2,8 @@ import Foundation
 import ReferralBulk
 import Testing
 
+@testable import ReferralSandbox
+
 /// `retry.csv` is the input: every row the API refused comes back with every
 /// cell as the input held it, in the input's delimiter and encoding, so that
 /// `plan retry.csv` (same options) plans exactly the documents the original
@@ -31,14 +33,14 @@ import Testing
     ]
 
     /// A CSV cell: quoted when it must be (or at random when it need not).
-    static func quoted(_ cell: String, delimiter: String, random: inout SeededRandom) -> String {
+    static func quoted(_ cell: String, delimiter: String, random: inout SplitMix64) -> String {
         let needs = cell.contains(delimiter) || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")
         guard needs || random.next() % 4 == 0 else { return cell }
         return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func hostileFile(_ variant: Variant, rows: Int) -> [UInt8] {
-        var random = SeededRandom(seed: variant.seed)
+        var random = SplitMix64(seed: variant.seed)
         let comma = variant.options.decimalSeparator == .comma
         let amounts = comma ? ["12.919,50", "10000", "0,5", "1.234", "12,919.50"] : ["12919.50", "10000", "0.5", "12.919", "1,234"]
         let dates = comma ? ["31.05.2027", "01/05/2027", "5/1/27", "2027-05-01 00:00:00"] : ["05/31/2027", "01/05/2027", "2027-05-01", "1/5/27"]
@@ -108,19 +110,6 @@ import Testing
                 #expect(header.filter { $0 == "Errors" }.count == 1)
             }
         }
-    }
-}
-
-/// SplitMix64: a reproducible stream of hostile rows from a seed.
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

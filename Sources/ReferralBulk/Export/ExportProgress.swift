@@ -10,7 +10,7 @@ public final class ExportProgress: Sendable {
 
         /// `export: 12000 rows, 24 pages, 3400 rows/s`
         public func line(now: ContinuousClock.Instant) -> String {
-            let elapsed = ProgressLine.seconds(now - started)
+            let elapsed = (now - started).inSeconds
             let rate = elapsed > 0 ? Int((Double(rows) / elapsed).rounded()) : 0
             return "export: \(rows) rows, \(pages) pages, \(rate) rows/s"
         }

@@ -61,7 +61,9 @@ public struct ExportRun: Sendable {
     {
         var options = ReferralSender.Options(endpoint: configuration.endpoint)
         options.retry = configuration.retry
-        let governor = SendGovernor(maxRequestsPerSecond: configuration.maxRequestsPerSecond, stop: stop)
+        let governor = SendGovernor(
+            rate: RateController.Settings(cap: configuration.maxRequestsPerSecond), maxRetryAfter: configuration.retry.maxRetryAfter,
+            stop: stop, logger: logger)
         let sender = ReferralSender(options: options, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger)
         let writer = CSVWriter()
         let columns = configuration.columns

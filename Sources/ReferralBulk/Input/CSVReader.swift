@@ -87,6 +87,14 @@ public final class CSVReader {
         parser.deallocate()
     }
 
+    /// From now on, only these columns' cells are decoded into text; the
+    /// others read as empty. A pass that looks at a few columns (the survey
+    /// of a whole file before planning) skips building every other cell.
+    func decodeOnly(columns: Set<Int>) {
+        let width = (columns.max() ?? -1) + 1
+        sink.decoded = (0..<width).map(columns.contains)
+    }
+
     /// The next record, or nil at the end of the input.
     public func next() throws(CSVFileError) -> CSVReadResult? {
         while sink.results.isEmpty {
@@ -252,8 +260,15 @@ final class RecordSink {
 
     var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
+    /// Which columns to decode (`CSVReader.decodeOnly`); nil: all.
+    @exclusivity(unchecked) var decoded: [Bool]?
+
     func addCell(_ bytes: UnsafeRawBufferPointer) {
         recordBytes += bytes.count
+        if let decoded, cells.count >= decoded.count || !decoded[cells.count] {
+            cells.append("")
+            return
+        }
         // The decoder has checked every byte: this is valid UTF-8.
         cells.append(String(decoding: bytes, as: UTF8.self))
     }

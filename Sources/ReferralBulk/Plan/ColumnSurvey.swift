@@ -22,6 +22,10 @@ struct ColumnSurvey {
         case .long:
             watched = []
         }
+        switch columns.layout {
+        case .wide: reader.decodeOnly(columns: Set(watched.map(\.column)))
+        case .long(_, let pathColumn, let valueColumn): reader.decodeOnly(columns: [pathColumn, valueColumn])
+        }
         while let result = try reader.next() {
             guard case .record(let record) = result else { continue }
             let cells = record.cells

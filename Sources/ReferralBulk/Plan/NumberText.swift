@@ -65,12 +65,46 @@ enum NumberText {
     /// `1.234,50`): evidence of how its whole column is written.
     static func isDecimalCommaOnly(_ cell: String) -> Bool {
         let text = cell.trimmingSpaces
+        if plainDecimal(text) != nil { return false }  // a point reading exists
         return reading(text, as: .comma).map { !$0.plain.isEmpty } == true && reading(text, as: .point) == nil
+    }
+
+    /// Digits with at most one dot between digits, and whether that dot can
+    /// only be a decimal point (it cannot group thousands: not exactly three
+    /// digits after it, or more than three, or a leading 0, before it).
+    /// Nil for anything else. The everyday cell, read on the hot path
+    /// without building either convention's reading.
+    static func plainDecimal(_ text: Substring) -> (hasDot: Bool, dotIsDecimal: Bool)? {
+        var whole = 0
+        var fraction = 0
+        var dots = 0
+        var first: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                dots += 1
+                guard dots == 1, whole > 0 else { return nil }
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if whole == 0 { first = byte }
+                if dots == 0 { whole += 1 } else { fraction += 1 }
+            } else {
+                return nil
+            }
+        }
+        guard whole > 0, dots == 0 || fraction > 0 else { return nil }
+        let couldGroup = dots == 1 && fraction == 3 && whole <= 3 && first != UInt8(ascii: "0")
+        return (dots == 1, !couldGroup)
     }
 
     /// The number the cell stands for under `conventions`, or why it cannot be read.
     static func parse(_ cell: String, conventions: ValueConventions.Numbers) throws(ValueError) -> Decimal {
         let text = cell.trimmingSpaces
+        // Digits, or digits with a dot only a decimal point explains: the same
+        // number under every convention that accepts it.
+        if let plain = plainDecimal(text), !plain.hasDot || plain.dotIsDecimal, conventions != .separator(.comma) || !plain.hasDot,
+            let number = DecimalText.parse(String(text))
+        {
+            if case .contradicted = conventions, plain.hasDot {} else { return number }
+        }
         if text.hasPrefix("-") { throw ValueError("a deal value cannot be negative", hint: "write a positive amount") }
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .currencySymbol })
             || text.split(whereSeparator: { !$0.isLetter }).contains(where: { ISO4217.codes.contains($0.uppercased()) })

@@ -12,11 +12,36 @@ struct NumericDate {
     /// Nil when the text is not three numbers with one separator (ISO
     /// `YYYY-MM-DD` is left to the ISO parser).
     init?(_ text: String) {
-        var datePart = Substring(text)
+        // Byte by byte: every date cell of a file passes here twice (survey and plan).
+        var fields = [0, 0, 0]
+        var widths = [0, 0, 0]
+        var field = 0
+        var separator: UInt8 = 0
+        var timeStart: String.UTF8View.Index?
+        let bytes = text.utf8
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                guard widths[field] < 4 else { return nil }
+                fields[field] = fields[field] * 10 + Int(byte - UInt8(ascii: "0"))
+                widths[field] += 1
+            } else if byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") {
+                guard separator == 0 || separator == byte, field < 2, widths[field] > 0 else { return nil }
+                separator = byte
+                field += 1
+            } else if byte == UInt8(ascii: " "), field == 2 {
+                timeStart = bytes.index(after: index)
+                break
+            } else {
+                return nil
+            }
+        }
+        guard field == 2, widths[2] > 0 else { return nil }
+        // ISO 8601 (`2027-05-01`, with a `T` time) is the ISO parser's.
+        if separator == UInt8(ascii: "-"), widths[0] == 4 { return nil }
         var secondsIntoDay = 0
-        if let space = text.firstIndex(of: " ") {
-            datePart = text[..<space]
-            let time = text[text.index(after: space)...].split(separator: ":", omittingEmptySubsequences: false)
+        if let timeStart {
+            let time = text[timeStart...].split(separator: ":", omittingEmptySubsequences: false)
             guard (2...3).contains(time.count), time.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy(\.isNumber) }),
                 let hour = Int(time[0]), let minute = Int(time[1]), hour < 24, minute < 60
             else { return nil }
@@ -24,15 +49,9 @@ struct NumericDate {
             guard second < 60 else { return nil }
             secondsIntoDay = hour * 3600 + minute * 60 + second
         }
-        guard let separator = datePart.first(where: { $0 == "/" || $0 == "." || $0 == "-" }) else { return nil }
-        let parts = datePart.split(separator: separator, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ (1...4).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } })
-        else { return nil }
-        // ISO 8601 (`2027-05-01`, with a `T` time) is the ISO parser's.
-        if separator == "-", parts[0].count == 4 { return nil }
-        self.fields = parts.map { Int($0)! }
-        self.widths = parts.map(\.count)
-        self.separator = separator
+        self.fields = fields
+        self.widths = widths
+        self.separator = Character(Unicode.Scalar(separator))
         self.secondsIntoDay = secondsIntoDay
         self.text = text
     }

@@ -2,7 +2,7 @@
 /// log line for cron. Pure, so its output is tested without a terminal.
 public enum ProgressLine {
     public static func bar(_ snapshot: RunProgress.Snapshot, now: ContinuousClock.Instant, width: Int = 24) -> String {
-        let elapsed = seconds(now - snapshot.started)
+        let elapsed = (now - snapshot.started).inSeconds
         let rate = elapsed > 0 ? Double(snapshot.rows) / elapsed : 0
         var line = ""
         if let total = snapshot.estimatedTotalRows, total > 0 {
@@ -17,20 +17,30 @@ public enum ProgressLine {
             line += "\(snapshot.rows) rows"
         }
         line += "  \(Int(rate.rounded())) rows/s"
+        if let pace = snapshot.pace {
+            line += "  pacing \(SendGovernor.format(pace)), \(snapshot.throttled) throttled"
+        } else if snapshot.throttled > 0 {
+            line += "  \(snapshot.throttled) throttled"
+        }
         let counts = snapshot.countsLine
         if !counts.isEmpty { line += "  " + counts }
         if let failure = snapshot.latestFailure { line += "  last failure: " + ServerText.clean(failure, limit: 80) }
         return line
     }
 
+    /// The line cut to fit `columns` (one column left free, so the cursor
+    /// never wraps): the bar goes first, then the end of the line.
+    public static func fitted(_ line: String, columns: Int) -> String {
+        let room = max(1, columns - 1)
+        guard line.count > room else { return line }
+        let withoutBar = line.hasPrefix("[") ? line.drop { $0 != "]" }.dropFirst().drop { $0 == " " } : Substring(line)
+        guard withoutBar.count > room else { return String(withoutBar) }
+        return withoutBar.prefix(room - 1) + "…"
+    }
+
     /// One line for a log: no bar, no control characters.
     public static func log(_ snapshot: RunProgress.Snapshot, now: ContinuousClock.Instant) -> String {
         "progress: " + bar(snapshot, now: now, width: 0).replacingBar()
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (whole, attoseconds) = duration.components
-        return Double(whole) + Double(attoseconds) / 1e18
     }
 
     /// `42s`, `3m05s`, `1h02m`.

@@ -3,7 +3,9 @@ import Foundation
 /// Writes a run's report folder as outcomes arrive:
 ///
 /// - `results.csv`: one row per document (lines, referral, outcome, HTTP
-///   status, attempts, message, `MS-RequestId`, new eTag);
+///   status, attempts of the write, message, `MS-RequestId`, new eTag,
+///   attempts of the reads: a clean update is 1 and 1, and the summary's
+///   retries count every attempt beyond the first of each call);
 /// - `retry.csv`: the input rows that were not applied, every cell as the
 ///   input held it, in the input's own columns, delimiter, encoding (and
 ///   byte-order mark, and lines above the header), plus `Errors` (the
@@ -67,7 +69,10 @@ public final class ReportWriter {
         inputColumns = inputHeader.count
         let existingErrors = inputHeader.firstIndex { FieldCatalog.fold($0) == FieldCatalog.fold(Self.errorsHeader) }
         errorsColumn = existingErrors ?? inputHeader.count
-        results.write(bytes: csv.row(["lines", "referral_id", "outcome", "http_status", "attempts", "message", "request_id", "new_etag"]))
+        results.write(
+            bytes: csv.row([
+                "lines", "referral_id", "outcome", "http_status", "attempts", "message", "request_id", "new_etag", "read_attempts",
+            ]))
         var start = format.hasByteOrderMark ? format.encoding.byteOrderMark : []
         start += format.encoding.encode(format.preamble) ?? []
         retry.write(bytes: start)
@@ -87,6 +92,7 @@ public final class ReportWriter {
             bytes: csv.row([
                 lines, document.referralID, outcome.kind.rawValue, outcome.httpStatus.map(String.init) ?? "",
                 String(outcome.attempts), outcome.message, outcome.requestID ?? "", outcome.newETag ?? "",
+                String(outcome.readAttempts),
             ]))
         if !outcome.kind.isSettled {
             for row in document.sourceRows { writeRetry(Self.retryRow(row, columns: inputColumns, errorsColumn: errorsColumn, message: outcome.message)) }
@@ -182,8 +188,11 @@ public final class ReportWriter {
     }
 
     /// Closes the CSV files and writes `summary.json`, `timeline.csv` and `report.html`.
-    public func finish(exitStatus: ExitStatus, abortReason: String?) throws(ReportFolder.Refusal) -> RunSummary {
+    public func finish(
+        exitStatus: ExitStatus, abortReason: String?, pacing: RunSummary.Pacing = RunSummary.Pacing()
+    ) throws(ReportFolder.Refusal) -> RunSummary {
         summary.finished = Date()
+        summary.pacing = pacing
         summary.exitStatus = exitStatus
         summary.abortReason = abortReason
         for (_, output) in outputs {

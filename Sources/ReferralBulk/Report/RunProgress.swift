@@ -10,6 +10,10 @@ public final class RunProgress: Sendable {
         /// Rows the input holds, when it could be counted beforehand (a regular file).
         public var estimatedTotalRows: Int?
         public var started: ContinuousClock.Instant
+        /// The pace the rate controller holds (nil: still searching, or no limit met).
+        public var pace: Double?
+        /// Calls answered 429 so far.
+        public var throttled = 0
         /// The message of the latest document that failed, so a person
         /// watching sees why ("no answer (connection refused) after 6 attempts").
         public var latestFailure: String?
@@ -33,8 +37,14 @@ public final class RunProgress: Sendable {
             $0.counts[outcome.kind, default: 0] += 1
             $0.documents += 1
             $0.rows += max(1, outcome.document.sourceRows.count)
+            $0.throttled += outcome.throttled
             if outcome.kind == .failed { $0.latestFailure = outcome.message }
         }
+    }
+
+    /// The rate controller's pace, as it changes.
+    public func pace(_ rate: Double?) {
+        state.withLock { $0.pace = rate }
     }
 
     public var snapshot: Snapshot { state.withLock { $0 } }

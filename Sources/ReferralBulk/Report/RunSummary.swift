@@ -19,6 +19,21 @@ public struct RunSummary: Sendable {
     public var abortReason: String?
     /// A dry run: counts and irreversible changes are what a real run would do.
     public var dryRun = false
+    public var pacing = Pacing()
+
+    /// What the rate controller found: the tenant's limit as the pace it
+    /// settled on, the pace at the end, and the `--max-rps` cap if any.
+    public struct Pacing: Sendable, Equatable {
+        public var limitFound: Double?
+        public var finalPace: Double?
+        public var cap: Double?
+
+        public init(limitFound: Double? = nil, finalPace: Double? = nil, cap: Double? = nil) {
+            self.limitFound = limitFound
+            self.finalPace = finalPace
+            self.cap = cap
+        }
+    }
 
     public init() {}
 
@@ -59,6 +74,10 @@ public struct RunSummary: Sendable {
             "rowsPerSecond": number(wallSeconds > 0 ? Double(rows) / wallSeconds : nil),
             "latencyMs": ["p50": number(latency.percentile(0.5)), "p95": number(latency.percentile(0.95)), "p99": number(latency.percentile(0.99))],
             "retries": .number(Decimal(retries)), "throttled429": .number(Decimal(throttled)),
+            "pacing": [
+                "limitFoundPerSecond": number(pacing.limitFound), "finalPacePerSecond": number(pacing.finalPace),
+                "maxRps": number(pacing.cap),
+            ],
             "undoWarnings": .number(Decimal(undoWarnings)),
             "irreversible": [
                 "referralsClosed": .number(Decimal(irreversible.referralsClosed)),

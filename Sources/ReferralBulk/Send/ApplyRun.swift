@@ -104,8 +104,11 @@ public struct ApplyRun: Sendable {
         } catch {
             throw StartError(description: error.description)
         }
+        let progress = self.progress
         let governor = SendGovernor(
-            maxRequestsPerSecond: configuration.maxRequestsPerSecond, breaker: configuration.circuit, stop: stop)
+            rate: RateController.Settings(cap: configuration.maxRequestsPerSecond),
+            maxRetryAfter: configuration.sender.retry.maxRetryAfter, breaker: configuration.circuit, stop: stop,
+            logger: logger, onPace: { progress.pace($0) })
         var recordIntent: (@Sendable (PatchDocument, [Outcome.BeforeValue], [PatchOperation]) throws(OutputFailure) -> Void)?
         if let journal {
             recordIntent = { document, before, operations throws(OutputFailure) in
@@ -166,7 +169,10 @@ public struct ApplyRun: Sendable {
             exitStatus = writer.summary.allApplied ? .success : .someRowsNotApplied
         }
         do {
-            let summary = try writer.finish(exitStatus: exitStatus, abortReason: abortReason)
+            let summary = try writer.finish(
+                exitStatus: exitStatus, abortReason: abortReason, pacing: RunSummary.Pacing(
+                    limitFound: await governor.limitFound, finalPace: await governor.pace,
+                    cap: configuration.maxRequestsPerSecond))
             writeMetrics(summary)
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus)
         } catch {

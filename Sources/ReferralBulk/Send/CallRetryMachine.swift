@@ -41,6 +41,10 @@ public struct CallRetryMachine {
             return .refreshTokenThenRetry
         case .response(let status, let retryAfter) where RetryPolicy.isRetryable(status: status):
             if status == 429 { throttled += 1 }
+            if let retryAfter, retryAfter > policy.maxRetryAfter {
+                return .giveUp(
+                    "\(status): the server asked to wait \(Self.describe(retryAfter)), more than --max-retry-after \(Self.describe(policy.maxRetryAfter))")
+            }
             guard attempts < policy.maxAttempts else { return .giveUp("\(status) after \(attempts) attempts") }
             return .retry(after: policy.delay(afterAttempt: attempts, retryAfter: retryAfter, random: &random))
         case .response:
@@ -50,5 +54,11 @@ public struct CallRetryMachine {
             guard attempts < policy.maxAttempts else { return .giveUp("\(reason) after \(attempts) attempts") }
             return .retry(after: policy.delay(afterAttempt: attempts, retryAfter: nil, random: &random))
         }
+    }
+
+    /// `300 s`, `1.5 s`.
+    static func describe(_ duration: Duration) -> String {
+        let seconds = duration.inSeconds
+        return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
     }
 }

@@ -47,8 +47,10 @@ public struct Outcome: Sendable {
     public var kind: Kind
     /// The last HTTP status seen, if any request was made.
     public var httpStatus: Int?
-    /// HTTP requests made for this document (preflight reads included).
+    /// Attempts of the write: 1 for a PATCH answered at once, 0 when none was sent.
     public var attempts: Int
+    /// Attempts of the reads (preflight, and the reads that explain a 412 or a 400).
+    public var readAttempts = 0
     public var message: String
     /// `MS-RequestId` of the PATCH call, if one was made.
     public var requestID: String?

@@ -66,7 +66,9 @@ public struct ReferralSender: Sendable {
 
     /// Counters for one document, across its calls.
     struct Tally {
+        /// Attempts of the write (PATCH) calls, and separately of the reads (GET).
         var attempts = 0
+        var readAttempts = 0
         var retries = 0
         var throttled = 0
         var calls = 0
@@ -88,6 +90,7 @@ public struct ReferralSender: Sendable {
         if let outcome { await governor.documentFinished(serverFailure: Self.isServerFailure(outcome)) }
         guard var outcome else { return nil }
         outcome.attempts = tally.attempts
+        outcome.readAttempts = tally.readAttempts
         outcome.retries = tally.retries
         outcome.throttled = tally.throttled
         outcome.latency = ContinuousClock.now - tally.started
@@ -247,12 +250,17 @@ public struct ReferralSender: Sendable {
         }
         var lastStatus: Int?
         while true {
+            var reservation = await governor.reserve()
             do {
-                try await wait(until: await governor.slot())
+                try await wait(until: reservation.at)
+                while let renewed = await governor.confirm(reservation) {
+                    reservation = renewed
+                    try await wait(until: reservation.at)
+                }
             } catch {
                 return .cancelled
             }
-            tally.attempts += 1
+            if request.method == .patch { tally.attempts += 1 } else { tally.readAttempts += 1 }
             let event: CallRetryMachine.Event
             var answer: APIResponse?
             do {
@@ -262,10 +270,9 @@ public struct ReferralSender: Sendable {
                 watch.answered(status: response.status)
                 let retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"), now: Date())
                 event = .response(status: response.status, retryAfter: retryAfter)
-                if response.status == 429 {
-                    tally.throttled += 1
-                    await governor.throttled()
-                }
+                if response.status == 429 { tally.throttled += 1 }
+                await governor.answered(
+                    status: response.status, retryAfter: retryAfter, quota: RateQuota.parse(response.headers), to: reservation)
             } catch {
                 if Task.isCancelled { return .cancelled }
                 let failure = TransportFailure(error)

@@ -1,17 +1,25 @@
 import Foundation
+import Synchronization
 
 /// Which failures are worth another attempt, and how long to wait before
 /// it: exponential backoff with full jitter (base 0.5 s, cap 30 s), never
-/// sooner than the server's `Retry-After`.
+/// sooner than the server's `Retry-After`, and never longer than
+/// `maxRetryAfter` (a longer `Retry-After` is not slept through).
 public struct RetryPolicy: Sendable, Equatable {
     public var maxAttempts: Int
     public var base: Duration
     public var cap: Duration
+    /// `--max-retry-after`: the longest `Retry-After` worth waiting for.
+    public var maxRetryAfter: Duration
 
-    public init(maxAttempts: Int = 6, base: Duration = .milliseconds(500), cap: Duration = .seconds(30)) {
+    public init(
+        maxAttempts: Int = 6, base: Duration = .milliseconds(500), cap: Duration = .seconds(30),
+        maxRetryAfter: Duration = .seconds(120)
+    ) {
         self.maxAttempts = max(1, maxAttempts)
         self.base = base
         self.cap = cap
+        self.maxRetryAfter = maxRetryAfter
     }
 
     /// 408, 429 and the 5xx that mean "try again"; never 400, 403, 404, 412.
@@ -31,15 +39,22 @@ public struct RetryPolicy: Sendable, Equatable {
         return max(jittered, retryAfter)
     }
 
-    /// `Retry-After` as seconds (`120`) or an HTTP date, relative to `now`.
+    /// `Retry-After` as seconds (`120`) or an HTTP date, relative to `now`;
+    /// nil for anything else (a negative number, garbage): the backoff decides.
     public static func retryAfter(_ value: String?, now: Date) -> Duration? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Int(value), seconds >= 0 { return .seconds(seconds) }
+        if let seconds = Int(value) { return seconds >= 0 ? .seconds(seconds) : nil }
+        guard let date = httpDate.withLock({ $0.date(from: value) }) else { return nil }
+        return .milliseconds(max(0, Int64((date.timeIntervalSince(now) * 1000).rounded(.up))))
+    }
+
+    /// Built once: a formatter is costly to make, and a throttled run reads
+    /// a `Retry-After` per refused call. Not thread-safe, hence the lock.
+    private static let httpDate: Mutex<DateFormatter> = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: value) else { return nil }
-        return .milliseconds(max(0, Int64((date.timeIntervalSince(now) * 1000).rounded(.up))))
-    }
+        return Mutex(formatter)
+    }()
 }

@@ -18,8 +18,7 @@ struct SandboxRoutes: Sendable {
     let store: ReferralStore
     let tokens: TokenRegistry
     let faults: FaultPlan
-    let writeLimiter: RateLimiter?
-    let readLimiter: RateLimiter?
+    let limiter: RateLimiter?
 
     static let requestIDHeader = HTTPField.Name("MS-RequestId")!
     static let preferHeader = HTTPField.Name("Prefer")!
@@ -33,8 +32,11 @@ struct SandboxRoutes: Sendable {
         faults = FaultPlan(
             seed: configuration.seed, failRate: configuration.failRate, dropRate: configuration.dropRate,
             lostResponseRate: configuration.lostResponseRate, latency: configuration.latency, jitter: configuration.jitter)
-        writeLimiter = configuration.rateLimit.map { RateLimiter(rate: $0) }
-        readLimiter = configuration.rateLimit.map { RateLimiter(rate: $0 * 3) }
+        limiter = configuration.rateLimit.map { limit in
+            RateLimiter(
+                schedule: RateSchedule(initial: limit, steps: configuration.rateSchedule),
+                shape: configuration.rateWindow.map { .fixedWindow($0) } ?? .tokenBucket)
+        }
     }
 
     func router() -> Router<SandboxContext> {
@@ -57,13 +59,17 @@ struct SandboxRoutes: Sendable {
         router.get("/_sandbox/log") { _, _ in
             Self.response(.json(200, ["items": .array(store.changeLog().map(\.json))]))
         }
+        router.get("/_sandbox/stats") { _, _ in
+            Self.response(.json(200, Self.statsJSON(limiter?.stats)))
+        }
         return router
     }
 
     /// What every API request meets first: authentication (401), injected
     /// faults (503, dropped connection) and the rate limit (429).
     private enum Admission {
-        case admitted(SandboxRole, fault: FaultPlan.Fault?)
+        /// `quota`: what to announce in the answer's headers (`--rate-headers`).
+        case admitted(SandboxRole, fault: FaultPlan.Fault?, quota: RateLimiter.Decision?)
         case refused(Response)
     }
 
@@ -85,17 +91,21 @@ struct SandboxRoutes: Sendable {
         case .loseResponse, nil:
             break
         }
-        if let retryAfter = (isWrite ? writeLimiter : readLimiter)?.take() {
-            return .refused(Self.response(.error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: retryAfter)))
+        let quota = limiter?.take()
+        let announced = configuration.rateHeaders ? quota : nil
+        if let quota, let retryAfter = quota.retryAfter {
+            return .refused(
+                Self.response(
+                    .error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: retryAfter), quota: announced))
         }
-        return .admitted(role, fault: decision.fault)
+        return .admitted(role, fault: decision.fault, quota: announced)
     }
 
     private func referral(_ request: Request, _ context: SandboxContext, isWrite: Bool) async throws -> Response {
-        let role: SandboxRole, fault: FaultPlan.Fault?
+        let role: SandboxRole, fault: FaultPlan.Fault?, announced: RateLimiter.Decision?
         switch try await admit(request, context, isWrite: isWrite) {
         case .refused(let response): return response
-        case .admitted(let admitted, let decided): (role, fault) = (admitted, decided)
+        case .admitted(let admitted, let decided, let quota): (role, fault, announced) = (admitted, decided, quota)
         }
         let requestID = request.headers[Self.requestIDHeader]
         let id = (context.parameters.get("id") ?? "").removingPercentEncoding ?? ""
@@ -103,9 +113,13 @@ struct SandboxRoutes: Sendable {
             return answer
         }
         guard isWrite else {
-            guard role != .billingAdmin else { return Self.response(.error(403, "Forbidden", "this role has no referral rights")) }
-            guard let referral = store.referral(id) else { return Self.response(.error(404, "NotFound", "no referral with id \(id)")) }
-            return Self.response(.json(200, referral, eTag: referral["eTag"]?.stringValue))
+            guard role != .billingAdmin else {
+                return Self.response(.error(403, "Forbidden", "this role has no referral rights"), quota: announced)
+            }
+            guard let referral = store.referral(id) else {
+                return Self.response(.error(404, "NotFound", "no referral with id \(id)"), quota: announced)
+            }
+            return Self.response(.json(200, referral, eTag: referral["eTag"]?.stringValue), quota: announced)
         }
         let body = try await request.body.collect(upTo: 1 << 20)
         let answer = store.patch(
@@ -115,7 +129,18 @@ struct SandboxRoutes: Sendable {
         if fault == .loseResponse, (200..<300).contains(answer.status) {
             try drop(context)
         }
-        return Self.response(answer)
+        return Self.response(answer, quota: announced)
+    }
+
+    /// `GET /_sandbox/stats`: what the tenant's limit accepted and refused,
+    /// over how long, and how many calls it allowed in that time.
+    static func statsJSON(_ stats: RateLimiter.Stats?) -> JSONValue {
+        guard let stats else { return ["limited": false] }
+        let seconds = stats.elapsed.inSeconds
+        return [
+            "limited": true, "accepted": .number(Decimal(stats.accepted)), "refused": .number(Decimal(stats.refused)),
+            "elapsedSeconds": .number(Decimal(seconds)), "allowance": .number(Decimal(stats.allowance)),
+        ]
     }
 
     /// What a hostile server answers instead of the faithful one; nil where
@@ -156,7 +181,7 @@ struct SandboxRoutes: Sendable {
         let role: SandboxRole
         switch try await admit(request, context, isWrite: false) {
         case .refused(let response): return response
-        case .admitted(let admitted, _): role = admitted
+        case .admitted(let admitted, _, _): role = admitted
         }
         guard role != .billingAdmin else { return Self.response(.error(403, "Forbidden", "this role has no referral rights")) }
         var parameters: [String: String] = [:]
@@ -240,11 +265,19 @@ struct SandboxRoutes: Sendable {
         return fields
     }
 
-    static func response(_ answer: SandboxResponse) -> Response {
+    static let rateLimitPolicyHeader = HTTPField.Name("RateLimit-Policy")!
+    static let rateLimitHeader = HTTPField.Name("RateLimit")!
+
+    static func response(_ answer: SandboxResponse, quota: RateLimiter.Decision? = nil) -> Response {
         var headers = HTTPFields()
         if !answer.body.isEmpty { headers[.contentType] = "application/json" }
         if let eTag = answer.eTag { headers[.eTag] = "\"\(eTag)\"" }
         if let retryAfter = answer.retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let quota {
+            // IETF structured fields (draft-ietf-httpapi-ratelimit-headers).
+            headers[rateLimitPolicyHeader] = "\"tenant\";q=\(quota.limit);w=\(quota.window)"
+            headers[rateLimitHeader] = "\"tenant\";r=\(quota.remaining);t=\(quota.reset)"
+        }
         return Response(
             status: HTTPResponse.Status(code: answer.status), headers: headers,
             body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))

@@ -56,13 +56,16 @@ import Testing
         ]
         updated.latency = .milliseconds(20)
         try writer.record(updated)
-        try writer.record(Outcome(document: document("r2", line: 3, cells: ["r2", "-discount"]), kind: .failed, httpStatus: 503, message: "503 after 6 attempts"))
+        var failed = Outcome(document: document("r2", line: 3, cells: ["r2", "-discount"]), kind: .failed, httpStatus: 503, message: "503 after 6 attempts")
+        failed.throttled = 2
+        try writer.record(failed)
         try writer.record(Outcome(document: document("r3", line: 4, cells: ["r3", "x"]), kind: .unchanged))
-        let summary = try writer.finish(exitStatus: .someRowsNotApplied, abortReason: nil)
+        let summary = try writer.finish(
+            exitStatus: .someRowsNotApplied, abortReason: nil, pacing: RunSummary.Pacing(limitFound: 97.5, finalPace: 99))
 
         let results = try read(folder, "results.csv")
         #expect(results.count == 4)
-        #expect(results[1] == ["2", "r1", "updated", "204", "2", "", "", ""])
+        #expect(results[1] == ["2", "r1", "updated", "204", "2", "", "", "", "0"])
         #expect(results[2][2] == "failed")
         let retry = try read(folder, "retry.csv")
         #expect(retry == [["id", "notes", "Errors"], ["r2", "'-discount", "503 after 6 attempts"]])
@@ -76,6 +79,10 @@ import Testing
         #expect(json["outcomes"]?["skipped"] == 0)
         #expect(json["documents"] == 3)
         #expect(json["exitCode"] == 1)
+        #expect(json["throttled429"] == 2)
+        #expect(json["pacing"]?["limitFoundPerSecond"] == .number(97.5))
+        #expect(json["pacing"]?["finalPacePerSecond"] == 99)
+        #expect(json["pacing"]?["maxRps"] == .null)
     }
 
     @Test func theUndoAndRetryFilesPlanBackToTheOriginalValues() throws {

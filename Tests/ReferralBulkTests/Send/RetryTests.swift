@@ -68,40 +68,7 @@ struct FixedRandom: RandomNumberGenerator {
     }
 }
 
-@Suite struct ThrottleAndCircuitTests {
-    let start = ContinuousClock.now
-
-    @Test func noCapAndNo429MeansNoWait() {
-        var limiter = AdaptiveRateLimiter(cap: nil)
-        for _ in 0..<1000 { #expect(limiter.reserve(now: start) == start) }
-    }
-
-    @Test func aCapSpacesRequests() {
-        var limiter = AdaptiveRateLimiter(cap: 10)
-        #expect(limiter.reserve(now: start) == start)
-        #expect(limiter.reserve(now: start) == start + .milliseconds(100))
-        #expect(limiter.reserve(now: start) == start + .milliseconds(200))
-    }
-
-    @Test func a429HalvesTheRateForEveryoneAndItRecoversSlowly() {
-        var limiter = AdaptiveRateLimiter(cap: 40, recoveryPerSecond: 2)
-        limiter.throttled(now: start)
-        #expect(limiter.rate == 20)
-        limiter.throttled(now: start)
-        #expect(limiter.rate == 10)
-        _ = limiter.reserve(now: start + .seconds(3))
-        #expect(limiter.rate == 16)
-        _ = limiter.reserve(now: start + .seconds(100))
-        #expect(limiter.rate == 40)  // never above the cap
-    }
-
-    @Test func withoutACapThe429StartsFromTheMeasuredRate() {
-        var limiter = AdaptiveRateLimiter(cap: nil)
-        for index in 0..<50 { _ = limiter.reserve(now: start + .milliseconds(index * 10)) }
-        limiter.throttled(now: start + .milliseconds(500))
-        #expect(limiter.rate == 25)
-    }
-
+@Suite struct CircuitTests {
     @Test func circuitOpensWhenMostCallsFailAndAbortsWhenItKeepsFailing() {
         var breaker = CircuitBreaker(window: 10, failureRatio: 0.8, coolDown: .seconds(5), maximumOpenings: 2)
         for _ in 0..<9 { #expect(breaker.record(success: false) == .closed) }
@@ -113,5 +80,36 @@ struct FixedRandom: RandomNumberGenerator {
     @Test func successesKeepTheCircuitClosed() {
         var breaker = CircuitBreaker(window: 10, failureRatio: 0.8)
         for index in 0..<100 { #expect(breaker.record(success: index % 3 == 0) == .closed) }  // two failures in three: not "most"
+    }
+}
+
+@Suite struct RetryAfterTests {
+    @Test func garbageOrNegativeRetryAfterFallsBackToTheBackoff() {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(RetryPolicy.retryAfter("-5", now: now) == nil)
+        #expect(RetryPolicy.retryAfter("1e9", now: now) == nil)
+        #expect(RetryPolicy.retryAfter("Tue, 99 Nov 2023", now: now) == nil)
+        var machine = CallRetryMachine(policy: RetryPolicy())
+        var random = FixedRandom(value: 0)
+        #expect(machine.next(.response(status: 429, retryAfter: nil), random: &random) == .retry(after: .zero))
+    }
+
+    @Test func aRetryAfterLongerThanTheMaximumFailsTheCallWithTheServersValue() {
+        var machine = CallRetryMachine(policy: RetryPolicy(maxRetryAfter: .seconds(120)))
+        var random = FixedRandom(value: 0)
+        #expect(
+            machine.next(.response(status: 429, retryAfter: .seconds(300)), random: &random)
+                == .giveUp("429: the server asked to wait 300 s, more than --max-retry-after 120 s"))
+        var patient = CallRetryMachine(policy: RetryPolicy(maxRetryAfter: .seconds(120)))
+        #expect(patient.next(.response(status: 503, retryAfter: .seconds(120)), random: &random) == .retry(after: .seconds(120)))
+    }
+
+    @Test func theHTTPDateParserServesManyCallsAtOnce() async {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        let results = await withTaskGroup(of: Duration?.self) { group in
+            for _ in 0..<64 { group.addTask { RetryPolicy.retryAfter("Tue, 14 Nov 2023 22:13:25 GMT", now: now) } }
+            return await group.reduce(into: [Duration?]()) { $0.append($1) }
+        }
+        #expect(results.allSatisfy { $0 == .seconds(5) })
     }
 }

@@ -1,0 +1,85 @@
+import Testing
+
+@testable import ReferralBulk
+
+/// The rate controller against simulated limiters, in simulated time:
+/// concurrency 32, 20 ms latency, no `--max-rps` unless said.
+@Suite struct RateControllerSimulationTests {
+    @Test func holdsATokenBucketOf100PerSecondWithFewRefusals() {
+        let result = RateSimulation(limiter: SimulatedTokenBucket(rate: 100)).run()
+        #expect(result.efficiency >= 0.95)
+        #expect(result.refusedShare <= 0.01)
+    }
+
+    @Test func holdsAFixedWindowOf1000Per10Seconds() {
+        let result = RateSimulation(limiter: SimulatedFixedWindow(quota: 1000, window: 10)).run()
+        #expect(result.efficiency >= 0.95)
+        #expect(result.refusedShare <= 0.01)
+    }
+
+    @Test func holdsAFixedWindowOf6000Per60Seconds() {
+        let result = RateSimulation(limiter: SimulatedFixedWindow(quota: 6000, window: 60), duration: .seconds(600)).run()
+        #expect(result.efficiency >= 0.95)
+        #expect(result.refusedShare <= 0.01)
+    }
+
+    /// A sliding window gives no credit for a pause (a bucket refills, a fixed
+    /// window resets), so each probe costs its `Retry-After`: it holds about
+    /// 0.6 of this one, with few refusals. A known gap (see the README).
+    @Test func holdsASlidingWindowOf100PerSecondWithFewRefusals() {
+        let result = RateSimulation(limiter: SimulatedSlidingWindow(quota: 100, window: 1)).run()
+        #expect(result.efficiency >= 0.55)
+        #expect(result.refusedShare <= 0.01)
+    }
+
+    @Test func holdsALowLimitOf10PerSecond() {
+        let result = RateSimulation(limiter: SimulatedTokenBucket(rate: 10), duration: .seconds(300)).run()
+        #expect(result.efficiency >= 0.95)
+        #expect(result.refusedShare <= 0.01)
+    }
+
+    /// At one call every two seconds each probe's one refusal weighs more:
+    /// about 2.6 % over half an hour, above the 1 % target (a known gap).
+    @Test func holdsALimitBelowOnePerSecond() {
+        let result = RateSimulation(limiter: SimulatedTokenBucket(rate: 0.5), duration: .seconds(1800)).run()
+        #expect(result.efficiency >= 0.95)
+        #expect(result.refusedShare <= 0.03)
+    }
+
+    @Test func followsALimitThatSteps150To60To150() {
+        let limiter = SimulatedTokenBucket(schedule: [(0, 150), (12, 60), (24, 150)])
+        let result = RateSimulation(limiter: limiter, duration: .seconds(36)).run()
+        #expect(result.efficiency >= 0.90)
+        #expect(result.refusedShare <= 0.01)
+    }
+
+    @Test func withTooFewWorkersForTheLimitRunsAtConcurrencyOverLatency() {
+        let result = RateSimulation(limiter: SimulatedTokenBucket(rate: 1_000), workers: 2, duration: .seconds(60)).run()
+        // Two workers, 20 ms a call: 100 calls a second at most.
+        #expect(Double(result.accepted) >= 0.95 * 100 * 60)
+        #expect(result.refused == 0)
+    }
+
+    @Test func maxRpsCapsThePaceBelowTheServersLimit() {
+        var simulation = RateSimulation(limiter: SimulatedTokenBucket(rate: 100), duration: .seconds(60))
+        simulation.settings = RateController.Settings(cap: 40)
+        let result = simulation.run()
+        #expect(result.refused == 0)
+        #expect(abs(Double(result.accepted) - 40 * 60) <= 40)
+    }
+
+    @Test func fourShardsOfOneTenantTogetherHoldItsLimit() {
+        var simulation = RateSimulation(limiter: SimulatedTokenBucket(rate: 100))
+        simulation.processes = 4
+        let result = simulation.run()
+        #expect(result.efficiency >= 0.90)
+        #expect(result.refusedShare <= 0.02)
+    }
+
+    @Test func theSameWorldGivesTheSameRun() {
+        let first = RateSimulation(limiter: SimulatedFixedWindow(quota: 1000, window: 10), duration: .seconds(60)).run()
+        let second = RateSimulation(limiter: SimulatedFixedWindow(quota: 1000, window: 10), duration: .seconds(60)).run()
+        #expect(first.accepted == second.accepted)
+        #expect(first.refused == second.refused)
+    }
+}

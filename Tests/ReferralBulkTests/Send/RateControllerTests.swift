@@ -1,0 +1,114 @@
+import Testing
+
+@testable import ReferralBulk
+
+@Suite struct RateControllerTests {
+    let start = ContinuousClock.now
+
+    func at(_ milliseconds: Int) -> ContinuousClock.Instant { start + .milliseconds(milliseconds) }
+
+    @Test func aCapSpacesRequests() {
+        var settings = RateController.Settings(cap: 10)
+        settings.initialRate = 10
+        var controller = RateController(settings: settings)
+        #expect(controller.reserve(now: start).at == start)
+        #expect(controller.reserve(now: start).at == at(100))
+        #expect(controller.reserve(now: start).at == at(200))
+    }
+
+    @Test func slowStartDoublesThePaceUntilTheFirstSignal() {
+        var controller = RateController()
+        #expect(controller.rate(at: start) == 8)
+        _ = controller.reserve(now: start)
+        #expect(controller.rate(at: at(150)) == 16)
+        #expect(controller.rate(at: at(600)) == 128)
+        #expect(controller.pace(at: at(600)) == nil)  // still searching: nothing to show
+    }
+
+    @Test func aBurstOf429sForRequestsReservedBeforeTheDecreaseIsOneSignal() {
+        var controller = RateController()
+        let sent = (0..<40).map { _ in controller.reserve(now: start) }
+        for reservation in sent.prefix(20) { _ = controller.answered(.accepted(nil), to: reservation, now: at(2000)) }
+        #expect(controller.answered(.throttled(retryAfter: .seconds(1), nil), to: sent[20], now: at(2000)) != nil)
+        let paced = controller.rate(at: at(3000))
+        for reservation in sent.dropFirst(21) {
+            #expect(controller.answered(.throttled(retryAfter: .seconds(1), nil), to: reservation, now: at(2010)) == nil)
+        }
+        #expect(controller.rate(at: at(3000)) == paced)
+    }
+
+    @Test func aSignalPacesAtWhatTheServerAcceptedOverTheTimeUntilItLetsUsSendAgain() {
+        var controller = RateController()
+        let sent = (0..<400).map { _ in controller.reserve(now: start) }
+        // 300 accepted in the first two seconds, then a 429 saying "wait 1 s": 100/s.
+        for reservation in sent.prefix(300) { _ = controller.answered(.accepted(nil), to: reservation, now: at(2000)) }
+        let change = controller.answered(.throttled(retryAfter: .seconds(1), nil), to: sent[300], now: at(2000))
+        #expect(change?.to == 100)
+        #expect(change?.reason == .throttled(retryAfter: .seconds(1)))
+        #expect(controller.limitFound == 100)
+        #expect(controller.pace(at: at(3000)) == 100)
+    }
+
+    @Test func retryAfterPausesEveryRequestUntilThen() {
+        var controller = RateController(settings: .init(cap: 1000))
+        let sent = controller.reserve(now: start)
+        _ = controller.answered(.throttled(retryAfter: .seconds(5), nil), to: sent, now: at(20))
+        #expect(controller.reserve(now: at(30)).at == at(5020))
+        #expect(controller.reserve(now: at(40)).at > at(5020))
+    }
+
+    @Test func aReservationMadeBeforeAPauseIsRenewedAfterIt() {
+        var controller = RateController(settings: .init(cap: 1000))
+        let first = controller.reserve(now: start)
+        let waiting = controller.reserve(now: start)
+        #expect(controller.confirm(first, now: start) == nil)
+        _ = controller.answered(.throttled(retryAfter: .seconds(5), nil), to: first, now: at(20))
+        let renewed = controller.confirm(waiting, now: waiting.at)
+        #expect(renewed.map { $0.at >= at(5020) } == true)
+        #expect(renewed.flatMap { controller.confirm($0, now: $0.at) } == nil)
+    }
+
+    @Test func a503WithRetryAfterPausesThePoolButKeepsThePace() {
+        var controller = RateController(settings: .init(cap: 50))
+        let sent = controller.reserve(now: start)
+        let change = controller.answered(.unavailable(retryAfter: .seconds(2)), to: sent, now: at(20))
+        #expect(change?.reason == .paused(until: at(2020)))
+        #expect(controller.rate(at: at(3000)) == 50)
+        #expect(controller.reserve(now: at(30)).at == at(2020))
+    }
+
+    @Test func aSignalTooSoonToMeasureHalvesThePace() {
+        var settings = RateController.Settings(cap: 100)
+        settings.initialRate = 100
+        var controller = RateController(settings: settings)
+        let sent = (0..<100).map { _ in controller.reserve(now: start) }
+        // Nothing got through in half a second (another shard used the quota): half, not the floor.
+        let change = controller.answered(.throttled(retryAfter: nil, nil), to: sent[99], now: at(500))
+        #expect(change?.to == 50)
+    }
+
+    @Test func anAnnouncedQuotaLeadsThePaceBeforeAny429() {
+        var controller = RateController()
+        let sent = controller.reserve(now: start)
+        let quota = RateQuota(limit: 1000, window: .seconds(10), remaining: 900, reset: .seconds(10))
+        let change = controller.answered(.accepted(quota), to: sent, now: at(20))
+        #expect(change?.reason == .announced)
+        #expect(controller.pace(at: at(5000)) == 90)
+        #expect(controller.limitFound == 100)
+    }
+
+    @Test func noQuotaLeftPausesUntilItResets() {
+        var controller = RateController()
+        let sent = controller.reserve(now: start)
+        let quota = RateQuota(limit: 100, window: .seconds(1), remaining: 0, reset: .seconds(1))
+        #expect(controller.answered(.accepted(quota), to: sent, now: at(20))?.reason == .paused(until: at(1020)))
+        #expect(controller.reserve(now: at(30)).at == at(1020))
+    }
+
+    @Test func theCapBoundsAnAnnouncedQuota() {
+        var controller = RateController(settings: .init(cap: 20))
+        let sent = controller.reserve(now: start)
+        _ = controller.answered(.accepted(RateQuota(limit: 100, window: .seconds(1))), to: sent, now: at(20))
+        #expect(controller.pace(at: at(100)) == 20)
+    }
+}

@@ -1,0 +1,67 @@
+import InMemoryLogging
+import Logging
+import Synchronization
+import Testing
+
+@testable import ReferralBulk
+
+@Suite struct SendGovernorTests {
+    @Test func retryAfterOnA429PausesEveryWorker() async {
+        let governor = SendGovernor(rate: .init(cap: 1000), stop: StopSignal())
+        let sent = await governor.reserve()
+        await governor.answered(status: 429, retryAfter: .seconds(30), quota: nil, to: sent)
+        // Another worker's next call waits for the pause (30 s: no clock jitter comes near).
+        #expect(await governor.reserve().at > .now + .seconds(20))
+    }
+
+    @Test func aRetryAfterBeyondTheMaximumDoesNotPauseThePool() async {
+        let governor = SendGovernor(rate: .init(cap: 1000), maxRetryAfter: .seconds(120), stop: StopSignal())
+        let sent = await governor.reserve()
+        await governor.answered(status: 429, retryAfter: .seconds(300), quota: nil, to: sent)
+        #expect(await governor.reserve().at < .now + .seconds(60))
+    }
+
+    @Test func theRunStopsWhenTheAPIKeepsAskingForLongerWaitsThanWeHonour() async {
+        let stop = StopSignal()
+        let governor = SendGovernor(maxRetryAfter: .seconds(120), stop: stop)
+        for _ in 0..<(SendGovernor.tooLongWaitsToStop - 1) {
+            await governor.answered(status: 429, retryAfter: .seconds(600), quota: nil, to: await governor.reserve())
+        }
+        #expect(!stop.isStopped)
+        await governor.answered(status: 503, retryAfter: .seconds(600), quota: nil, to: await governor.reserve())
+        #expect(stop.reason == .apiKeepsFailing("the API keeps asking to wait 600 s, longer than --max-retry-after 120 s"))
+    }
+
+    @Test func anAcceptedCallInBetweenResetsTheCountOfLongWaits() async {
+        let stop = StopSignal()
+        let governor = SendGovernor(maxRetryAfter: .seconds(120), stop: stop)
+        for index in 0..<(3 * SendGovernor.tooLongWaitsToStop) {
+            let status = index % 5 == 4 ? 200 : 429
+            await governor.answered(status: status, retryAfter: .seconds(600), quota: nil, to: await governor.reserve())
+        }
+        #expect(!stop.isStopped)
+    }
+
+    @Test func theInfoLogSaysWhenAndWhyThePaceChanged() async {
+        let memory = InMemoryLogHandler()
+        var logger = Logger(label: "test") { _ in memory }
+        logger.logLevel = .info
+        let paces = PaceRecorder()
+        let governor = SendGovernor(stop: StopSignal(), logger: logger, onPace: { paces.record($0) })
+        let sent = await governor.reserve()
+        let quota = RateQuota(limit: 50, window: .seconds(1))
+        await governor.answered(status: 200, retryAfter: nil, quota: quota, to: sent)
+        let entry = memory.entries.first
+        #expect(entry?.message.description == "pace: following the quota the server announced")
+        #expect(entry?.metadata["to"] == "50/s")
+        #expect(entry?.metadata["from"] == "searching")
+        #expect(paces.last == 50)
+    }
+}
+
+/// The paces a governor reported, for tests.
+final class PaceRecorder: Sendable {
+    private let paces = Mutex<[Double?]>([])
+    func record(_ pace: Double?) { paces.withLock { $0.append(pace) } }
+    var last: Double? { paces.withLock { $0.last ?? nil } }
+}
