@@ -34,6 +34,9 @@ public enum RunMetrics {
         gauge("last_run_rows", "Input rows the last run accounted for.", Double(summary.rows))
         gauge("last_run_retries", "Retried calls in the last run.", Double(summary.retries))
         gauge("last_run_throttled_429", "429 answers in the last run.", Double(summary.throttled))
+        if let limit = summary.pacing.limitFound {
+            gauge("last_run_limit_found", unit: "per_second", "The request rate the rate controller settled on in the last run.", limit)
+        }
         for kind in Outcome.Kind.allCases where kind != .wouldUpdate {
             gauge(
                 "last_run_documents", "Documents of the last run, by outcome.", Double(summary.counts[kind, default: 0]),

@@ -12,6 +12,7 @@ import Testing
         summary.counts = [.updated: 7, .failed: status == .success ? 0 : 2]
         summary.rows = 9
         summary.throttled = 4
+        summary.pacing.limitFound = 37.5
         return summary
     }
 
@@ -29,6 +30,7 @@ import Testing
         #expect(text.contains("referral_bulk_last_run_documents{job=\"crm-export\",shard=\"1/4\",outcome=\"failed\"} 2"))
         #expect(text.contains("referral_bulk_last_run_throttled_429{job=\"crm-export\",shard=\"1/4\"} 4"))
         #expect(text.contains("# HELP referral_bulk_last_run_rows"))
+        #expect(text.contains("referral_bulk_last_run_limit_found_per_second{job=\"crm-export\",shard=\"1/4\"} 37.5"))
         // Only the renamed file is left: the collector never sees a temporary one.
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let name = URL(fileURLWithPath: path).lastPathComponent
