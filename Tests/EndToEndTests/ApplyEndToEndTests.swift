@@ -115,10 +115,11 @@ func wideInput(_ referrals: [JSONValue]) -> String {
     }
 
     @Test func tokensFromTheTokenEndpointAreRenewedDuringARun() async throws {
-        let referrals = openReferrals(80, seed: 5)
+        let referrals = openReferrals(240, seed: 5)
         try await ApplyHarness.with(
             sandbox: {
-                $0.tokenTTL = .seconds(1)
+                // Long enough that a token just issued is never stale on a loaded machine.
+                $0.tokenTTL = .seconds(3)
                 $0.latency = .milliseconds(40)
             }, referrals: referrals
         ) { harness in
@@ -127,12 +128,12 @@ func wideInput(_ referrals: [JSONValue]) -> String {
                 url: harness.sandbox.baseURL + "/oauth2/token",
                 credentials: .init(clientID: harness.sandbox.clientID, clientSecret: Secret(harness.sandbox.clientSecret), refreshToken: nil),
                 client: client)
-            // 80 documents × 2 calls × 40 ms / 4 workers ≥ 1.6 s: longer than one token's life.
+            // 240 documents × 2 calls × 40 ms / 4 workers ≥ 4.8 s: longer than one token's life.
             let result = try await harness.apply(try harness.write("input.csv", wideInput(referrals)), report: "run", tokens: tokens) {
                 $0.concurrency = 4
             }
             try await client.shutdown()
-            #expect(result.summary.counts[.updated] == 80)
+            #expect(result.summary.counts[.updated] == 240)
             #expect(harness.sandbox.tokensIssued() >= 2)
         }
     }

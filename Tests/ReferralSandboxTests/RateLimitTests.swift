@@ -36,7 +36,8 @@ import Testing
             for _ in 0..<30 { #expect(try await harness.get(id).status == 200) }  // 1/s × 30 s
             let refused = try await harness.get(id)
             #expect(refused.status == 429)
-            #expect((25...30).contains(Int(refused.headers.first(name: "Retry-After") ?? "") ?? 0))
+            // Until the window resets: at most its 30 s, less the time the 30 calls took (no tight timing).
+            #expect((1...30).contains(Int(refused.headers.first(name: "Retry-After") ?? "") ?? 0))
         }
     }
 
