@@ -8,6 +8,7 @@ struct ReferralBulkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "referral-bulk",
         abstract: "Apply mass updates to Partner Center referrals from a CSV file.",
+        version: "0.3.0",
         subcommands: [ApplyCommand.self, PlanCommand.self, ValidateCommand.self, ExportCommand.self, SandboxCommand.self]
     )
 

@@ -62,6 +62,25 @@ func document(_ id: String, _ sequence: Int, valid: Bool = true) -> PatchDocumen
 }
 
 @Suite struct WorkerPoolTests {
+    /// A serial pool would pass a test that only bounds the peak: here each
+    /// document waits (bounded) until four are in flight, so the peak must
+    /// reach the concurrency.
+    @Test func theWorkersReallyRunTogether() async throws {
+        var input = (0..<8).map { document("id-\($0)", $0, valid: true) }.makeIterator()
+        let probe = InFlightProbe()
+        _ = try await WorkerPool(concurrency: 4).run(
+            next: { input.next() },
+            process: { document in
+                probe.enter(document)
+                for _ in 0..<2000 where probe.peak < 4 { try? await Task.sleep(for: .milliseconds(1)) }
+                probe.leave(document)
+                return Outcome(document: document, kind: .updated)
+            },
+            record: { _ in },
+            stop: StopSignal())
+        #expect(probe.peak == 4)
+    }
+
     @Test func everyDocumentGetsExactlyOneOutcomeWithinTheConcurrencyBound() async throws {
         let ids = (0..<300).map { "id-\($0 % 7)" }  // many repeats of few referrals
         var input = ids.enumerated().map { document($0.element, $0.offset, valid: $0.offset % 50 != 0) }.makeIterator()
