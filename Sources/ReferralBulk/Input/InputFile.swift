@@ -30,24 +30,41 @@ public enum InputFile {
 
     /// A planner over `handle` from its first byte (a handle can be planned more than once).
     public static func planner(handle: InputHandle, options: ReadingOptions) throws(OpenError) -> Planner {
+        let survey: CSVReader
         do {
-            let survey = try reader(handle, options)
-            var columns: ColumnMap
+            survey = try reader(handle, options)
+        } catch {
+            throw .file(error)
+        }
+        var columns: ColumnMap
+        do {
+            columns = try ColumnMap(header: survey.header.cells, ignoreUnknownColumns: options.ignoreUnknownColumns)
+        } catch .noIDColumn(let header, _) {
+            let likely: Int?
             do {
-                columns = try ColumnMap(header: survey.header.cells, ignoreUnknownColumns: options.ignoreUnknownColumns)
-            } catch .noIDColumn(let header, _) {
-                throw OpenError.header(.noIDColumn(header: header, likelyHeaderLine: try likelyHeaderLine(survey)))
+                likely = try likelyHeaderLine(survey)
             } catch {
-                throw OpenError.header(error)
+                throw .file(error)
             }
+            throw .header(.noIDColumn(header: header, likelyHeaderLine: likely))
+        } catch {
+            throw .header(error)
+        }
+        do {
             columns.settle(try ColumnSurvey.survey(survey, columns: columns), options: options)
             return Planner(reader: try reader(handle, options), columns: columns)
-        } catch let error as OpenError {
-            throw error
-        } catch let error as CSVFileError {
-            throw .file(error)
         } catch {
-            preconditionFailure("unexpected \(error)")
+            throw .file(error)
+        }
+    }
+
+    /// Another pass over the file `planner` plans, with the column map it
+    /// already settled: no second survey of the whole file.
+    public static func planner(again planner: Planner, handle: InputHandle, options: ReadingOptions) throws(OpenError) -> Planner {
+        do {
+            return Planner(reader: try reader(handle, options), columns: planner.columns)
+        } catch {
+            throw .file(error)
         }
     }
 

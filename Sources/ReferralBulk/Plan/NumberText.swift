@@ -98,12 +98,17 @@ enum NumberText {
     /// The number the cell stands for under `conventions`, or why it cannot be read.
     static func parse(_ cell: String, conventions: ValueConventions.Numbers) throws(ValueError) -> Decimal {
         let text = cell.trimmingSpaces
-        // Digits, or digits with a dot only a decimal point explains: the same
-        // number under every convention that accepts it.
-        if let plain = plainDecimal(text), !plain.hasDot || plain.dotIsDecimal, conventions != .separator(.comma) || !plain.hasDot,
+        // Digits read the same under every convention; a dot only a decimal
+        // point explains reads so where the column may hold decimal points.
+        let pointsAllowed: Bool =
+            switch conventions {
+            case .plainOnly, .separator(.point): true
+            case .separator(.comma), .contradicted: false
+            }
+        if let plain = plainDecimal(text), !plain.hasDot || (plain.dotIsDecimal && pointsAllowed),
             let number = DecimalText.parse(String(text))
         {
-            if case .contradicted = conventions, plain.hasDot {} else { return number }
+            return number
         }
         if text.hasPrefix("-") { throw ValueError("a deal value cannot be negative", hint: "write a positive amount") }
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .currencySymbol })

@@ -85,7 +85,7 @@ public struct ApplyRun: Sendable {
             planner = try InputFile.planner(handle: handle, options: configuration.reading)
             for warning in planner.columns.warnings { notify("warning: \(warning)") }
             if configuration.strict || confirm != nil {
-                let overview = try ChangeOverview.of(InputFile.planner(handle: handle, options: configuration.reading))
+                let overview = try ChangeOverview.of(InputFile.planner(again: planner, handle: handle, options: configuration.reading))
                 if configuration.strict, overview.invalidDocuments > 0 { throw StrictRefusal(overview: overview) }
                 if let confirm, !(await confirm(overview)) { throw Declined() }
             }
