@@ -84,7 +84,9 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable, CustomString
     /// The bytes of `text` in this encoding: how `retry.csv` gives the input
     /// back in its own encoding. Nil when a character has no byte here
     /// (impossible for text that was decoded from this encoding).
-    public func encode(_ text: String) -> [UInt8]? {
+    /// - Parameter substitute: the byte written for a character this
+    ///   encoding has no byte for (nil: return nil instead).
+    public func encode(_ text: String, substitute: UInt8? = nil) -> [UInt8]? {
         switch self {
         case .utf8: return Array(text.utf8)
         case .utf16LittleEndian: return text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
@@ -96,7 +98,7 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable, CustomString
             for scalar in text.unicodeScalars {
                 if scalar.isASCII {
                     bytes.append(UInt8(scalar.value))
-                } else if let byte = reverse[scalar] {
+                } else if let byte = reverse[scalar] ?? substitute {
                     bytes.append(byte)
                 } else {
                     return nil

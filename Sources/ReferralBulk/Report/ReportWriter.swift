@@ -74,7 +74,7 @@ public final class ReportWriter {
                 "lines", "referral_id", "outcome", "http_status", "attempts", "message", "request_id", "new_etag", "read_attempts",
             ]))
         var start = format.hasByteOrderMark ? format.encoding.byteOrderMark : []
-        start += format.encoding.encode(format.preamble) ?? []
+        start += format.encoding.encode(format.preamble, substitute: Self.unencodable)!
         retry.write(bytes: start)
         writeRetry(existingErrors == nil ? inputHeader + [Self.errorsHeader] : inputHeader)
         undo?.write(bytes: csv.row(["id", "op", "path", "value"]))
@@ -140,10 +140,16 @@ public final class ReportWriter {
         return cells
     }
 
+    /// `?` for a character of our own messages (an ellipsis, say) that the
+    /// input's single-byte encoding lacks; the input's own cells, decoded
+    /// from that encoding, always have their bytes. Before, such a row fell
+    /// back to UTF-8 whole, and its accented cells no longer read back.
+    static let unencodable = UInt8(ascii: "?")
+
     /// In the input's encoding: the same `--encoding` reads it back.
     private func writeRetry(_ cells: [String]) {
         let row = retryCSV.row(cells)
-        retry.write(bytes: retryEncoding == .utf8 ? row : retryEncoding.encode(String(decoding: row, as: UTF8.self)) ?? row)
+        retry.write(bytes: retryEncoding == .utf8 ? row : retryEncoding.encode(String(decoding: row, as: UTF8.self), substitute: Self.unencodable)!)
     }
 
     private func writeUndo(_ outcome: Outcome) {

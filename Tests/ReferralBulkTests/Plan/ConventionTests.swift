@@ -177,3 +177,11 @@ import Testing
         #expect(documents.allSatisfy { !$0.isValid })
     }
 }
+
+@Suite struct RetryEncodingTests {
+    @Test func aMessageCharacterTheInputsEncodingLacksDoesNotChangeTheRowsOtherBytes() {
+        // ISO-8859-1 has "é" but no "…" (which long values' messages end with).
+        #expect(TextEncoding.isoLatin1.encode("é…") == nil)
+        #expect(TextEncoding.isoLatin1.encode("é…", substitute: UInt8(ascii: "?")) == [0xE9, 0x3F])
+    }
+}

@@ -38,6 +38,18 @@ import Testing
             sequence: line)
     }
 
+    @Test func aRetryRowStaysInTheInputsEncodingWhenItsMessageHasACharacterTheEncodingLacks() throws {
+        let folder = try folder()
+        let writer = try ReportWriter(
+            folder: folder, inputHeader: ["id", "notes"], format: InputFormat(delimiter: UInt8(ascii: ","), encoding: .isoLatin1))
+        try writer.record(Outcome(document: document("r1", line: 2, cells: ["r1", "café"]), kind: .failed, message: "cut…"))
+        _ = try writer.finish(exitStatus: .someRowsNotApplied, abortReason: nil)
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.path + "/retry.csv")))
+        #expect(bytes.contains(0xE9))  // é as ISO-8859-1 ...
+        #expect(!bytes.contains(0xC3))  // ... not as UTF-8
+        #expect(bytes.contains(UInt8(ascii: "?")))  // the ellipsis it has no byte for
+    }
+
     func read(_ folder: ReportFolder, _ name: String) throws -> [[String]] {
         let reader = try CSVReader(source: DecodedSource(ByteSource(path: folder.path + "/" + name)))
         var rows = [reader.header.cells]
