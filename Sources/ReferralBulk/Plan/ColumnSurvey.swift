@@ -19,12 +19,10 @@ struct ColumnSurvey {
         switch columns.layout {
         case .wide(let changes):
             watched = changes.filter { $0.kind == .decimal || $0.kind == .dateTime }.map { ($0.column, $0.path, $0.kind) }
-        case .long:
+            reader.decodeOnly(columns: Set(watched.map(\.column)))
+        case .long(_, let pathColumn, let valueColumn):
             watched = []
-        }
-        switch columns.layout {
-        case .wide: reader.decodeOnly(columns: Set(watched.map(\.column)))
-        case .long(_, let pathColumn, let valueColumn): reader.decodeOnly(columns: [pathColumn, valueColumn])
+            reader.decodeOnly(columns: [pathColumn, valueColumn])
         }
         while let result = try reader.next() {
             guard case .record(let record) = result else { continue }
