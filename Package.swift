@@ -1,12 +1,17 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// Release builds optimise across the stage targets as if they were one
+/// module: the plan's hot path runs through Input, Plan and Model
+/// (measured with scripts/bench-plan; see ARCHITECTURE.md).
+var optimizedAcrossStages: [SwiftSetting] { [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))] }
+
 let package = Package(
     name: "referral-bulk",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "referral-bulk", targets: ["referral-bulk"]),
-        .library(name: "ReferralBulk", targets: ["ReferralBulk"]),
+        .library(name: "ReferralBulk", targets: ["ReferralRun"]),
         .library(name: "ReferralSandbox", targets: ["ReferralSandbox"]),
     ],
     dependencies: [
@@ -40,12 +45,28 @@ let package = Package(
             name: "CSQLite",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // The pipeline: Input (CSV) -> Plan (patch documents) -> Send (HTTP) -> Report.
+        // The pipeline, one target a stage; every arrow points down the list
+        // (ARCHITECTURE.md draws it): Model <- Input <- Plan <- Send <- Report,
+        // Journal <- Run. The compiler refuses a new circle.
         .target(
-            name: "ReferralBulk",
+            name: "ReferralModel",
+            swiftSettings: optimizedAcrossStages
+        ),
+        .target(
+            name: "ReferralInput",
+            dependencies: ["ReferralModel", "CLibCSV"],
+            swiftSettings: optimizedAcrossStages
+        ),
+        .target(
+            name: "ReferralPlan",
+            dependencies: ["ReferralModel", "ReferralInput"],
+            swiftSettings: optimizedAcrossStages
+        ),
+        .target(
+            name: "ReferralSend",
             dependencies: [
-                "CLibCSV",
-                "CSQLite",
+                "ReferralModel",
+                "ReferralPlan",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -53,15 +74,47 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: optimizedAcrossStages
+        ),
+        .target(
+            name: "ReferralReport",
+            dependencies: [
+                "ReferralModel",
+                "ReferralInput",
+                "ReferralPlan",
+                "ReferralSend",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]
+            ],
+            swiftSettings: optimizedAcrossStages
+        ),
+        .target(
+            name: "ReferralJournal",
+            dependencies: ["ReferralModel", "ReferralInput", "ReferralPlan", "ReferralSend", "CSQLite"],
+            swiftSettings: optimizedAcrossStages
+        ),
+        // The wiring of a whole run: apply (and its dry run) and export.
+        .target(
+            name: "ReferralRun",
+            dependencies: [
+                "ReferralModel",
+                "ReferralInput",
+                "ReferralPlan",
+                "ReferralSend",
+                "ReferralReport",
+                "ReferralJournal",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: optimizedAcrossStages
         ),
         // The local Partner Center emulator; shares the model (JSON, pointers, statuses) with the client.
         .target(
             name: "ReferralSandbox",
             dependencies: [
-                "ReferralBulk",
+                "ReferralModel",
+                "ReferralInput",
+                "ReferralPlan",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -69,10 +122,26 @@ let package = Package(
                 .product(name: "Parsing", package: "swift-parsing"),
             ]
         ),
+        // What the test targets share: a sandbox on port 0 for one test, a raw client, state readers.
+        .target(
+            name: "ReferralSandboxTesting",
+            dependencies: [
+                "ReferralModel",
+                "ReferralSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "referral-bulk",
             dependencies: [
-                "ReferralBulk",
+                "ReferralModel",
+                "ReferralInput",
+                "ReferralPlan",
+                "ReferralSend",
+                "ReferralReport",
+                "ReferralRun",
                 "ReferralSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,12 +150,18 @@ let package = Package(
         // libFuzzer target of the reader and planner (scripts/fuzz); replays files otherwise.
         .executableTarget(
             name: "referral-bulk-fuzz",
-            dependencies: ["ReferralBulk"]
+            dependencies: ["ReferralPlan"]
         ),
         .testTarget(
             name: "ReferralBulkTests",
             dependencies: [
-                "ReferralBulk",
+                "ReferralModel",
+                "ReferralInput",
+                "ReferralPlan",
+                "ReferralSend",
+                "ReferralReport",
+                "ReferralJournal",
+                "ReferralRun",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -98,7 +173,10 @@ let package = Package(
             name: "ReferralSandboxTests",
             dependencies: [
                 "ReferralSandbox",
-                "ReferralBulk",
+                "ReferralSandboxTesting",
+                "ReferralModel",
+                "ReferralPlan",
+                "ReferralSend",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Fixtures"]
@@ -106,8 +184,14 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "ReferralBulk",
+                "ReferralModel",
+                "ReferralInput",
+                "ReferralPlan",
+                "ReferralSend",
+                "ReferralReport",
+                "ReferralRun",
                 "ReferralSandbox",
+                "ReferralSandboxTesting",
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ]
         ),

@@ -1,4 +1,4 @@
-import ReferralBulk
+import ReferralModel
 
 /// A sandbox that is listening: its address, its ready-made tokens, and
 /// direct access to its state for tests. `stop()` shuts it down.

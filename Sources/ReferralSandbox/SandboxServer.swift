@@ -1,7 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
-import ReferralBulk
+import ReferralModel
 import ServiceLifecycle
 
 /// Starts the sandbox: a real HTTP server on a loopback port.

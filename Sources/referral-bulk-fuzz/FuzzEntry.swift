@@ -1,5 +1,7 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+
 
 /// The fuzz target of the reader and the planner: any bytes, as a CSV file,
 /// through `plan` (and its JSON output) with each delimiter choice. Built by

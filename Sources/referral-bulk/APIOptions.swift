@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
 import Logging
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralReport
 import ReferralSandbox
+import ReferralSend
 
 /// The options every command that talks to the API shares: where it is,
 /// where the token comes from, how hard to push and retry, and the

@@ -2,8 +2,12 @@ import ArgumentParser
 import Foundation
 import Glibc
 import Logging
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralReport
+import ReferralRun
 import ReferralSandbox
+import ReferralSend
 
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import Glibc
-import ReferralBulk
+import ReferralPlan
+import ReferralReport
 
 /// The question `apply` asks a person at a terminal before sending: what
 /// the file asks, what cannot be undone in bold, and "send?".

@@ -1,5 +1,8 @@
 import ArgumentParser
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralReport
+import ReferralSend
 
 /// A duration option's value within `range` (parsing lives in the library: `DurationText`).
 func parseDuration(within range: ClosedRange<Duration>) -> @Sendable (String) throws -> Duration {

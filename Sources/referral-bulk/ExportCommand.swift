@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralReport
+import ReferralRun
+import ReferralSend
 
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

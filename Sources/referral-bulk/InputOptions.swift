@@ -1,5 +1,9 @@
 import ArgumentParser
-import ReferralBulk
+import ReferralInput
+import ReferralModel
+import ReferralPlan
+import ReferralReport
+import ReferralSend
 
 /// The options every command that reads a CSV file shares.
 struct InputOptions: ParsableArguments {

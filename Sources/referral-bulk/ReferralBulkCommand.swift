@@ -1,5 +1,8 @@
 import ArgumentParser
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralReport
+import ReferralSend
 
 import Glibc
 

@@ -1,6 +1,9 @@
 import ArgumentParser
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralReport
 import ReferralSandbox
+import ReferralSend
 
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

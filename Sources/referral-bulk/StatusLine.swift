@@ -1,5 +1,6 @@
 import Glibc
-import ReferralBulk
+import ReferralModel
+import ReferralReport
 import Synchronization
 
 /// The one live line at the bottom of a terminal (standard error): redrawn

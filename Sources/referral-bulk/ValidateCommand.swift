@@ -1,5 +1,8 @@
 import ArgumentParser
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralReport
+import ReferralSend
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

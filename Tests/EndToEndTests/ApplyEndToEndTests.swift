@@ -1,10 +1,14 @@
 import Foundation
 import InMemoryLogging
 import Logging
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralRun
+import ReferralSend
 import Testing
 
 @testable import ReferralSandbox
+import ReferralSandboxTesting
 
 /// New and Active referrals only, so that every change is allowed.
 func openReferrals(_ count: Int, seed: UInt64 = 11) -> [JSONValue] {
@@ -55,7 +59,7 @@ func wideInput(_ referrals: [JSONValue]) -> String {
     }
 
     @Test func conflictsAndInvalidTransitionsAreReportedAsSuch() async throws {
-        let referrals = try SandboxHarnessData.samples()
+        let referrals = TestSandbox.sampleReferrals()
         try await ApplyHarness.with(referrals: referrals) { harness in
             let new = referrals[0]["id"]!.stringValue!, active = referrals[25]["id"]!.stringValue!
             let closed = referrals[45]["id"]!.stringValue!
@@ -172,13 +176,6 @@ func wideInput(_ referrals: [JSONValue]) -> String {
             try FileManager.default.createDirectory(at: harness.folder.appendingPathComponent("mine"), withIntermediateDirectories: true)
             await #expect(throws: ApplyRun.StartError.self) { try await harness.apply(input, report: "mine") }
         }
-    }
-}
-
-enum SandboxHarnessData {
-    static func samples() throws -> [JSONValue] {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return try SeedReferrals.load(path: repository.appendingPathComponent("samples/referrals.json").path)
     }
 }
 

@@ -1,7 +1,11 @@
 import Foundation
 import Logging
-import ReferralBulk
+import ReferralInput
+import ReferralModel
+import ReferralRun
 import ReferralSandbox
+import ReferralSandboxTesting
+import ReferralSend
 
 /// Runs `apply` in-process against a sandbox on a free loopback port, and
 /// reads back the report.
@@ -13,19 +17,11 @@ struct ApplyHarness {
         sandbox configure: (inout SandboxConfiguration) -> Void = { _ in }, referrals: [JSONValue],
         _ body: (ApplyHarness) async throws -> T
     ) async throws -> T {
-        var configuration = SandboxConfiguration()
-        configure(&configuration)
-        let sandbox = try await SandboxServer.start(configuration, referrals: referrals)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("referral-bulk-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        do {
-            let result = try await body(ApplyHarness(sandbox: sandbox, folder: folder))
-            await sandbox.stop()
-            return result
-        } catch {
-            await sandbox.stop()
-            throw error
+        return try await TestSandbox.with(configure, referrals: referrals) { server in
+            try await body(ApplyHarness(sandbox: server.sandbox, folder: folder))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
+import ReferralReport
 import Testing
 
 @testable import ReferralSandbox

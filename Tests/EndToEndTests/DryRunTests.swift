@@ -1,8 +1,12 @@
 import Foundation
-import ReferralBulk
+import ReferralInput
+import ReferralModel
+import ReferralPlan
+import ReferralReport
 import Testing
 
 @testable import ReferralSandbox
+import ReferralSandboxTesting
 
 /// `apply --dry-run`: everything a real run does except the writes.
 @Suite struct DryRunTests {
@@ -26,7 +30,7 @@ import Testing
     }
 
     @Test func aDryRunWritesNothingAndListsExactlyWhatTheRealRunThenChanges() async throws {
-        let referrals = try SandboxHarnessData.samples()
+        let referrals = TestSandbox.sampleReferrals()
         try await ApplyHarness.with(referrals: referrals) { harness in
             let input = try harness.write("input.csv", Self.everyKindOfRow(referrals))
             let dry = try await harness.apply(input, report: "dry") { $0.sender.dryRun = true }

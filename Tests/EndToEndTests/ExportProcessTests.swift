@@ -1,6 +1,7 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
 import ReferralSandbox
+import ReferralSandboxTesting
 import Testing
 
 /// `referral-bulk export` as a user runs it: exit codes, and the file only when complete.
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func exitCodesAre0Written2RefusedAnd3WhenTheTokenIsRejected() async throws {
-        try await ApplyHarness.with(referrals: try SandboxHarnessData.samples()) { harness in
+        try await ApplyHarness.with(referrals: TestSandbox.sampleReferrals()) { harness in
             let token = harness.sandbox.tokens[.referralAdmin]!
             let endpoint = ["--endpoint", harness.sandbox.baseURL, "--top-page", "9"]
             let written = harness.file("closed.csv")

@@ -1,7 +1,11 @@
 import Foundation
 import Logging
-import ReferralBulk
+import ReferralInput
+import ReferralModel
+import ReferralRun
 import ReferralSandbox
+import ReferralSandboxTesting
+import ReferralSend
 import Synchronization
 import Testing
 
@@ -58,7 +62,7 @@ extension ApplyHarness {
     /// became If-Match) listed in retry.csv, and the server's change log
     /// holds exactly the edited fields.
     @Test func exportEditApplySendsOnlyTheEditedCellsAndTheETagCatchesAConcurrentEdit() async throws {
-        let referrals = try SandboxHarnessData.samples()
+        let referrals = TestSandbox.sampleReferrals()
         try await ApplyHarness.with(referrals: referrals) { harness in
             let result = try await harness.export("export.csv")
             #expect(result.rows == 60)
@@ -119,7 +123,7 @@ extension ApplyHarness {
     }
 
     @Test func theFileIsWrittenOnlyWhenTheLastPageArrivedAndNeverWhenTheAPIRefuses() async throws {
-        try await ApplyHarness.with(referrals: try SandboxHarnessData.samples()) { harness in
+        try await ApplyHarness.with(referrals: TestSandbox.sampleReferrals()) { harness in
             await #expect(throws: ExportError.refused(status: 400, message: "UnsupportedFilter: the function 'contains' is not supported in $filter (only any() on team)")) {
                 try await harness.export("refused.csv") { $0.filter.filter = "contains(name,'x')" }
             }
@@ -132,7 +136,7 @@ extension ApplyHarness {
     }
 
     @Test func anAPIThatKeepsFailingLeavesNoFileAndExits3() async throws {
-        try await ApplyHarness.with(sandbox: { $0.failRate = 1 }, referrals: try SandboxHarnessData.samples()) { harness in
+        try await ApplyHarness.with(sandbox: { $0.failRate = 1 }, referrals: TestSandbox.sampleReferrals()) { harness in
             do {
                 _ = try await harness.export("failed.csv") { $0.retry = RetryPolicy(maxAttempts: 2, base: .milliseconds(1), cap: .milliseconds(1)) }
                 Issue.record("the export succeeded against an API that always fails")
@@ -147,7 +151,7 @@ extension ApplyHarness {
     @Test func a429IsWaitedOutAsApplyWaitsItOut() async throws {
         // Reads at 0.6 a second, one at a time: the page after the first comes
         // long before a token does (unless that page took 1.6 s), so it meets a 429.
-        try await ApplyHarness.with(sandbox: { $0.rateLimit = 0.2 }, referrals: try SandboxHarnessData.samples()) { harness in
+        try await ApplyHarness.with(sandbox: { $0.rateLimit = 0.2 }, referrals: TestSandbox.sampleReferrals()) { harness in
             var counting: StatusCountingTransport?
             let result = try await harness.export("throttled.csv", configure: { $0.pageSize = 20 }) { client in
                 let transport = StatusCountingTransport(client)
@@ -163,7 +167,7 @@ extension ApplyHarness {
     }
 
     @Test func retriesCarryTheExportThroughFaultsAndTheFilterSelects() async throws {
-        let referrals = try SandboxHarnessData.samples()
+        let referrals = TestSandbox.sampleReferrals()
         try await ApplyHarness.with(sandbox: { $0.failRate = 0.3; $0.dropRate = 0.1 }, referrals: referrals) { harness in
             let result = try await harness.export("active.csv") {
                 $0.filter.status = .active

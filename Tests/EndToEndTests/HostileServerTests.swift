@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
-import ReferralBulk
+import ReferralModel
+import ReferralSend
 import Testing
 
 @testable import ReferralSandbox

@@ -1,7 +1,10 @@
 import Foundation
 import Logging
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralRun
 import ReferralSandbox
+import ReferralSend
 import Testing
 
 private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -1,8 +1,12 @@
 import Foundation
-import ReferralBulk
+import ReferralInput
+import ReferralModel
+import ReferralPlan
+import ReferralSend
 import Testing
 
 @testable import ReferralSandbox
+import ReferralSandboxTesting
 
 /// report.html opened in a real browser: headless Chromium renders it, and
 /// its DOM must show the counts and the hostile values as text, with no
@@ -45,7 +49,7 @@ import Testing
     @Test(.enabled(if: browser != nil, "skipped: no chromium or chromium-browser on the PATH (scripts/bootstrap installs Debian's chromium)"))
     func theReportRendersInABrowserWithHostileValuesAsTextAndNoScript() async throws {
         let browser = try #require(Self.browser)
-        var referrals = try SandboxHarnessData.samples()
+        var referrals = TestSandbox.sampleReferrals()
         // The server holds a hostile note too: the before-value comes from it.
         if case .object(var fields) = referrals[1], case .object(var details) = fields["details"] {
             details["notes"] = .string(Self.hostileNote)

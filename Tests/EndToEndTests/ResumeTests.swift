@@ -1,5 +1,7 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralSend
 import Testing
 
 @testable import ReferralSandbox

@@ -1,5 +1,8 @@
 import Foundation
-import ReferralBulk
+import ReferralInput
+import ReferralModel
+import ReferralPlan
+import ReferralRun
 import Testing
 
 @testable import ReferralSandbox

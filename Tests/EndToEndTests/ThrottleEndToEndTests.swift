@@ -1,5 +1,5 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
 import ReferralSandbox
 import Testing
 

@@ -1,6 +1,8 @@
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
 
 @Suite struct DurationTextTests {
     let range: ClosedRange<Duration> = .milliseconds(100) ... .seconds(3600)

@@ -1,6 +1,7 @@
 import Foundation
 
-@testable import ReferralBulk
+@testable import ReferralInput
+@testable import ReferralPlan
 
 /// Locates test fixtures beside the sources, and builds readers over text.
 enum Fixtures {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
 
 @Suite struct JSONTests {
     @Test func numbersKeepTheirDigits() throws {

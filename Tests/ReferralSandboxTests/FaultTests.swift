@@ -1,16 +1,17 @@
 import AsyncHTTPClient
 import Foundation
-import ReferralBulk
+import ReferralModel
 import Testing
 
 @testable import ReferralSandbox
+import ReferralSandboxTesting
 
 @Suite struct FaultTests {
     let body = #"[{"op":"replace","path":"/details/notes","value":"faulty"}]"#
 
     @Test func failRateAnswers503AndChangesNothing() async throws {
-        try await SandboxHarness.with({ $0.failRate = 1 }) { harness in
-            let reply = try await harness.patch(try SandboxHarness.sampleID(1), body)
+        try await TestSandbox.with({ $0.failRate = 1 }) { harness in
+            let reply = try await harness.patch(try TestSandbox.sampleID(1), body)
             #expect(reply.status == 503)
             #expect(reply.code == "ServiceUnavailable")
             #expect(harness.sandbox.changeLog().isEmpty)
@@ -18,15 +19,15 @@ import Testing
     }
 
     @Test func droppedConnectionsGetNoAnswerAndChangeNothing() async throws {
-        try await SandboxHarness.with({ $0.dropRate = 1 }) { harness in
-            await #expect(throws: (any Error).self) { try await harness.patch(try SandboxHarness.sampleID(1), body) }
+        try await TestSandbox.with({ $0.dropRate = 1 }) { harness in
+            await #expect(throws: (any Error).self) { try await harness.patch(try TestSandbox.sampleID(1), body) }
             #expect(harness.sandbox.changeLog().isEmpty)
         }
     }
 
     @Test func lostResponsesAreAppliedOnceHoweverOftenRetried() async throws {
-        try await SandboxHarness.with({ $0.lostResponseRate = 1 }) { harness in
-            let id = try SandboxHarness.sampleID(1)
+        try await TestSandbox.with({ $0.lostResponseRate = 1 }) { harness in
+            let id = try TestSandbox.sampleID(1)
             for _ in 0..<3 {
                 await #expect(throws: (any Error).self) {
                     try await harness.patch(id, body, headers: [("MS-RequestId", "lost-1")])
@@ -38,8 +39,8 @@ import Testing
     }
 
     @Test func rateLimitAnswers429WithRetryAfter() async throws {
-        try await SandboxHarness.with({ $0.rateLimit = 0.001 }) { harness in
-            let id = try SandboxHarness.sampleID(1)
+        try await TestSandbox.with({ $0.rateLimit = 0.001 }) { harness in
+            let id = try TestSandbox.sampleID(1)
             #expect(try await harness.patch(id, body).status == 204)  // the bucket holds one request
             let throttled = try await harness.patch(id, body)
             #expect(throttled.status == 429)
@@ -51,13 +52,13 @@ import Testing
 
     @Test func faultsAreReproducibleFromTheSeed() async throws {
         func statuses(seed: UInt64) async throws -> [Int] {
-            try await SandboxHarness.with({
+            try await TestSandbox.with({
                 $0.seed = seed
                 $0.failRate = 0.4
             }) { harness in
                 var statuses: [Int] = []
                 for index in 0..<40 {
-                    let id = try SandboxHarness.sampleID(1 + index % 25)
+                    let id = try TestSandbox.sampleID(1 + index % 25)
                     statuses.append(try await harness.patch(id, body, headers: [("MS-RequestId", "req-\(index)")]).status)
                 }
                 return statuses
@@ -94,7 +95,7 @@ import Testing
         let bad = folder.appendingPathComponent("bad.json")
         try Data(#"[{"name": "no id"}]"#.utf8).write(to: bad)
         #expect(throws: SeedReferrals.LoadError.self) { try SeedReferrals.load(path: bad.path) }
-        #expect(try SandboxHarness.sampleReferrals().count == 60)
+        #expect(TestSandbox.sampleReferrals().count == 60)
     }
 
     @Test func generationIsDeterministic() {

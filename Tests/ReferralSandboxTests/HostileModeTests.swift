@@ -1,8 +1,9 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
 import Testing
 
 @testable import ReferralSandbox
+import ReferralSandboxTesting
 
 /// The hostile servers the sandbox plays answer as promised and apply nothing.
 @Suite struct HostileModeTests {
@@ -21,19 +22,19 @@ import Testing
     }
 
     @Test func readsAreAnsweredWithAPageNothingOrHalfTheReferral() async throws {
-        let id = try SandboxHarness.sampleID(1)
-        try await SandboxHarness.with({ $0.hostile = .htmlReads }) { harness in
+        let id = try TestSandbox.sampleID(1)
+        try await TestSandbox.with({ $0.hostile = .htmlReads }) { harness in
             let reply = try await harness.get(id)
             #expect(reply.status == 200)
             #expect(reply.headers["Content-Type"].first?.hasPrefix("text/html") == true)
             #expect(reply.json == nil)
         }
-        try await SandboxHarness.with({ $0.hostile = .emptyReads }) { harness in
+        try await TestSandbox.with({ $0.hostile = .emptyReads }) { harness in
             let reply = try await harness.get(id)
             #expect(reply.status == 200)
             #expect(reply.body.isEmpty)
         }
-        try await SandboxHarness.with({ $0.hostile = .truncatedReads }) { harness in
+        try await TestSandbox.with({ $0.hostile = .truncatedReads }) { harness in
             let whole = JSONWriter.bytes(try #require(harness.referral(id)))
             let reply = try await harness.get(id)
             #expect(reply.status == 200)
@@ -49,8 +50,8 @@ import Testing
         #expect(redirect.status.code == 307)
         #expect(redirect.headers[.location] == "http://127.0.0.1:9/v1.0/engagements/referrals/x")
         #expect(SandboxRoutes.hostileAnswer(.redirectWrites(to: "http://127.0.0.1:9"), isWrite: false, uri: "/x", referral: nil) == nil)
-        try await SandboxHarness.with({ $0.hostile = .throttleEverything(retryAfter: 86_400) }) { harness in
-            let reply = try await harness.patch(try SandboxHarness.sampleID(1), body)
+        try await TestSandbox.with({ $0.hostile = .throttleEverything(retryAfter: 86_400) }) { harness in
+            let reply = try await harness.patch(try TestSandbox.sampleID(1), body)
             #expect(reply.status == 429)
             #expect(reply.headers["Retry-After"].first == "86400")
             #expect(harness.sandbox.changeLog().isEmpty)

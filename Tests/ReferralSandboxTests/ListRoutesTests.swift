@@ -1,12 +1,15 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralSend
 import Testing
 
 @testable import ReferralSandbox
+import ReferralSandboxTesting
 
 @Suite struct ListRoutesTests {
     /// Follows `@odata.nextLink` from `query` to the end (bounded), returning every page's IDs.
-    private func pages(_ harness: SandboxHarness, _ query: String, between: (Int) async throws -> Void = { _ in }) async throws -> [[String]] {
+    private func pages(_ harness: TestSandbox, _ query: String, between: (Int) async throws -> Void = { _ in }) async throws -> [[String]] {
         var pages: [[String]] = []
         var next: String? = "/v1.0/engagements/referrals" + query
         while let link = next, pages.count < 100 {
@@ -25,7 +28,7 @@ import Testing
     }
 
     @Test func pagesFollowTheCreationOrderAndCoverEveryReferralOnce() async throws {
-        try await SandboxHarness.with { harness in
+        try await TestSandbox.with { harness in
             let pages = try await pages(harness, "?$top=7")
             #expect(pages.count == 9)
             #expect(pages.dropLast().allSatisfy { $0.count == 7 })
@@ -37,7 +40,7 @@ import Testing
     }
 
     @Test func theSkipTokenStaysValidWhileReferralsChange() async throws {
-        try await SandboxHarness.with { harness in
+        try await TestSandbox.with { harness in
             let all = try await pages(harness, "?$top=10").flatMap { $0 }
             // Between pages, change referrals already listed and not yet listed.
             let changed = try await pages(harness, "?$top=10") { page in
@@ -51,7 +54,7 @@ import Testing
     }
 
     @Test func filterAndOrderBySelectAndSort() async throws {
-        try await SandboxHarness.with { harness in
+        try await TestSandbox.with { harness in
             let filter = encoded("status eq 'Active' and team/any(t:t/email eq 'RILEY.USER@fabrikam-partner.example')")
             let ids = try await pages(harness, "?$filter=\(filter)&$orderby=createdDateTime%20desc&$top=3").flatMap { $0 }
             let expected = harness.sandbox.referrals().filter { referral in
@@ -66,8 +69,8 @@ import Testing
     }
 
     @Test func updatedSinceSeesOnlyWhatChanged() async throws {
-        try await SandboxHarness.with { harness in
-            let id = try SandboxHarness.sampleID(3)
+        try await TestSandbox.with { harness in
+            let id = try TestSandbox.sampleID(3)
             #expect(try await harness.patch(id, #"[{"op":"replace","path":"/details/notes","value":"now"}]"#).status == 204)
             let filter = encoded("updatedDateTime ge 2026-11-01T00:00:00Z")
             #expect(try await pages(harness, "?$filter=\(filter)&$orderby=updatedDateTime") == [[id]])
@@ -75,7 +78,7 @@ import Testing
     }
 
     @Test func aReferralUserListsOnlyTheReferralsWhoseTeamListsThem() async throws {
-        try await SandboxHarness.with { harness in
+        try await TestSandbox.with { harness in
             let reply = try await harness.send(.GET, "/v1.0/engagements/referrals?$top=500", token: harness.sandbox.tokens[.referralUser]!)
             #expect(reply.status == 200)
             let listed = reply.json?["value"]?.arrayValue ?? []
@@ -90,7 +93,7 @@ import Testing
         "$filter=" + String(repeating: "(", count: 3000),
     ])
     func badOptionsAre400WithACodeAndADescription(_ query: String) async throws {
-        try await SandboxHarness.with { harness in
+        try await TestSandbox.with { harness in
             let reply = try await harness.send(.GET, "/v1.0/engagements/referrals?" + query, token: harness.adminToken)
             #expect(reply.status == 400)
             #expect(reply.code == "InvalidFilter" || reply.code == "UnsupportedFilter" || reply.code == "InvalidQueryOption")
@@ -99,7 +102,7 @@ import Testing
     }
 
     @Test func aSkipTokenForAnotherOrderIsRefused() async throws {
-        try await SandboxHarness.with { harness in
+        try await TestSandbox.with { harness in
             let first = try await harness.send(.GET, "/v1.0/engagements/referrals?$top=5", token: harness.adminToken)
             let link = try #require(first.json?["@odata.nextLink"]?.stringValue)
             let token = try #require(link.split(separator: "$skiptoken=").last)
@@ -111,7 +114,7 @@ import Testing
     }
 
     @Test func topIsCappedAtThePageSize() async throws {
-        try await SandboxHarness.with(referrals: SeedReferrals.generate(count: 700, seed: 3)) { harness in
+        try await TestSandbox.with(referrals: SeedReferrals.generate(count: 700, seed: 3)) { harness in
             let pages = try await pages(harness, "?$top=100000")
             #expect(pages.map(\.count) == [ListQuery.maximumPageSize, 700 - ListQuery.maximumPageSize])
             #expect(Set(pages.joined()).count == 700)
@@ -119,7 +122,7 @@ import Testing
     }
 
     @Test func listingNeedsAToken() async throws {
-        try await SandboxHarness.with { harness in
+        try await TestSandbox.with { harness in
             let reply = try await harness.send(.GET, "/v1.0/engagements/referrals")
             #expect(reply.status == 401)
         }

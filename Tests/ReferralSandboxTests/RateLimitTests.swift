@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 import Foundation
-import ReferralBulk
+import ReferralSend
 import Testing
 
 @testable import ReferralSandbox
+import ReferralSandboxTesting
 
 /// The sandbox's tenant limit: its shapes, what it announces, and the
 /// counters a benchmark reads.
@@ -11,8 +12,8 @@ import Testing
     let body = #"[{"op":"replace","path":"/details/notes","value":"limited"}]"#
 
     @Test func readsCountAgainstTheLimitAsWritesDo() async throws {
-        try await SandboxHarness.with({ $0.rateLimit = 0.001 }) { harness in
-            let id = try SandboxHarness.sampleID(1)
+        try await TestSandbox.with({ $0.rateLimit = 0.001 }) { harness in
+            let id = try TestSandbox.sampleID(1)
             #expect(try await harness.get(id).status == 200)  // the bucket holds one request
             #expect(try await harness.patch(id, body).status == 429)
             #expect(try await harness.get(id).status == 429)
@@ -20,19 +21,19 @@ import Testing
     }
 
     @Test func everyTokenSharesTheTenantsLimit() async throws {
-        try await SandboxHarness.with({ $0.rateLimit = 0.001 }) { harness in
-            let id = try SandboxHarness.sampleID(1)
+        try await TestSandbox.with({ $0.rateLimit = 0.001 }) { harness in
+            let id = try TestSandbox.sampleID(1)
             #expect(try await harness.get(id).status == 200)
             #expect(try await harness.get(id, token: harness.sandbox.tokens[.globalAdmin]!).status == 429)
         }
     }
 
     @Test func aFixedWindowRefusesPastItsQuotaUntilItResets() async throws {
-        try await SandboxHarness.with({
+        try await TestSandbox.with({
             $0.rateLimit = 1
             $0.rateWindow = .seconds(30)
         }) { harness in
-            let id = try SandboxHarness.sampleID(1)
+            let id = try TestSandbox.sampleID(1)
             for _ in 0..<30 { #expect(try await harness.get(id).status == 200) }  // 1/s × 30 s
             let refused = try await harness.get(id)
             #expect(refused.status == 429)
@@ -42,11 +43,11 @@ import Testing
     }
 
     @Test func rateHeadersAnnounceTheQuotaTheClientReads() async throws {
-        try await SandboxHarness.with({
+        try await TestSandbox.with({
             $0.rateLimit = 5
             $0.rateHeaders = true
         }) { harness in
-            let reply = try await harness.get(try SandboxHarness.sampleID(1))
+            let reply = try await harness.get(try TestSandbox.sampleID(1))
             let headers = reply.headers.map { ($0.name, $0.value) }
             #expect(reply.headers.first(name: "RateLimit-Policy") == #""tenant";q=5;w=1"#)
             let quota = try #require(RateQuota.parse(headers))
@@ -56,15 +57,15 @@ import Testing
     }
 
     @Test func withoutRateHeadersNothingIsAnnounced() async throws {
-        try await SandboxHarness.with({ $0.rateLimit = 5 }) { harness in
-            let reply = try await harness.get(try SandboxHarness.sampleID(1))
+        try await TestSandbox.with({ $0.rateLimit = 5 }) { harness in
+            let reply = try await harness.get(try TestSandbox.sampleID(1))
             #expect(RateQuota.parse(reply.headers.map { ($0.name, $0.value) }) == nil)
         }
     }
 
     @Test func statsCountWhatTheLimitAcceptedAndRefused() async throws {
-        try await SandboxHarness.with({ $0.rateLimit = 0.001 }) { harness in
-            let id = try SandboxHarness.sampleID(1)
+        try await TestSandbox.with({ $0.rateLimit = 0.001 }) { harness in
+            let id = try TestSandbox.sampleID(1)
             _ = try await harness.get(id)
             _ = try await harness.get(id)
             _ = try await harness.patch(id, body)

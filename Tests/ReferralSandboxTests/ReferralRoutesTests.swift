@@ -1,13 +1,16 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
+import ReferralSend
 import Testing
 
 @testable import ReferralSandbox
+import ReferralSandboxTesting
 
 @Suite struct ReferralRoutesTests {
     @Test func getReturnsTheReferralWithItsETagInBodyAndHeader() async throws {
-        try await SandboxHarness.with { harness in
-            let id = try SandboxHarness.sampleID(2)
+        try await TestSandbox.with { harness in
+            let id = try TestSandbox.sampleID(2)
             let reply = try await harness.get(id)
             #expect(reply.status == 200)
             let eTag = try #require(reply.json?["eTag"]?.stringValue)
@@ -18,8 +21,8 @@ import Testing
     }
 
     @Test func patchAnswers204OrTheReferralWhenAskedAndChangesTheETag() async throws {
-        try await SandboxHarness.with { harness in
-            let id = try SandboxHarness.sampleID(2)
+        try await TestSandbox.with { harness in
+            let id = try TestSandbox.sampleID(2)
             let before = try #require(harness.referral(id))
             let plain = try await harness.patch(id, #"[{"op":"replace","path":"/details/notes","value":"first"}]"#)
             #expect(plain.status == 204)
@@ -38,8 +41,8 @@ import Testing
     }
 
     @Test func ifMatchMismatchIs412AndAMatchApplies() async throws {
-        try await SandboxHarness.with { harness in
-            let id = try SandboxHarness.sampleID(3)
+        try await TestSandbox.with { harness in
+            let id = try TestSandbox.sampleID(3)
             let eTag = try #require(harness.referral(id)?["eTag"]?.stringValue)
             let stale = try await harness.patch(id, #"[{"op":"replace","path":"/name","value":"x"}]"#, headers: [("If-Match", "\"stale\"")])
             #expect(stale.status == 412)
@@ -51,8 +54,8 @@ import Testing
     }
 
     @Test func aPatchThatFailsHalfWayChangesNothing() async throws {
-        try await SandboxHarness.with { harness in
-            let id = try SandboxHarness.sampleID(4)
+        try await TestSandbox.with { harness in
+            let id = try TestSandbox.sampleID(4)
             let before = harness.referral(id)
             let reply = try await harness.patch(
                 id, #"[{"op":"replace","path":"/name","value":"changed"},{"op":"replace","path":"/details/missing","value":1}]"#)
@@ -64,8 +67,8 @@ import Testing
     }
 
     @Test func schemaViolationsAre400WithAStableCode() async throws {
-        try await SandboxHarness.with { harness in
-            let id = try SandboxHarness.sampleID(5)
+        try await TestSandbox.with { harness in
+            let id = try TestSandbox.sampleID(5)
             let cases: [(String, String)] = [
                 (#"[{"op":"replace","path":"/details/dealValue","value":"ten"}]"#, "InvalidField"),
                 (#"[{"op":"replace","path":"/details/dealValue","value":-5}]"#, "InvalidField"),
@@ -93,8 +96,8 @@ import Testing
     }
 
     @Test func transitionsFollowTheTableAndClosedIsTerminal() async throws {
-        try await SandboxHarness.with { harness in
-            let new = try SandboxHarness.sampleID(1), active = try SandboxHarness.sampleID(26), closed = try SandboxHarness.sampleID(46)
+        try await TestSandbox.with { harness in
+            let new = try TestSandbox.sampleID(1), active = try TestSandbox.sampleID(26), closed = try TestSandbox.sampleID(46)
             let toClosedWon = #"[{"op":"replace","path":"/status","value":"Closed"},{"op":"replace","path":"/substatus","value":"Won"}]"#
             let closedNotes = try await harness.patch(closed, #"[{"op":"replace","path":"/details/notes","value":"late"}]"#)
             #expect(closedNotes.status == 400)
@@ -111,9 +114,9 @@ import Testing
     }
 
     @Test func rolesDecideWhoMayUpdate() async throws {
-        try await SandboxHarness.with { harness in
+        try await TestSandbox.with { harness in
             let user = harness.sandbox.tokens[.referralUser]!
-            let onTeam = try SandboxHarness.sampleID(3), notOnTeam = try SandboxHarness.sampleID(4)
+            let onTeam = try TestSandbox.sampleID(3), notOnTeam = try TestSandbox.sampleID(4)
             let body = #"[{"op":"replace","path":"/details/notes","value":"by riley"}]"#
             #expect(try await harness.patch(onTeam, body, token: user).status == 204)
             #expect(try await harness.patch(notOnTeam, body, token: user).status == 403)
@@ -127,14 +130,14 @@ import Testing
     }
 
     @Test func tokenEndpointIssuesExpiringAndRefreshableTokens() async throws {
-        try await SandboxHarness.with({ $0.tokenTTL = .zero }) { harness in
+        try await TestSandbox.with({ $0.tokenTTL = .zero }) { harness in
             let form = "grant_type=client_credentials&client_id=\(harness.sandbox.clientID)&client_secret=\(harness.sandbox.clientSecret)"
             let issued = try await harness.send(.POST, "/oauth2/token", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: form)
             #expect(issued.status == 200)
             let access = try #require(issued.json?["access_token"]?.stringValue)
             let refresh = try #require(issued.json?["refresh_token"]?.stringValue)
             // A zero lifetime: expired as soon as issued.
-            #expect(try await harness.get(try SandboxHarness.sampleID(1), token: access).status == 401)
+            #expect(try await harness.get(try TestSandbox.sampleID(1), token: access).status == 401)
             let renewed = try await harness.send(.POST, "/oauth2/token", body: "grant_type=refresh_token&refresh_token=\(refresh)")
             #expect(renewed.status == 200)
             #expect(renewed.json?["access_token"]?.stringValue != access)
@@ -143,18 +146,18 @@ import Testing
             let wrongSecret = try await harness.send(.POST, "/oauth2/token", body: "grant_type=client_credentials&client_id=x&client_secret=y")
             #expect(wrongSecret.code == "invalid_grant")
         }
-        try await SandboxHarness.with { harness in
+        try await TestSandbox.with { harness in
             let form = "grant_type=client_credentials&client_id=\(harness.sandbox.clientID)&client_secret=\(harness.sandbox.clientSecret)"
             let issued = try await harness.send(.POST, "/oauth2/token", body: form)
             let access = try #require(issued.json?["access_token"]?.stringValue)
             #expect(issued.json?["expires_in"] == 3600)
-            #expect(try await harness.get(try SandboxHarness.sampleID(1), token: access).status == 200)
+            #expect(try await harness.get(try TestSandbox.sampleID(1), token: access).status == 200)
         }
     }
 
     @Test func aRepeatedRequestIDGetsTheFirstAnswerAndAppliesOnce() async throws {
-        try await SandboxHarness.with { harness in
-            let id = try SandboxHarness.sampleID(8)  // one team member
+        try await TestSandbox.with { harness in
+            let id = try TestSandbox.sampleID(8)  // one team member
             let body = #"[{"op":"add","path":"/team/-","value":{"firstName":"Jane","lastName":"Doe","email":"jane@contoso.example"}}]"#
             let first = try await harness.patch(id, body, headers: [("MS-RequestId", "req-1")])
             let second = try await harness.patch(id, body, headers: [("MS-RequestId", "req-1")])
@@ -169,7 +172,7 @@ import Testing
     }
 
     @Test func idsArePathSegmentsNeverPaths() async throws {
-        try await SandboxHarness.with { harness in
+        try await TestSandbox.with { harness in
             let encodedSlashes = try await harness.get("a%2F..%2F_sandbox")
             let encodedDots = try await harness.get("%2E%2E")
             #expect(encodedSlashes.status == 404)
@@ -178,8 +181,8 @@ import Testing
     }
 
     @Test func inspectionRoutesListReferralsAndChanges() async throws {
-        try await SandboxHarness.with { harness in
-            let id = try SandboxHarness.sampleID(7)
+        try await TestSandbox.with { harness in
+            let id = try TestSandbox.sampleID(7)
             _ = try await harness.patch(id, #"[{"op":"replace","path":"/name","value":"n"}]"#, headers: [("MS-RequestId", "r7")])
             let referrals = try await harness.send(.GET, "/_sandbox/referrals")
             #expect(referrals.json?["items"]?.arrayValue?.count == 60)

@@ -1,4 +1,4 @@
-import ReferralBulk
+import ReferralModel
 
 /// The tenant's limit over time: `initial` requests per second from the
 /// first request, then each step's limit from its offset on

@@ -1,4 +1,4 @@
-import ReferralBulk
+import ReferralModel
 
 /// RFC 6902 `add` and `replace` over a `JSONValue`, applied atomically:
 /// every operation works on a copy, so a patch that fails half-way leaves

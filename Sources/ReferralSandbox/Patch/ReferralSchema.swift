@@ -1,5 +1,5 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
 
 /// The API's rules for what a patch may do to a referral: read-only members,
 /// the types of known fields, and the status/substatus transitions.

@@ -1,5 +1,6 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
 
 /// Decides whether a referral (JSON, as GET returns it) matches a checked
 /// filter. Text compares case-insensitively: status names and e-mail

@@ -1,5 +1,6 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
 
 /// A parsed `$filter`: what `FilterGrammar` reads and `FilterEvaluator`
 /// checks referrals against. Paths are property names joined by `/`, as

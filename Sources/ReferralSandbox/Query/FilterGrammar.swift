@@ -1,6 +1,7 @@
 import Foundation
 import Parsing
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
 
 /// The `$filter` subset the sandbox serves, read by a grammar (never by
 /// splitting strings):

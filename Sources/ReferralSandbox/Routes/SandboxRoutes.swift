@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import ReferralBulk
+import ReferralModel
 
 /// The HTTP surface: the referral API, its token endpoint, and the
 /// `/_sandbox` inspection routes.

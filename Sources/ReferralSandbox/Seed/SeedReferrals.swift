@@ -1,5 +1,5 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
 
 /// Where the sandbox's referrals come from: a seed file in the API's own
 /// shape, or generated from the seed.

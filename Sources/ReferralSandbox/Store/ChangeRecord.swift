@@ -1,4 +1,4 @@
-import ReferralBulk
+import ReferralModel
 
 /// One applied change, as `GET /_sandbox/log` lists it: tests prove with it
 /// what really happened on the server (e.g. that no patch was applied twice).

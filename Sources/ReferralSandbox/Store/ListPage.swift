@@ -1,4 +1,4 @@
-import ReferralBulk
+import ReferralModel
 
 /// One page of `GET /v1.0/engagements/referrals`, before it is written as JSON.
 struct ListPage: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
-import ReferralBulk
+import ReferralModel
+import ReferralPlan
 import Synchronization
 
 /// The sandbox's referrals, change log and `MS-RequestId` replay cache,

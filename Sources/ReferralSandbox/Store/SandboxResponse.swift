@@ -1,4 +1,4 @@
-import ReferralBulk
+import ReferralModel
 
 /// An answer of the sandbox's API, as plain values (kept in the replay cache).
 public struct SandboxResponse: Sendable, Equatable {

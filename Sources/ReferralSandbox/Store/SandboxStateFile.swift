@@ -1,5 +1,6 @@
 import Glibc
-import ReferralBulk
+import ReferralInput
+import ReferralModel
 
 /// Keeps a sandbox's referrals across runs, so a rehearsal behaves as the
 /// API would: interrupt, resume, then apply `undo.csv`, all against the same

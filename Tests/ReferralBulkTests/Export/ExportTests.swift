@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralInput
+@testable import ReferralPlan
+@testable import ReferralSend
+@testable import ReferralRun
 
 @Suite struct ExportTests {
     @Test func convenienceOptionsBecomeQuotedClausesAndTheGivenFilterStaysInItsParentheses() throws {

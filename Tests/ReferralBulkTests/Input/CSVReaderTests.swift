@@ -1,6 +1,7 @@
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralInput
+@testable import ReferralPlan
 
 @Suite struct CSVReaderTests {
     @Test func recordsKnowTheirPhysicalLines() throws {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
 
 /// Runs every csv-spectrum case (vendored under Fixtures/conformance) through the reader.
 @Suite struct CSVSpectrumTests {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
+@testable import ReferralJournal
 
 @Suite struct StableHashAndShardTests {
     @Test func hashesArePinned() {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
 
 /// Every file of the hostile-input corpus (Fixtures/bad-input, written by
 /// make-corpus.py) behaves exactly as expectations.json says: the exit code
@@ -27,7 +29,7 @@ import Testing
     @Test(arguments: cases)
     func fileBehavesAsExpected(_ testCase: Case) throws {
         let expected = testCase.json
-        var exit: ReferralBulk.ExitStatus = .success
+        var exit: ReferralModel.ExitStatus = .success
         var documents = 0
         var problems: [InputProblem] = []
         var fileError: String?

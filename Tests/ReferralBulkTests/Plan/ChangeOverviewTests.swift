@@ -1,6 +1,9 @@
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
+@testable import ReferralReport
 
 @Suite struct ChangeOverviewTests {
     @Test func anOverviewCountsReferralsFieldsAndWhatCannotBeUndone() throws {

@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralInput
+@testable import ReferralPlan
+@testable import ReferralSend
 
 @Suite struct NumberTextTests {
     func number(_ text: String, _ conventions: ValueConventions.Numbers = .plainOnly) throws(ValueError) -> Decimal {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
 
 /// Plans every document of a CSV text.
 func planAll(_ text: String, ignoreUnknownColumns: Bool = false) throws -> [PatchDocument] {

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
 
 /// Files saved by LibreOffice in en-US, en-GB, de-DE and fr-FR (see
 /// `Fixtures/spreadsheets/README.md`), each with the truth of what its

@@ -3,7 +3,7 @@ import Glibc
 import Synchronization
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralReport
 
 @Suite struct BackgroundRendererTests {
     /// The threads items were freed on, and the renderer's own (Foundation's

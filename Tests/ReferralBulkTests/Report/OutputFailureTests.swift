@@ -1,7 +1,10 @@
 import Glibc
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
+@testable import ReferralReport
 
 @Suite struct OutputFailureTests {
     /// `/dev/full` answers every write with ENOSPC, as a full disk does.

@@ -1,6 +1,9 @@
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralInput
+@testable import ReferralPlan
+@testable import ReferralSend
+@testable import ReferralReport
 
 @Suite struct ProgressLineTests {
     let start = ContinuousClock.now

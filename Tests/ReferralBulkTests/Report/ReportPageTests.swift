@@ -1,7 +1,11 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralInput
+@testable import ReferralPlan
+@testable import ReferralSend
+@testable import ReferralReport
 
 @Suite struct ReportPageTests {
     static let hostile = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>"

@@ -2,7 +2,11 @@ import Foundation
 import Glibc
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralInput
+@testable import ReferralPlan
+@testable import ReferralSend
+@testable import ReferralReport
 
 @Suite struct CSVWriterTests {
     @Test func formulaCellsAreNeutralisedButPlainNumbersAreNot() {

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralReport
 
 @Suite struct RunMetricsTests {
-    func summary(_ status: ReferralBulk.ExitStatus, endedAt seconds: Double) -> RunSummary {
+    func summary(_ status: ReferralModel.ExitStatus, endedAt seconds: Double) -> RunSummary {
         var summary = RunSummary()
         summary.started = Date(timeIntervalSince1970: seconds - 60)
         summary.finished = Date(timeIntervalSince1970: seconds)

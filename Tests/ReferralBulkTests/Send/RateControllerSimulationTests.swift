@@ -1,6 +1,7 @@
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralSend
+@testable import ReferralReport
 
 /// The rate controller against simulated limiters, in simulated time:
 /// concurrency 32, 20 ms latency, no `--max-rps` unless said.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralSend
 
 @Suite struct RateControllerTests {
     let start = ContinuousClock.now

@@ -3,7 +3,9 @@ import Logging
 import Synchronization
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
 
 /// A transport that answers from a script and records what was sent.
 final class ScriptedTransport: ReferralTransport {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralSend
 
 @Suite struct RequestTests {
     @Test func idsArePercentEncodedIntoOneSegment() {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralPlan
+@testable import ReferralSend
 
 /// A random source that always returns the same fraction of the range.
 struct FixedRandom: RandomNumberGenerator {

@@ -3,7 +3,9 @@ import Logging
 import Synchronization
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
 
 @Suite struct SendGovernorTests {
     @Test func retryAfterOnA429PausesEveryWorker() async {

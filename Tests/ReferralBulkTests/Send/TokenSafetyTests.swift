@@ -2,7 +2,9 @@ import Foundation
 import Synchronization
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
 
 /// Tokens that cannot go into a header are refused in our words, before a
 /// library can quote them; fetched tokens are fetched once for everyone.

@@ -4,7 +4,7 @@ import NIOCore
 import NIOSSL
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralSend
 
 @Suite struct TransportFailureTests {
     @Test func libraryErrorsMapToFixedNames() {

@@ -1,7 +1,9 @@
 import Synchronization
 import Testing
 
-@testable import ReferralBulk
+@testable import ReferralModel
+@testable import ReferralPlan
+@testable import ReferralSend
 
 /// Counts what the fake workers see: how many run at once, per referral and in all.
 final class InFlightProbe: Sendable {

@@ -1,4 +1,5 @@
-@testable import ReferralBulk
+@testable import ReferralReport
+@testable import ReferralSend
 
 /// Runs the real `RateController` against a simulated server in simulated
 /// time: `workers` concurrent workers in each of `processes` processes (one

@@ -1,0 +1,27 @@
+import ReferralModel
+
+/// One record of a CSV file as the reader saw it: its cells and where it was.
+public struct CSVRecord: Sendable, Hashable {
+    /// The physical line the record starts on (1-based, the header is line 1).
+    public var line: Int
+    /// The physical line it ends on (greater than `line` when a quoted cell holds line breaks).
+    public var endLine: Int
+    public var cells: [String]
+
+    public init(line: Int, endLine: Int, cells: [String]) {
+        self.line = line
+        self.endLine = endLine
+        self.cells = cells
+    }
+
+    /// True for a record whose every cell is empty or blank: a spreadsheet's
+    /// filler row, not a change.
+    public var isBlank: Bool { cells.allSatisfy(\.isBlank) }
+}
+
+/// What the reader yields: a record, or a record it could not read (bad
+/// quoting), which the planner reports while the rest of the file goes on.
+public enum CSVReadResult: Sendable {
+    case record(CSVRecord)
+    case malformed(line: Int, reason: String)
+}

@@ -1,0 +1,87 @@
+import ReferralInput
+
+/// Opens an input for planning: the file (or `-`), its encoding, its header
+/// and column map, and every column's conventions, all decided by reading
+/// the whole file once before the first row is planned.
+public enum InputFile {
+    /// Why an input cannot be used at all.
+    public enum OpenError: Error, Sendable, CustomStringConvertible {
+        case file(CSVFileError)
+        case header(HeaderError)
+
+        public var description: String {
+            switch self {
+            case .file(let error): error.description
+            case .header(let error): error.description
+            }
+        }
+    }
+
+    /// How many lines below a header without an ID column are searched for the real header.
+    static let headerSearchRecords = 20
+
+    public static func planner(path: String, options: ReadingOptions = ReadingOptions()) throws(OpenError) -> Planner {
+        let handle: InputHandle
+        do {
+            handle = try InputHandle(path: path)
+        } catch {
+            throw .file(error)
+        }
+        return try planner(handle: handle, options: options)
+    }
+
+    /// A planner over `handle` from its first byte (a handle can be planned more than once).
+    public static func planner(handle: InputHandle, options: ReadingOptions) throws(OpenError) -> Planner {
+        let survey: CSVReader
+        do {
+            survey = try reader(handle, options)
+        } catch {
+            throw .file(error)
+        }
+        var columns: ColumnMap
+        do {
+            columns = try ColumnMap(header: survey.header.cells, ignoreUnknownColumns: options.ignoreUnknownColumns)
+        } catch .noIDColumn(let header, _) {
+            let likely: Int?
+            do {
+                likely = try likelyHeaderLine(survey)
+            } catch {
+                throw .file(error)
+            }
+            throw .header(.noIDColumn(header: header, likelyHeaderLine: likely))
+        } catch {
+            throw .header(error)
+        }
+        do {
+            columns.settle(try ColumnSurvey.survey(survey, columns: columns), options: options)
+            return Planner(reader: try reader(handle, options), columns: columns)
+        } catch {
+            throw .file(error)
+        }
+    }
+
+    /// Another pass over the file `planner` plans, with the column map it
+    /// already settled: no second survey of the whole file.
+    public static func planner(again planner: Planner, handle: InputHandle, options: ReadingOptions) throws(OpenError) -> Planner {
+        do {
+            return Planner(reader: try reader(handle, options), columns: planner.columns)
+        } catch {
+            throw .file(error)
+        }
+    }
+
+    private static func reader(_ handle: InputHandle, _ options: ReadingOptions) throws(CSVFileError) -> CSVReader {
+        let source = try DecodedSource(ByteSource(handle: handle), requested: options.encoding)
+        return try CSVReader(source: source, delimiter: options.delimiter, header: .init(line: options.headerLine))
+    }
+
+    /// A line below the header read that names an ID column: the header
+    /// under a title row.
+    private static func likelyHeaderLine(_ reader: CSVReader) throws(CSVFileError) -> Int? {
+        for _ in 0..<headerSearchRecords {
+            guard let result = try reader.next() else { return nil }
+            if case .record(let record) = result, ColumnMap.looksLikeHeader(record.cells) { return record.line }
+        }
+        return nil
+    }
+}

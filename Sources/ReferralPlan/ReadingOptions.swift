@@ -1,0 +1,99 @@
+import ReferralInput
+
+/// Everything that decides how a file's bytes become values: what `plan`,
+/// `validate` and `apply` share, and what a journal records (the same file
+/// read with other options is another input).
+public struct ReadingOptions: Sendable, Hashable {
+    /// `--delimiter`; nil: an Excel `sep=X` line, else detected from the header line.
+    public var delimiter: UInt8?
+    /// `--encoding`; nil: a byte-order mark, else UTF-8.
+    public var encoding: TextEncoding?
+    /// `--header-line`: the physical line of the header; nil: the first non-blank line.
+    public var headerLine: Int?
+    /// `--decimal-separator`; nil: only numbers that read the same either way.
+    public var decimalSeparator: DecimalSeparator?
+    /// `--date-order`; nil: M/D/YYYY unless a value of the column contradicts it.
+    public var dateOrder: DateOrder?
+    public var ignoreUnknownColumns = false
+
+    public init(
+        delimiter: UInt8? = nil, encoding: TextEncoding? = nil, headerLine: Int? = nil,
+        decimalSeparator: DecimalSeparator? = nil, dateOrder: DateOrder? = nil, ignoreUnknownColumns: Bool = false
+    ) {
+        self.delimiter = delimiter
+        self.encoding = encoding
+        self.headerLine = headerLine
+        self.decimalSeparator = decimalSeparator
+        self.dateOrder = dateOrder
+        self.ignoreUnknownColumns = ignoreUnknownColumns
+    }
+
+    /// `--locale`: its conventions for whatever the other options left unset.
+    public mutating func adopt(_ locale: SpreadsheetLocale) {
+        decimalSeparator = decimalSeparator ?? locale.decimalSeparator
+        dateOrder = dateOrder ?? locale.dateOrder
+    }
+
+    /// `--delimiter` values: `,`, `;`, `tab` (or a literal tab).
+    public static func delimiter(named name: String) -> UInt8? {
+        switch name.lowercased() {
+        case ",", "comma": UInt8(ascii: ",")
+        case ";", "semicolon": UInt8(ascii: ";")
+        case "tab", "\t", "\\t": 0x09
+        default: nil
+        }
+    }
+
+    /// The options as `key=value` words, for the journal's fingerprint.
+    public var fingerprintWords: [String] {
+        [
+            "delimiter=\(delimiter.map(String.init) ?? "auto")", "encoding=\(encoding?.rawValue ?? "auto")",
+            "headerLine=\(headerLine.map(String.init) ?? "auto")",
+            "decimalSeparator=\(decimalSeparator?.rawValue ?? "auto")", "dateOrder=\(dateOrder?.rawValue ?? "auto")",
+            "ignoreUnknownColumns=\(ignoreUnknownColumns)",
+        ]
+    }
+}
+
+/// A spreadsheet locale's conventions for numbers and dates (`--locale`).
+///
+/// The delimiter is deliberately not among them: it is read from the
+/// header line (or `sep=`, or `--delimiter`), which says more surely what a
+/// file uses than the locale of whoever saved it.
+public struct SpreadsheetLocale: Sendable, Hashable {
+    public var name: String
+    public var decimalSeparator: DecimalSeparator
+    public var dateOrder: DateOrder
+
+    public static let known: [SpreadsheetLocale] = [
+        .init(name: "en-US", decimalSeparator: .point, dateOrder: .mdy),
+        .init(name: "en-GB", decimalSeparator: .point, dateOrder: .dmy),
+        .init(name: "en-AU", decimalSeparator: .point, dateOrder: .dmy),
+        .init(name: "en-IE", decimalSeparator: .point, dateOrder: .dmy),
+        .init(name: "en-IN", decimalSeparator: .point, dateOrder: .dmy),
+        .init(name: "en-NZ", decimalSeparator: .point, dateOrder: .dmy),
+        .init(name: "de-DE", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "de-AT", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "fr-FR", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "fr-BE", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "nl-NL", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "nl-BE", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "es-ES", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "it-IT", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "pt-PT", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "pt-BR", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "pl-PL", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "da-DK", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "fi-FI", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "nb-NO", decimalSeparator: .comma, dateOrder: .dmy),
+        .init(name: "sv-SE", decimalSeparator: .comma, dateOrder: .ymd),
+        .init(name: "ja-JP", decimalSeparator: .point, dateOrder: .ymd),
+        .init(name: "zh-CN", decimalSeparator: .point, dateOrder: .ymd),
+    ]
+
+    /// `de-DE`, `de_DE` or `DE-de` alike.
+    public static func named(_ name: String) -> SpreadsheetLocale? {
+        let wanted = name.replacingOccurrences(of: "_", with: "-").lowercased()
+        return known.first { $0.name.lowercased() == wanted }
+    }
+}

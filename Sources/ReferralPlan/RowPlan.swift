@@ -1,0 +1,128 @@
+import ReferralInput
+import ReferralModel
+
+/// What one CSV record asks: the referral, the changes, an asserted eTag,
+/// and what is wrong with it (every problem of the row, not just the first).
+struct RowPlan {
+    var referralID: String
+    var ifMatch: String?
+    var operations: [PatchOperation] = []
+    var problems: [InputProblem] = []
+    var record: CSVRecord
+
+    /// Reads a record through the column map.
+    init(record: CSVRecord, columns: ColumnMap) {
+        self.record = record
+        self.referralID = ""
+        let cells = record.cells
+        let line = record.line
+        // A leading ' before a formula character is the neutralising mark of
+        // a report file (retry.csv) or of Excel: it is not part of the value.
+        func cell(_ column: Int) -> String { column < cells.count ? CSVWriter.restored(cells[column]) : "" }
+        func problem(_ column: Int?, _ error: ValueError) {
+            problems.append(
+                InputProblem(
+                    line: line, column: column.map { columns.header[$0] }, value: column.map(cell), reason: error.reason,
+                    hint: error.hint))
+        }
+
+        if cells.count > columns.header.count, cells[columns.header.count...].contains(where: { !$0.isBlank }) {
+            problems.append(
+                InputProblem(
+                    line: line, reason: "the row has \(cells.count) cells but the header names \(columns.header.count)",
+                    hint: "quote cells that contain the delimiter"))
+        }
+        // (The ID's own check names control characters in the ID.)
+        for column in columns.usedColumns
+        where column != columns.idColumn && column < cells.count && Self.hasControlCharacter(cells[column]) {
+            problem(column, ValueError("the cell holds a control character", hint: "remove it; only tab and line breaks may stand in a cell"))
+        }
+
+        do {
+            referralID = try ReferralID.validate(cell(columns.idColumn))
+        } catch {
+            problem(columns.idColumn, error)
+        }
+        if let column = columns.ifMatchColumn, !cell(column).isBlank {
+            ifMatch = String(cell(column).trimmingSpaces)
+        }
+
+        switch columns.layout {
+        case .wide(let changes):
+            operations.reserveCapacity(changes.count)
+            // By index, reading only the fields used: copying each Change
+            // (header and path included) cost more than checking its cell.
+            for index in changes.indices {
+                let column = changes[index].column
+                let text = cell(column)
+                // An empty cell means "no change".
+                guard !text.isBlank else { continue }
+                do {
+                    let value = try changes[index].kind.value(
+                        of: text, acceptsJSON: changes[index].acceptsJSON, conventions: changes[index].conventions)
+                    operations.append(PatchOperation(changes[index].op, changes[index].path, value))
+                } catch {
+                    problem(column, error)
+                }
+            }
+        case .long(let opColumn, let pathColumn, let valueColumn):
+            do throws(CellError) {
+                operations.append(
+                    try Self.longOperation(
+                        op: opColumn, path: pathColumn, value: valueColumn, conventions: columns.longConventions, cell: cell))
+            } catch {
+                problem(error.column, error.error)
+            }
+        }
+    }
+
+    /// NUL or another C0 control character other than tab, CR and LF: never
+    /// what a person typed into a cell, and never to be sent.
+    static func hasControlCharacter(_ cell: String) -> Bool {
+        cell.utf8.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    }
+
+    /// A value error in one cell of a long-layout row.
+    private struct CellError: Error {
+        var column: Int
+        var error: ValueError
+    }
+
+    private static func longOperation(
+        op opColumn: Int, path pathColumn: Int, value valueColumn: Int, conventions: [JSONPointer: ValueConventions],
+        cell: (Int) -> String
+    ) throws(CellError) -> PatchOperation
+    {
+        let opName = String(cell(opColumn).trimmingSpaces).lowercased()
+        guard let op = PatchOperation.Kind(rawValue: opName) else {
+            throw CellError(column: opColumn, error: ValueError("operation not supported", hint: "the API accepts add and replace"))
+        }
+        let path: JSONPointer
+        do {
+            path = try JSONPointer(parsing: String(cell(pathColumn).trimmingSpaces))
+        } catch {
+            throw CellError(
+                column: pathColumn, error: ValueError(error.description, hint: "write a JSON Pointer such as /details/dealValue"))
+        }
+        if let first = path.tokens.first, FieldCatalog.readOnlyMembers.contains(first) {
+            throw CellError(column: pathColumn, error: ValueError("this field is read-only"))
+        }
+        if path.isWholeOrUnnamed {
+            throw CellError(
+                column: pathColumn,
+                error: ValueError("the path names the whole referral or a member with no name", hint: "write a field's path such as /details/notes"))
+        }
+        let text = cell(valueColumn)
+        guard !text.isEmpty else {
+            throw CellError(column: valueColumn, error: ValueError("the value is empty", hint: "write \"\" (JSON) to set an empty text"))
+        }
+        let kind: ValueKind =
+            path == FieldCatalog.teamMember.path ? .teamMember : FieldCatalog.fieldsByPath[path]?.kind ?? .jsonOrString
+        do throws(ValueError) {
+            let conventions = conventions[path] ?? ValueConventions()
+            return PatchOperation(op, path, try kind.value(of: text, acceptsJSON: true, conventions: conventions))
+        } catch {
+            throw CellError(column: valueColumn, error: error)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import ReferralModel
+
+/// How a cell's text becomes the JSON value a field takes, with the checks
+/// DESIGN.md asks for before anything is sent.
+public enum ValueKind: Sendable, Hashable {
+    /// A decimal (`10000`, `10000.50`; `12.919,50` with `--decimal-separator ,`), sent as a JSON number.
+    case decimal
+    /// Three letters of ISO 4217, sent upper-case.
+    case currency
+    /// A date or date-time, sent as `YYYY-MM-DDTHH:MM:SSZ`.
+    case dateTime
+    case status
+    case substatus
+    /// Free text, sent as it is (surrounding spaces removed unless `verbatim`).
+    case text(verbatim: Bool)
+    /// "First, Last, Phone, Email", sent as a team Member object.
+    case teamMember
+    /// A pointer column's cell: JSON if it parses as JSON, else a string.
+    case jsonOrString
+
+    /// The JSON value a cell stands for. Where `acceptsJSON` (long-layout and
+    /// pointer columns), the cell may also be JSON (a quoted string, a
+    /// number, a member object), checked the same way; a friendly column's
+    /// cell is always plain text.
+    public func value(of cell: String, acceptsJSON: Bool, conventions: ValueConventions = ValueConventions())
+        throws(ValueError) -> JSONValue
+    {
+        let looksLikeJSON = acceptsJSON && cell.first.map { "\"{[-0123456789tfn".contains($0) } == true
+        let json = looksLikeJSON ? try? JSONParser.parse(cell) : nil
+        switch (self, json) {
+        case (.jsonOrString, let json?): return json
+        case (.jsonOrString, nil): return .string(cell)
+        case (_, .null?): return .null  // clears the field (how undo.csv restores a null)
+        case (.teamMember, .object(let members)?):
+            guard case .string(let email)? = members["email"], Self.isEmail(email) else {
+                throw ValueError("a team member needs an e-mail", hint: "add \"email\": \"name@example.com\"")
+            }
+            return .object(members)
+        case (_, .string(let text)?): return try value(ofText: text, conventions: conventions)
+        default: return try value(ofText: cell, conventions: conventions)
+        }
+    }
+
+    private func value(ofText cell: String, conventions: ValueConventions) throws(ValueError) -> JSONValue {
+        switch self {
+        case .decimal: return .number(try NumberText.parse(cell, conventions: conventions.numbers))
+        case .currency: return .string(try Self.parseCurrency(cell))
+        case .dateTime:
+            return .string(try UTCDateTime.parse(String(cell.trimmingSpaces), dates: conventions.dates).description)
+        case .status:
+            guard let status = ReferralStatus(name: cell) else {
+                throw ValueError("unknown status", hint: "use one of \(ReferralStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return .string(status.rawValue)
+        case .substatus:
+            guard let substatus = ReferralSubstatus(name: cell) else {
+                throw ValueError(
+                    "unknown substatus",
+                    hint: "use one of \(ReferralSubstatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return .string(substatus.rawValue)
+        case .text(let verbatim): return .string(verbatim ? cell : String(cell.trimmingSpaces))
+        case .teamMember: return try Self.parseTeamMember(cell)
+        case .jsonOrString: return .string(cell)
+        }
+    }
+
+    static func parseCurrency(_ cell: String) throws(ValueError) -> String {
+        let letters = cell.trimmingSpaces.utf8
+        guard letters.count == 3, letters.allSatisfy({ (65...90).contains($0 & 0xDF) }) else {
+            throw ValueError("a currency is three letters", hint: "use an ISO 4217 code such as USD or EUR")
+        }
+        // ASCII letters only, so clearing bit 5 is upper-casing.
+        let code = String(unsafeUninitializedCapacity: 3) { buffer in
+            for (index, letter) in letters.enumerated() { buffer[index] = letter & 0xDF }
+            return 3
+        }
+        guard ISO4217.codes.contains(code) else {
+            throw ValueError("not an ISO 4217 currency code", hint: "use a code such as USD, EUR or GBP")
+        }
+        return code
+    }
+
+    /// "First, Last, Phone, Email" (Partner Center's "Team member N" cells).
+    static func parseTeamMember(_ cell: String) throws(ValueError) -> JSONValue {
+        let hint = "write \"First, Last, Phone, Email\" (phone may be empty)"
+        let parts = cell.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingSpaces) }
+        guard parts.count == 4 else { throw ValueError("a team member has four parts", hint: hint) }
+        guard !parts[0].isEmpty, !parts[1].isEmpty else { throw ValueError("a team member needs a first and last name", hint: hint) }
+        guard isEmail(parts[3]) else { throw ValueError("\"\(parts[3])\" is not an e-mail address", hint: hint) }
+        var member: [String: JSONValue] = [
+            "firstName": .string(parts[0]), "lastName": .string(parts[1]), "email": .string(parts[3]),
+        ]
+        if !parts[2].isEmpty { member["phoneNumber"] = .string(parts[2]) }
+        return .object(member)
+    }
+
+    /// Looks like an address: one `@`, something before it, a dotted domain
+    /// after it, and no spaces or control characters.
+    static func isEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, text.utf8.count <= 254 else { return false }
+        let domain = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        guard domain.count >= 2, domain.allSatisfy({ !$0.isEmpty }) else { return false }
+        return !text.unicodeScalars.contains { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }
+    }
+}

@@ -1,0 +1,45 @@
+import ReferralModel
+import ReferralPlan
+import ReferralSend
+
+/// One field a dry run looked at, as `changes.csv` and the report page list
+/// it: what the referral holds, what the file asks, and what a real run
+/// would do with it.
+public struct ChangeRow: Sendable, Equatable {
+    public var referralID: String
+    public var lines: String
+    public var path: String
+    public var before: String
+    public var after: String
+    /// `update`, `unchanged`, or the document's outcome (`invalid_transition`, `conflict`, ...).
+    public var outcome: String
+    /// A change this API gives no way back from (status → Closed, a team member added).
+    public var irreversible: Bool
+    public var message: String
+
+    public static let header = ["referral_id", "lines", "path", "before", "after", "outcome", "message"]
+
+    public var cells: [String] { [referralID, lines, path, before, after, outcome, message] }
+
+    /// One row per operation of the document: a field already as asked is
+    /// `unchanged` whatever the document's fate; a document that was not
+    /// read (not found, invalid input, failed) lists what it asked with no
+    /// before-value, or one row without a path when it asked nothing.
+    public static func rows(for outcome: Outcome) -> [ChangeRow] {
+        let document = outcome.document
+        let documentOutcome = outcome.kind == .wouldUpdate ? "update" : outcome.kind.rawValue
+        func row(_ operation: PatchOperation?, before: JSONValue?, changes: Bool) -> ChangeRow {
+            ChangeRow(
+                referralID: document.referralID, lines: document.lineText, path: operation?.path.description ?? "",
+                before: before.map(ReportWriter.undoCell) ?? "", after: operation.map { ReportWriter.undoCell($0.value) } ?? "",
+                outcome: changes ? documentOutcome : Outcome.Kind.unchanged.rawValue,
+                irreversible: changes && operation.map { !IrreversibleChanges([$0]).isEmpty } ?? false,
+                message: changes ? outcome.message : "")
+        }
+        if let preview = outcome.preview {
+            return preview.map { row($0.operation, before: $0.current, changes: $0.changes) }
+        }
+        guard !document.operations.isEmpty else { return [row(nil, before: nil, changes: true)] }
+        return document.operations.map { row($0, before: nil, changes: true) }
+    }
+}

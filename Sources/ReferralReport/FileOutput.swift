@@ -1,0 +1,89 @@
+import Glibc
+import ReferralModel
+import Synchronization
+
+/// Buffered text output to a file descriptor (standard output, standard
+/// error, or a report file). Writing millions of plan lines one `write(2)`
+/// each would cost more than planning them.
+///
+/// A write that fails (a full disk) is remembered, not dropped in silence:
+/// `check()` throws it, naming the file, and later writes are discarded.
+/// Standard output and error are never checked: a closed pipe (`| head`)
+/// loses nothing but display.
+public final class FileOutput: Sendable {
+    public static let standardOutput = FileOutput(descriptor: STDOUT_FILENO, bufferSize: 64 * 1024, path: "standard output")
+    /// Unbuffered in effect: messages to a person should appear at once.
+    public static let standardError = FileOutput(descriptor: STDERR_FILENO, bufferSize: 0, path: "standard error")
+
+    public let descriptor: Int32
+    /// For messages: where the bytes go.
+    public let path: String
+    private let bufferSize: Int
+
+    private struct State {
+        var pending: [UInt8] = []
+        /// `errno` of the first write that failed.
+        var failure: Int32?
+    }
+
+    private let state = Mutex(State())
+
+    public init(descriptor: Int32, bufferSize: Int, path: String = "") {
+        self.descriptor = descriptor
+        self.bufferSize = bufferSize
+        self.path = path
+    }
+
+    public func write(_ text: String) {
+        write(bytes: text.utf8)
+    }
+
+    public func write(bytes: some Sequence<UInt8>) {
+        state.withLock { state in
+            guard state.failure == nil else { return }
+            state.pending.append(contentsOf: bytes)
+            if state.pending.count > bufferSize { Self.drain(&state, to: descriptor) }
+        }
+    }
+
+    public func flush() {
+        state.withLock { Self.drain(&$0, to: descriptor) }
+    }
+
+    /// Flushes and closes the descriptor (report files; never standard output or error).
+    public func close() {
+        flush()
+        Glibc.close(descriptor)
+    }
+
+    /// Flushes and asks the kernel to put the bytes on disk.
+    public func sync() {
+        flush()
+        if fsync(descriptor) != 0 {
+            let code = errno
+            state.withLock { if $0.failure == nil { $0.failure = code } }
+        }
+    }
+
+    /// Throws the first write that failed, if any.
+    public func check() throws(OutputFailure) {
+        if let failure = state.withLock({ $0.failure }) { throw OutputFailure(path: path, errno: failure) }
+    }
+
+    /// Whether this output is a terminal (a person watching), not a file or a pipe.
+    public var isTerminal: Bool { isatty(descriptor) == 1 }
+
+    private static func drain(_ state: inout State, to descriptor: Int32) {
+        var offset = 0
+        while offset < state.pending.count, state.failure == nil {
+            let written = state.pending[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                state.failure = errno
+                break
+            }
+            offset += written
+        }
+        state.pending.removeAll(keepingCapacity: true)
+    }
+}

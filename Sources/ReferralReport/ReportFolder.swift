@@ -1,0 +1,86 @@
+import Foundation
+import Glibc
+import ReferralPlan
+
+/// The report's folder: created `0700` (it holds customer contact data),
+/// files inside it `0600` whatever the umask. An existing folder is reused
+/// only when it is one of ours (it holds `marker`): a resumed run refreshes
+/// the file's report in place, every file written aside and renamed over
+/// the old one, so the folder always holds a whole report. Any other
+/// existing path is refused.
+public struct ReportFolder: Sendable {
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let path: String
+
+    /// `referral-bulk-20261124T224501Z` in the current directory.
+    public static func defaultName(now: Date = Date()) -> String {
+        let seconds = Int64(now.timeIntervalSince1970)
+        let stamp = UTCDateTime(secondsSinceEpoch: seconds).description
+            .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        return "referral-bulk-\(stamp)"
+    }
+
+    /// The file that says a folder is a report folder of this tool.
+    public static let marker = ".referral-bulk-report"
+
+    /// Creates the folder, or reuses one of ours; refuses anything else that exists.
+    public static func create(at path: String) throws(Refusal) -> ReportFolder {
+        if mkdir(path, 0o700) != 0 {
+            guard errno == EEXIST else {
+                throw Refusal(description: "cannot create the report folder \(path): \(String(cString: strerror(errno))).")
+            }
+            guard access(path + "/" + marker, F_OK) == 0 else {
+                throw Refusal(
+                    description: "cannot use \(path) as the report folder: it exists and is not a report folder of this tool (no \(marker) in it).")
+            }
+            return ReportFolder(path: path)
+        }
+        chmod(path, 0o700)  // mkdir's mode is filtered by the umask
+        let folder = ReportFolder(path: path)
+        try folder.writeAtomically(marker, Array("referral-bulk report folder\n".utf8))
+        return folder
+    }
+
+    /// Opens `name`'s new version for writing, beside the current one;
+    /// `publish` puts it in place.
+    public func createReplacement(_ name: String) throws(Refusal) -> FileOutput {
+        unlink(path + "/" + Self.partial(name))  // left by a run that was killed
+        return try createFile(Self.partial(name))
+    }
+
+    /// Renames `name`'s new version over the old one.
+    public func publish(_ name: String) throws(Refusal) {
+        guard rename(path + "/" + Self.partial(name), path + "/" + name) == 0 else {
+            throw Refusal(description: "cannot write \(path)/\(name): \(String(cString: strerror(errno))).")
+        }
+    }
+
+    private static func partial(_ name: String) -> String { ".\(name).partial" }
+
+    /// Opens a new file in the folder, `0600`, for writing.
+    public func createFile(_ name: String) throws(Refusal) -> FileOutput {
+        let descriptor = open(path + "/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw Refusal(description: "cannot create \(path)/\(name): \(String(cString: strerror(errno))).")
+        }
+        fchmod(descriptor, 0o600)
+        return FileOutput(descriptor: descriptor, bufferSize: 16 * 1024, path: path + "/" + name)
+    }
+
+    /// Writes a whole file atomically: a temporary file, synced, then renamed.
+    public func writeAtomically(_ name: String, _ bytes: [UInt8]) throws(Refusal) {
+        let output = try createReplacement(name)
+        output.write(bytes: bytes)
+        output.sync()
+        output.close()
+        do {
+            try output.check()
+        } catch {
+            throw Refusal(description: "cannot write \(path)/\(name): \(String(cString: strerror(error.errno))).")
+        }
+        try publish(name)
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+import Logging
+import ReferralInput
+import ReferralJournal
+import ReferralModel
+import ReferralPlan
+import ReferralReport
+import ReferralSend
+
+/// One `apply`: the input, the sender, the worker pool and the report wired
+/// together. The executable only turns options into a `Configuration`,
+/// draws progress and handles signals.
+public struct ApplyRun: Sendable {
+    public struct Configuration: Sendable {
+        public var input: String
+        /// How the file is read (delimiter, encoding, conventions).
+        public var reading = ReadingOptions()
+        /// Send nothing unless every row of the file is valid.
+        public var strict = false
+        public var concurrency = 8
+        public var maxRequestsPerSecond: Double?
+        public var sender: ReferralSender.Options
+        public var requestTimeout: Duration = .seconds(30)
+        /// When to pause and when to give up on an API that keeps failing.
+        public var circuit = CircuitBreaker()
+        /// nil: `referral-bulk-<UTC timestamp>` in the current directory.
+        public var reportDirectory: String?
+        /// Where journals live; nil runs without one (no resume).
+        public var stateDirectory: String? = ".referral-bulk"
+        /// Ignore what earlier runs of this file recorded.
+        public var fresh = false
+        /// Only the documents of this shard.
+        public var shard: ShardSelector?
+        /// Where the run's outcome goes in Prometheus' text format (`--metrics-file`).
+        public var metricsFile: String?
+
+        public init(input: String, endpoint: String) {
+            self.input = input
+            self.sender = ReferralSender.Options(endpoint: endpoint)
+        }
+    }
+
+    /// How the run ended, for the one-line summary and the exit code.
+    public struct Result: Sendable {
+        public var summary: RunSummary
+        public var reportFolder: String
+        public var exitStatus: ExitStatus
+    }
+
+    /// Why the run could not start (exit 2).
+    public struct StartError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// `--strict` found rows with problems: nothing was sent (exit 1).
+    public struct StrictRefusal: Error {
+        /// What the file asks, with its first problems.
+        public var overview: ChangeOverview
+    }
+
+    /// The person asked declined: nothing was sent.
+    public struct Declined: Error {}
+
+    public let configuration: Configuration
+    public let stop: StopSignal
+    public let progress: RunProgress
+    public let logger: Logger
+    /// One sentence at a time for the person running it (warnings, resume notices).
+    public let notify: @Sendable (String) -> Void
+    /// Asked with what the file asks before anything is created or sent
+    /// (a person at a terminal); nil sends without asking (cron, `--yes`).
+    public let confirm: (@Sendable (ChangeOverview) async -> Bool)?
+
+    public init(
+        configuration: Configuration, stop: StopSignal = StopSignal(), logger: Logger,
+        notify: @escaping @Sendable (String) -> Void = { _ in }, confirm: (@Sendable (ChangeOverview) async -> Bool)? = nil
+    ) {
+        self.confirm = confirm
+        self.configuration = configuration
+        self.stop = stop
+        self.logger = logger
+        self.notify = notify
+        self.progress = RunProgress(estimatedTotalRows: RowEstimate.rows(inFile: configuration.input))
+    }
+
+    /// Checks what can be checked before anything is sent, then runs.
+    public func run(tokens: any TokenProvider, transport: ReferralAPIClient) async throws -> Result {
+        let planner: Planner
+        do {
+            let handle = try InputHandle(path: configuration.input)
+            planner = try InputFile.planner(handle: handle, options: configuration.reading)
+            for warning in planner.columns.warnings { notify("warning: \(warning)") }
+            if configuration.strict || confirm != nil {
+                let overview = try ChangeOverview.of(InputFile.planner(again: planner, handle: handle, options: configuration.reading))
+                if configuration.strict, overview.invalidDocuments > 0 { throw StrictRefusal(overview: overview) }
+                if let confirm, !(await confirm(overview)) { throw Declined() }
+            }
+        } catch let error as CSVFileError {
+            throw StartError(description: error.description)
+        } catch let error as InputFile.OpenError {
+            throw StartError(description: error.description)
+        }
+        // A dry run finishes nothing: a journal would make the real run skip what it only read.
+        let journal = configuration.sender.dryRun ? nil : try openJournal()
+        let writer: ReportWriter
+        do {
+            let folder = try ReportFolder.create(at: configuration.reportDirectory ?? ReportFolder.defaultName())
+            writer = try ReportWriter(
+                folder: folder, inputHeader: planner.header, format: planner.format, dryRun: configuration.sender.dryRun)
+        } catch {
+            throw StartError(description: error.description)
+        }
+        let progress = self.progress
+        let governor = SendGovernor(
+            rate: RateController.Settings(cap: configuration.maxRequestsPerSecond),
+            maxRetryAfter: configuration.sender.retry.maxRetryAfter, breaker: configuration.circuit, stop: stop,
+            logger: logger, onPace: { progress.pace($0) })
+        var recordIntent: (@Sendable (PatchDocument, [Outcome.BeforeValue], [PatchOperation]) throws(OutputFailure) -> Void)?
+        if let journal {
+            recordIntent = { document, before, operations throws(OutputFailure) in
+                try journal.recordIntent(document, before: before, operations: operations)
+            }
+        }
+        let sender = ReferralSender(
+            options: configuration.sender, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger,
+            recordIntent: recordIntent)
+        let shard = configuration.shard
+        progress.start()
+        _ = try await WorkerPool(concurrency: configuration.concurrency).run(
+            next: {
+                do {
+                    while let document = try planner.next() {
+                        if shard?.contains(document) ?? true { return document }
+                    }
+                    return nil
+                } catch {
+                    // A read error mid-file (e.g. a record too large): stop, report, resume after fixing.
+                    stop.stop(.inputFailed("\(error)"))
+                    return nil
+                }
+            },
+            process: { document in
+                guard let journal else { return await sender.send(document) }
+                do throws(OutputFailure) {
+                    if let entry = try journal.entry(for: document) { return Self.skipped(document, entry) }
+                    guard var outcome = await sender.send(document) else { return nil }
+                    // Found as asked, but an earlier run recorded sending it: that run's
+                    // change (killed before its outcome was recorded) is what undo restores.
+                    if outcome.kind == .unchanged, let intent = try journal.intent(for: document) {
+                        outcome.before = intent.before
+                        outcome.sentOperations = intent.sentOperations
+                    }
+                    return outcome
+                } catch {
+                    stop.stop(.outputFailed(error.description))
+                    return nil
+                }
+            },
+            record: { outcome in
+                progress.record(outcome)
+                // A file that cannot be written stops the run; the outcome is still offered to the other file.
+                if let journal { do throws(OutputFailure) { try journal.record(outcome) } catch { stop.stop(.outputFailed(error.description)) } }
+                do throws(OutputFailure) { try writer.record(outcome) } catch { stop.stop(.outputFailed(error.description)) }
+            },
+            stop: stop)
+        if stop.isStopped { recordNeverReached(planner: planner, shard: shard, writer: writer) }
+        if let journal { do { try journal.sync() } catch { stop.stop(.outputFailed(error.description)) } }
+        do { try writer.sync() } catch { stop.stop(.outputFailed(error.description)) }
+        let exitStatus: ExitStatus
+        var abortReason: String?
+        if let reason = stop.reason {
+            exitStatus = .aborted
+            abortReason = Self.describe(reason)
+        } else {
+            exitStatus = writer.summary.allApplied ? .success : .someRowsNotApplied
+        }
+        do {
+            let summary = try writer.finish(
+                exitStatus: exitStatus, abortReason: abortReason, pacing: RunSummary.Pacing(
+                    limitFound: await governor.limitFound, finalPace: await governor.pace,
+                    cap: configuration.maxRequestsPerSecond))
+            writeMetrics(summary)
+            return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus)
+        } catch {
+            // The run happened: it is aborted (exit 3, resumable), not unusable.
+            var summary = writer.summary
+            summary.exitStatus = .aborted
+            summary.abortReason = [abortReason, error.description].compactMap { $0 }.joined(separator: "; ")
+            writeMetrics(summary)
+            return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: .aborted)
+        }
+    }
+
+    /// The run's outcome for monitoring; a file that cannot be written is
+    /// said, and does not change how the run ended (the report has it all).
+    private func writeMetrics(_ summary: RunSummary) {
+        guard let path = configuration.metricsFile else { return }
+        let file = MetricsFile(path: path, labels: RunMetrics.labels(input: configuration.input, shard: configuration.shard))
+        do { try file.write(summary) } catch { notify("warning: \(error.description)") }
+    }
+
+    private func openJournal() throws -> Journal? {
+        guard let directory = configuration.stateDirectory else { return nil }
+        let options = configuration.reading.fingerprintWords + ["shard=\(configuration.shard?.description ?? "all")"]
+        do {
+            guard let fingerprint = try InputFingerprint.of(path: configuration.input, options: options) else {
+                notify("reading standard input: there is no journal, so an interrupted run cannot resume")
+                return nil
+            }
+            let journal = try Journal(
+                directory: directory, fingerprint: fingerprint, inputPath: configuration.input, fresh: configuration.fresh)
+            if let notice = journal.notice { notify(notice) }
+            return journal
+        } catch {
+            throw StartError(description: "\(error)")
+        }
+    }
+
+    /// After a stop, the rest of the input goes into the report as
+    /// `unfinished` (so `retry.csv` holds every row not applied); the journal
+    /// is not touched, so the same command takes them up.
+    private func recordNeverReached(planner: Planner, shard: ShardSelector?, writer: ReportWriter) {
+        do {
+            while let document = try planner.next() {
+                if shard?.contains(document) ?? true { try writer.record(.unfinished(document)) }
+            }
+        } catch {
+            // The input or the report failed again: the run is already stopping with its reason.
+        }
+    }
+
+    /// A document an earlier run finished, with that run's outcome and, when
+    /// it changed the referral, what undo needs.
+    static func skipped(_ document: PatchDocument, _ entry: Journal.Entry) -> Outcome {
+        let earlier = entry.message.isEmpty ? entry.kind.rawValue : "\(entry.kind.rawValue): \(entry.message)"
+        return Outcome(
+            document: document, kind: .skipped, httpStatus: entry.httpStatus,
+            message: "finished by run \(entry.run) of this file (\(earlier))", requestID: entry.requestID, newETag: entry.newETag,
+            before: entry.before, sentOperations: entry.sentOperations, finishedEarlierAs: entry.kind)
+    }
+
+    static func describe(_ reason: StopSignal.Reason) -> String {
+        switch reason {
+        case .interrupted(let signal): "interrupted by signal \(signal)"
+        case .apiKeepsFailing(let detail): "stopped: \(detail)"
+        case .credentialsRejected(let detail): "credentials rejected: \(detail)"
+        case .inputFailed(let detail): "the input could not be read further: \(detail)"
+        case .unreachable(let detail): detail
+        case .outputFailed(let detail): detail
+        }
+    }
+}

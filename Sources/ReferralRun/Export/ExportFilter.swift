@@ -1,0 +1,35 @@
+import ReferralModel
+import ReferralPlan
+
+/// The `$filter` an export asks for: a filter given as is, and the
+/// convenience options, each turned into one clause. Values are OData
+/// string literals (a `'` doubled), so no value can end its literal and add
+/// a clause of its own.
+public struct ExportFilter: Sendable, Equatable {
+    /// `--filter`: passed through, in parentheses so that its `or` stays inside.
+    public var filter: String?
+    public var status: ReferralStatus?
+    public var substatus: ReferralSubstatus?
+    public var updatedSince: UTCDateTime?
+    public var country: String?
+    public var teamEmail: String?
+
+    public init() {}
+
+    /// The clauses joined with `and`; nil when nothing is asked (every referral).
+    public var odata: String? {
+        var clauses: [String] = []
+        if let filter, !filter.allSatisfy(\.isWhitespace) { clauses.append("(\(filter))") }
+        if let status { clauses.append("status eq \(Self.quoted(status.rawValue))") }
+        if let substatus { clauses.append("substatus eq \(Self.quoted(substatus.rawValue))") }
+        if let updatedSince { clauses.append("updatedDateTime ge \(updatedSince)") }
+        if let country { clauses.append("customerProfile/address/country eq \(Self.quoted(country))") }
+        if let teamEmail { clauses.append("team/any(t:t/email eq \(Self.quoted(teamEmail)))") }
+        return clauses.isEmpty ? nil : clauses.joined(separator: " and ")
+    }
+
+    /// `O'Brien` → `'O''Brien'`
+    public static func quoted(_ value: String) -> String {
+        "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+    }
+}

@@ -1,0 +1,84 @@
+import Glibc
+import ReferralReport
+
+/// Where an export's CSV goes. A file is written as a temporary file in the
+/// same folder (`0600`: it holds customer contact data) and renamed to its
+/// name only by `commit()`, after the last page: a failed export never
+/// leaves a file that looks complete. Unlike `FileOutput`, every write is
+/// checked, so a full disk fails the export instead of truncating the file.
+public final class ExportOutput {
+    private let descriptor: Int32
+    /// nil: standard output.
+    private let destination: (temporary: String, final: String)?
+    private var buffer: [UInt8] = []
+    private static let bufferSize = 256 * 1024
+
+    /// Standard output (not closed by `commit`).
+    public static func standardOutput() -> ExportOutput { ExportOutput(descriptor: STDOUT_FILENO, destination: nil) }
+
+    /// A temporary file beside `path`, renamed to `path` by `commit()`.
+    public static func file(_ path: String) throws(ExportError) -> ExportOutput {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else { throw .output("-o \(path) names a folder, not a file") }
+        var template = Array("\(folder).\(name).partial-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw .output("cannot create a file in \(folder.isEmpty ? "." : folder): \(Self.lastError())") }
+        fchmod(descriptor, 0o600)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return ExportOutput(descriptor: descriptor, destination: (temporary, path))
+    }
+
+    private init(descriptor: Int32, destination: (temporary: String, final: String)?) {
+        self.descriptor = descriptor
+        self.destination = destination
+    }
+
+    /// The temporary file being written (nil for standard output).
+    public var temporaryPath: String? { destination?.temporary }
+
+    public func write(_ bytes: [UInt8]) throws(ExportError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    public func flush() throws(ExportError) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw .output("cannot write \(destination?.final ?? "standard output"): \(Self.lastError())")
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Everything is written: flush, sync, and give the file its name.
+    public func commit() throws(ExportError) {
+        try flush()
+        guard let destination else { return }
+        guard fsync(descriptor) == 0, close(descriptor) == 0 else {
+            let reason = Self.lastError()
+            unlink(destination.temporary)
+            throw .output("cannot write \(destination.final): \(reason)")
+        }
+        guard rename(destination.temporary, destination.final) == 0 else {
+            let reason = Self.lastError()
+            unlink(destination.temporary)
+            throw .output("cannot rename the export to \(destination.final): \(reason)")
+        }
+    }
+
+    /// The export failed: remove the temporary file (standard output keeps what it got).
+    public func discard() {
+        buffer.removeAll()
+        guard let destination else { return }
+        close(descriptor)
+        unlink(destination.temporary)
+    }
+
+    private static func lastError() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import ReferralInput
+import ReferralModel
+import ReferralSend
+
+/// One `export`: reads the referral list page by page through
+/// `@odata.nextLink` and writes each page's rows as it arrives, so memory
+/// stays flat however many referrals match. Every page read goes through
+/// `ReferralSender`'s call path: the same retries, `Retry-After`, rate
+/// governor and token refresh as `apply`.
+public struct ExportRun: Sendable {
+    public struct Configuration: Sendable {
+        public var endpoint: String
+        public var filter = ExportFilter()
+        /// `$top`: referrals per page (the API caps it); nil: the API's default.
+        public var pageSize: Int?
+        public var columns = ExportColumn.standard
+        public var retry = RetryPolicy()
+        public var maxRequestsPerSecond: Double?
+        /// The `MS-RequestId` of the n-th page read (tests make them deterministic).
+        public var requestID: @Sendable (Int) -> String = { _ in UUID().uuidString.lowercased() }
+
+        public init(endpoint: String) { self.endpoint = endpoint }
+    }
+
+    public struct Result: Sendable, Equatable {
+        public var rows: Int
+        public var pages: Int
+    }
+
+    /// By creation date, which no edit changes: a referral edited while the
+    /// export runs keeps its place, so it is neither skipped nor written twice.
+    static let order = "createdDateTime asc"
+
+    public let configuration: Configuration
+    public let stop: StopSignal
+    public let progress = ExportProgress()
+    public let logger: Logger
+
+    public init(configuration: Configuration, stop: StopSignal = StopSignal(), logger: Logger) {
+        self.configuration = configuration
+        self.stop = stop
+        self.logger = logger
+    }
+
+    /// Writes the header and every page to `output`, then commits it; on any
+    /// failure the output is discarded (a file never gets its name).
+    public func run(tokens: any TokenProvider, transport: any ReferralTransport, output: ExportOutput) async throws(ExportError)
+        -> Result
+    {
+        do {
+            let result = try await write(tokens: tokens, transport: transport, output: output)
+            try output.commit()
+            return result
+        } catch {
+            output.discard()
+            throw error
+        }
+    }
+
+    private func write(tokens: any TokenProvider, transport: any ReferralTransport, output: ExportOutput) async throws(ExportError)
+        -> Result
+    {
+        var options = ReferralSender.Options(endpoint: configuration.endpoint)
+        options.retry = configuration.retry
+        let governor = SendGovernor(
+            rate: RateController.Settings(cap: configuration.maxRequestsPerSecond), maxRetryAfter: configuration.retry.maxRetryAfter,
+            stop: stop, logger: logger)
+        let sender = ReferralSender(options: options, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger)
+        let writer = CSVWriter()
+        let columns = configuration.columns
+        try output.write(writer.row(columns.map(\.header)))
+        var result = Result(rows: 0, pages: 0)
+        var next: String? = ReferralRequest.listURL(
+            endpoint: configuration.endpoint, filter: configuration.filter.odata, orderBy: Self.order, top: configuration.pageSize)
+        // Bounded by the API's pages; a link to the page just read would never end, so it is refused.
+        while let url = next {
+            if stop.isStopped { throw .interrupted }
+            var tally = ReferralSender.Tally()
+            let page = try Self.page(await sender.call(.list(url: url, requestID: configuration.requestID(result.pages + 1)), &tally))
+            guard case .array(let items)? = page["value"] else { throw .notAPage("it has no \"value\" array") }
+            for referral in items {
+                try output.write(writer.row(columns.map { $0.cell(referral) }))
+            }
+            result.rows += items.count
+            result.pages += 1
+            progress.pageWritten(rows: items.count)
+            logger.debug("page", metadata: ["page": "\(result.pages)", "rows": "\(items.count)", "attempts": "\(tally.attempts)"])
+            next = try page["@odata.nextLink"]?.stringValue.map { link throws(ExportError) in
+                try NextLink.resolve(link, endpoint: configuration.endpoint)
+            }
+            if next == url { throw .notAPage("its next link is the page itself") }
+        }
+        return result
+    }
+
+    /// The page an answer carries, or why there is none.
+    static func page(_ result: ReferralSender.CallResult) throws(ExportError) -> JSONValue {
+        let response: APIResponse
+        switch result {
+        case .answered(let answer, _): response = answer
+        case .gaveUp(let reason, _): throw .apiFailed(reason)
+        case .credentials(let reason): throw .credentialsRejected(reason)
+        case .cancelled: throw .interrupted
+        }
+        let json = response.json
+        var message = json?["description"]?.stringValue ?? "HTTP \(response.status)"
+        if let code = json?["code"]?.stringValue { message = "\(code): \(message)" }
+        switch response.status {
+        case 200:
+            guard let json else { throw .notAPage("it is not JSON") }
+            return json
+        case 400: throw .refused(status: 400, message: message)
+        case 401, 403: throw .credentialsRejected(message)
+        default: throw .apiFailed(message)
+        }
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import ReferralModel
+
+/// The run's one request pace, as a pure state machine: it is told when a
+/// request wants to go and what each answer said, and answers when the
+/// request may go. It never reads a clock or sleeps; every event carries
+/// its time.
+///
+/// Without a cap it finds the tenant's limit by itself and holds it:
+/// - It starts slowly and doubles the pace every `doublingTime` (slow
+///   start), so the first refusal finds few requests in flight.
+/// - A 429 for a request reserved after the last decrease is one signal;
+///   the 429s that answer requests reserved before it are the same episode
+///   and are ignored. A signal sets the pace to what the server actually accepted
+///   since the previous signal, spread over the time until it lets us send
+///   again (`Retry-After`): for a token bucket that is its refill rate, for
+///   a fixed window its quota per window.
+/// - It then probes upward, slowly at first (the limit was just measured)
+///   and faster the longer nothing is refused (the limit may have risen);
+///   slower after a long `Retry-After` (a window) and at low limits, so that
+///   a probe costs one refusal in many calls. The slow part adds the same
+///   number of calls per second whatever the pace (a share of the first
+///   limit found, which shards started together find alike), so shards of
+///   one tenant drift toward equal shares instead of one starving.
+/// - `Retry-After` pauses every request until then; a reservation made
+///   before a pause or decrease is renewed (`confirm`) rather than used.
+/// - Announced quotas (`RateLimit`, `x-ms-ratelimit-remaining-*`) are
+///   followed as they come: the remaining quota spread over the time until
+///   it resets, and a pause when nothing remains.
+public struct RateController: Sendable {
+    public struct Settings: Sendable, Equatable {
+        /// `--max-rps`: never faster than this.
+        public var cap: Double?
+        /// The first pace, before anything is known.
+        public var initialRate = 8.0
+        /// How quickly the first pace doubles until the first signal.
+        public var doublingTime: Duration = .milliseconds(150)
+        /// Probing after a signal: `pace × (1 + (t / cubicProbe)³) + linearProbe × first limit found × t`,
+        /// t in seconds since the pause ended, divided by the probe's stretch.
+        public var linearProbe = 0.02
+        public var cubicProbe: Duration = .seconds(5)
+        /// The probe is stretched so that it takes at least about this many
+        /// calls of the first limit found (at 10/s a probe of a few seconds
+        /// would refuse one call in 40).
+        public var callsPerProbe = 30.0
+        /// Never slower than this (one request every 100 s).
+        public var floor = 0.01
+        /// A signal that says too little to measure (under a second, nothing
+        /// accepted) cuts the pace to this fraction instead.
+        public var blindCut = 0.5
+
+        public init(cap: Double? = nil) { self.cap = cap }
+    }
+
+    /// When a request may go, and the episode it was reserved in.
+    public struct Reservation: Sendable, Equatable {
+        public var at: ContinuousClock.Instant
+        /// Bumped by every decrease: older reservations are stale.
+        public var episode: Int
+    }
+
+    /// What an answer said about the tenant's budget.
+    public enum Answer: Sendable, Equatable {
+        /// Accepted (any answer but 429 and 503 counts: the request used the quota).
+        case accepted(RateQuota?)
+        /// 429.
+        case throttled(retryAfter: Duration?, RateQuota?)
+        /// 503: the service, not the tenant, is busy; only its `Retry-After` matters.
+        case unavailable(retryAfter: Duration?)
+    }
+
+    /// A change of pace worth telling the person running it.
+    public struct Change: Sendable, Equatable {
+        public enum Reason: Sendable, Equatable {
+            /// A 429 episode: the pace is what the server accepted.
+            case throttled(retryAfter: Duration?)
+            /// The server announced its quota.
+            case announced
+            /// The server said to wait (`Retry-After` on a 503, or no quota left).
+            case paused(until: ContinuousClock.Instant)
+        }
+
+        public var from: Double?
+        public var to: Double?
+        public var reason: Reason
+    }
+
+    private enum Phase: Sendable {
+        /// Before any signal: doubling from `base`.
+        case slowStart
+        /// After a signal: probing upward from `base`.
+        case probing
+        /// Following an announced quota.
+        case announced
+    }
+
+    public let settings: Settings
+    private var phase = Phase.slowStart
+    private var base: Double
+    private var phaseStart: ContinuousClock.Instant?
+    private var nextSlot: ContinuousClock.Instant?
+    public private(set) var pausedUntil: ContinuousClock.Instant?
+    private var episode = 0
+    private var epochStart: ContinuousClock.Instant?
+    private var acceptedInEpoch = 0
+    private var sentInEpoch = 0
+    /// Stretches the probe's time after a long `Retry-After`.
+    private var probeScale = 1.0
+    /// The pace the first signal set: the scale of the probe's additive part.
+    private var firstFound: Double?
+    /// The pace the last signal or announcement set: the limit as found.
+    public private(set) var limitFound: Double?
+
+    public init(settings: Settings = Settings()) {
+        self.settings = settings
+        base = settings.initialRate
+    }
+
+    /// The pace at `now`, in requests per second (the cap included).
+    public func rate(at now: ContinuousClock.Instant) -> Double {
+        let seconds = phaseStart.map { max(0, (now - $0).inSeconds) } ?? 0
+        let probing = seconds / probeScale
+        var rate: Double
+        switch phase {
+        case .slowStart:
+            // Capped so that a pool that cannot use the pace does not grow it without end.
+            rate = base * pow(2, min(40, seconds / settings.doublingTime.inSeconds))
+        case .probing:
+            let cubic = probing / settings.cubicProbe.inSeconds
+            rate = base * (1 + cubic * cubic * cubic) + settings.linearProbe * (firstFound ?? base) * probing
+        case .announced:
+            rate = base
+        }
+        if let cap = settings.cap { rate = min(rate, cap) }
+        return max(settings.floor, rate)
+    }
+
+    /// The pace to show a person: nil while it is still searching (slow start, no cap).
+    public func pace(at now: ContinuousClock.Instant) -> Double? {
+        if case .slowStart = phase, settings.cap == nil { return nil }
+        return rate(at: now)
+    }
+
+    /// A request wants to go at `now`: returns when it may (never before `now`).
+    public mutating func reserve(now: ContinuousClock.Instant) -> Reservation {
+        if phaseStart == nil {
+            phaseStart = now
+            epochStart = now
+        }
+        sentInEpoch += 1
+        var slot = max(now, nextSlot ?? now)
+        if let pausedUntil, pausedUntil > slot { slot = pausedUntil }
+        nextSlot = slot + .seconds(1 / rate(at: slot))
+        return Reservation(at: slot, episode: episode)
+    }
+
+    /// The reservation's time has come: nil to send now, or a new
+    /// reservation when a pause or decrease came after it was made (its
+    /// slot was planned at a pace that no longer holds).
+    public mutating func confirm(_ reservation: Reservation, now: ContinuousClock.Instant) -> Reservation? {
+        let paused = pausedUntil.map { $0 > now } ?? false
+        guard reservation.episode != episode || paused else { return nil }
+        return reserve(now: now)
+    }
+
+    /// The answer to a request sent on `reservation` arrived at `now`.
+    public mutating func answered(_ answer: Answer, to reservation: Reservation, now: ContinuousClock.Instant) -> Change? {
+        switch answer {
+        case .accepted(let quota):
+            if reservation.episode == episode { acceptedInEpoch += 1 }
+            return quota.flatMap { follow($0, now: now) }
+        case .throttled(let retryAfter, let quota):
+            // Reserved before the last decrease: part of the episode already counted.
+            guard reservation.episode == episode else { return nil }
+            if let quota, let change = follow(quota, now: now), quota.remaining == 0 { return change }
+            return decrease(retryAfter: retryAfter, now: now)
+        case .unavailable(let retryAfter):
+            guard let retryAfter, pause(until: now + retryAfter) else { return nil }
+            return Change(from: pace(at: now), to: pace(at: now), reason: .paused(until: now + retryAfter))
+        }
+    }
+
+    /// One throttling signal: pace at what got through, pause until the server lets us send.
+    private mutating func decrease(retryAfter: Duration?, now: ContinuousClock.Instant) -> Change {
+        let before = pace(at: now)
+        let resume = now + (retryAfter ?? .zero)
+        if retryAfter != nil { pause(until: resume) }
+        let start = epochStart ?? now
+        let epoch = (resume - start).inSeconds
+        // What was really sent: a pool that could not use the pace did not send at it.
+        let current = min(rate(at: now), Double(sentInEpoch) / max(1, (now - start).inSeconds))
+        // What got through, spread up to the resume; an epoch under a second, or
+        // one where nothing got through (another process used the quota just as
+        // we resumed), measures nothing.
+        var rate =
+            epoch < 1 || acceptedInEpoch == 0
+            ? current * settings.blindCut : min(current, Double(acceptedInEpoch) / epoch)
+        if let cap = settings.cap { rate = min(rate, cap) }
+        rate = max(settings.floor, rate)
+        if case .announced = phase {} else { phase = .probing }
+        base = rate
+        phaseStart = resume
+        epochStart = resume
+        acceptedInEpoch = 0
+        sentInEpoch = 0
+        episode += 1
+        let first = firstFound ?? rate
+        firstFound = first
+        // A long wait means a window (a bucket at one call a second or more says
+        // "1 s"): probe as much slower, or every window would end in a 429.
+        probeScale = max(1, retryAfter.map(\.inSeconds) ?? 1, settings.callsPerProbe / first)
+        nextSlot = resume
+        limitFound = rate
+        return Change(from: before, to: rate, reason: .throttled(retryAfter: retryAfter))
+    }
+
+    /// Follows an announced quota: the remaining calls spread over the time until it resets.
+    private mutating func follow(_ quota: RateQuota, now: ContinuousClock.Instant) -> Change? {
+        let before = pace(at: now)
+        if quota.remaining == 0, let reset = quota.reset, reset > .zero {
+            guard pause(until: now + reset) else { return nil }
+            return Change(from: before, to: before, reason: .paused(until: now + reset))
+        }
+        guard let announced = quota.rate else { return nil }
+        var rate = announced
+        if let cap = settings.cap { rate = min(rate, cap) }
+        rate = max(settings.floor, rate)
+        let wasAnnounced: Bool
+        if case .announced = phase { wasAnnounced = true } else { wasAnnounced = false }
+        phase = .announced
+        base = rate
+        limitFound = quota.limitRate ?? rate
+        // Tell a person only when the quota starts to lead or moves by a tenth.
+        guard !wasAnnounced || (before.map { abs($0 - rate) > 0.1 * $0 } ?? true) else { return nil }
+        return Change(from: before, to: rate, reason: .announced)
+    }
+
+    /// Pauses every request until `instant`; false when already paused as long.
+    @discardableResult
+    private mutating func pause(until instant: ContinuousClock.Instant) -> Bool {
+        if let pausedUntil, pausedUntil >= instant { return false }
+        pausedUntil = instant
+        nextSlot = max(nextSlot ?? instant, instant)
+        return true
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import ReferralModel
+
+/// One HTTP request to the referral API as plain values: built and tested
+/// without a network, sent by `ReferralAPIClient`.
+public struct ReferralRequest: Sendable, Equatable {
+    public enum Method: String, Sendable { case get = "GET", patch = "PATCH" }
+
+    public var method: Method
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public static func == (lhs: ReferralRequest, rhs: ReferralRequest) -> Bool {
+        lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
+            && lhs.headers.map { "\($0.0): \($0.1)" } == rhs.headers.map { "\($0.0): \($0.1)" }
+    }
+
+    /// Characters left as they are in a path segment (RFC 3986 unreserved).
+    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// `{endpoint}/v1.0/engagements/referrals/{id}` with the ID percent-encoded,
+    /// so no ID can add a segment, a query or a fragment to the path.
+    public static func url(endpoint: String, referralID: String) -> String {
+        let encoded = referralID.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+        return "\(endpoint)/v1.0/engagements/referrals/\(encoded)"
+    }
+
+    public static func get(endpoint: String, referralID: String, requestID: String) -> ReferralRequest {
+        ReferralRequest(
+            method: .get, url: url(endpoint: endpoint, referralID: referralID),
+            headers: commonHeaders(requestID: requestID), body: [])
+    }
+
+    /// The first page of the referral list: `$filter` (percent-encoded),
+    /// `$orderby`, `$top`. Later pages are the API's `@odata.nextLink`, as given.
+    public static func listURL(endpoint: String, filter: String?, orderBy: String, top: Int?) -> String {
+        var options = ["$orderby=" + (orderBy.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")]
+        if let filter { options.append("$filter=" + (filter.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")) }
+        if let top { options.append("$top=\(top)") }
+        return "\(endpoint)/v1.0/engagements/referrals?" + options.joined(separator: "&")
+    }
+
+    /// A GET of one page of the referral list.
+    public static func list(url: String, requestID: String) -> ReferralRequest {
+        ReferralRequest(method: .get, url: url, headers: commonHeaders(requestID: requestID), body: [])
+    }
+
+    public static func patch(
+        endpoint: String, referralID: String, operations: [PatchOperation], ifMatch: String?, requestID: String,
+        returnRepresentation: Bool
+    ) -> ReferralRequest {
+        var headers = commonHeaders(requestID: requestID)
+        headers.append(("Content-Type", "application/json"))
+        if let ifMatch { headers.append(("If-Match", ifMatch.hasPrefix("\"") || ifMatch.hasPrefix("W/") ? ifMatch : "\"\(ifMatch)\"")) }
+        if returnRepresentation { headers.append(("Prefer", "return=representation")) }
+        return ReferralRequest(
+            method: .patch, url: url(endpoint: endpoint, referralID: referralID), headers: headers,
+            body: PatchOperation.body(operations))
+    }
+
+    /// `MS-RequestId` is the caller's (the same on every retry of one call);
+    /// `MS-CorrelationId` is added per attempt by the client.
+    static func commonHeaders(requestID: String) -> [(String, String)] {
+        [
+            ("Accept", "application/json"), ("MS-RequestId", requestID),
+            ("MS-PartnerCenter-Application", "referral-bulk"),
+        ]
+    }
+}
+
+/// What came back: plain values.
+public struct APIResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+    }
+
+    public var json: JSONValue? { try? JSONParser.parse(body) }
+
+    /// The eTag of the referral after this answer (header, else body), unquoted.
+    public var eTag: String? {
+        if let header = header("ETag") { return ETag.unquoted(header) }
+        return json?["eTag"]?.stringValue
+    }
+}
+
+/// Sends requests; a protocol so the sender is tested with a scripted fake.
+public protocol ReferralTransport: Sendable {
+    /// Sends one attempt with this bearer token. Throws when no answer came
+    /// (timeout, connection refused or dropped).
+    func send(_ request: ReferralRequest, token: Secret) async throws -> APIResponse
+}

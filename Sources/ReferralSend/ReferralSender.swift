@@ -1,0 +1,344 @@
+import Foundation
+import Logging
+import ReferralModel
+import ReferralPlan
+
+/// Sends one patch document and says what happened: exactly one `Outcome`,
+/// or nil when the run is stopping and the document is left for a resume.
+///
+/// With preflight it reads the referral first (eTag into `If-Match`,
+/// transition check, fields already as asked dropped), then PATCHes with
+/// retries under one `MS-RequestId`; on 412 it re-reads and re-plans up to
+/// `conflictRetries` times. A 412 after an attempt that got no answer is
+/// checked against a fresh read: if the referral already holds every
+/// change, our own earlier attempt applied it, and it is `updated`.
+///
+/// It reports only what happened: an answer it cannot believe (a proxy's
+/// page, an empty or cut body, a redirect) is `failed` with a reason
+/// (`AnswerCheck`), a 400 is explained by one read of the referral, not by
+/// an error code, and an endpoint that cannot be reached or takes no token
+/// stops the run (`EndpointHealth`). Every wait ends when the run stops.
+public struct ReferralSender: Sendable {
+    public struct Options: Sendable {
+        public var endpoint: String
+        public var preflight = true
+        public var conflictRetries = 1
+        public var retry = RetryPolicy()
+        public var returnRepresentation = false
+        /// Read and decide as a real run would, and stop before any write
+        /// (`DryRun`): the outcome says what the PATCH would have been.
+        public var dryRun = false
+        /// The `MS-RequestId` of a document's n-th call. A fresh UUID in a
+        /// real run (the API remembers IDs: reusing one across runs would
+        /// replay stale answers); tests make them deterministic so the
+        /// sandbox's seeded faults land on the same calls every time.
+        public var requestID: @Sendable (PatchDocument, Int) -> String = { _, _ in UUID().uuidString.lowercased() }
+
+        public init(endpoint: String) { self.endpoint = endpoint }
+    }
+
+    let options: Options
+    let transport: any ReferralTransport
+    let tokens: any TokenProvider
+    let governor: SendGovernor
+    let stop: StopSignal
+    let logger: Logger
+    /// Whether the endpoint can be reached at all and takes our tokens, across workers.
+    let watch = EndpointWatch()
+    let sleep: @Sendable (ContinuousClock.Instant) async throws -> Void
+    /// Called with what a PATCH will overwrite before it is sent (the
+    /// journal's write-ahead record); a failure stops the run unsent.
+    let recordIntent: (@Sendable (PatchDocument, [Outcome.BeforeValue], [PatchOperation]) throws(OutputFailure) -> Void)?
+
+    public init(
+        options: Options, transport: any ReferralTransport, tokens: any TokenProvider, governor: SendGovernor,
+        stop: StopSignal, logger: Logger,
+        sleep: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = { try await Task.sleep(until: $0) },
+        recordIntent: (@Sendable (PatchDocument, [Outcome.BeforeValue], [PatchOperation]) throws(OutputFailure) -> Void)? = nil
+    ) {
+        self.recordIntent = recordIntent
+        self.options = options
+        self.transport = transport
+        self.tokens = tokens
+        self.governor = governor
+        self.stop = stop
+        self.logger = logger
+        self.sleep = sleep
+    }
+
+    /// Counters for one document, across its calls.
+    package struct Tally {
+        /// Attempts of the write (PATCH) calls, and separately of the reads (GET).
+        package var attempts = 0
+        var readAttempts = 0
+        var retries = 0
+        var throttled = 0
+        var calls = 0
+        let started = ContinuousClock.now
+
+        package init() {}
+    }
+
+    /// The result of one call after its retries.
+    package enum CallResult {
+        case answered(APIResponse, hadUnansweredAttempt: Bool)
+        case gaveUp(String, lastStatus: Int?)
+        /// No usable token: the run must stop.
+        case credentials(String)
+        case cancelled
+    }
+
+    public func send(_ document: PatchDocument) async -> Outcome? {
+        var tally = Tally()
+        let outcome = await decide(document, &tally)
+        if let outcome { await governor.documentFinished(serverFailure: Self.isServerFailure(outcome)) }
+        guard var outcome else { return nil }
+        outcome.attempts = tally.attempts
+        outcome.readAttempts = tally.readAttempts
+        outcome.retries = tally.retries
+        outcome.throttled = tally.throttled
+        outcome.latency = ContinuousClock.now - tally.started
+        return outcome
+    }
+
+    /// Whether a document failed because of the API rather than the row:
+    /// no answer, 5xx, 429, or an answer that could not be believed (a
+    /// redirect, a proxy's page). The circuit breaker counts these.
+    static func isServerFailure(_ outcome: Outcome) -> Bool {
+        guard outcome.kind == .failed else { return false }
+        guard let status = outcome.httpStatus else { return true }
+        return !(400..<500).contains(status) || status == 429 || status == 408
+    }
+
+    /// What a preflight read gave: the referral, or the document's end.
+    private enum ReadResult {
+        case referral(JSONValue, eTag: String?)
+        /// The document is finished (an outcome) or left for a resume (nil).
+        case finished(Outcome?)
+    }
+
+    private func readReferral(_ document: PatchDocument, _ tally: inout Tally) async -> ReadResult {
+        let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID(document, &tally)), &tally)
+        guard case .answered(let response, _) = read else { return .finished(failure(read, document)) }
+        switch AnswerCheck.read(response, referralID: document.referralID) {
+        case .referral(let referral):
+            return .referral(referral, eTag: response.eTag)
+        case .unreadable(let reason):
+            return .finished(Outcome(document: document, kind: .failed, httpStatus: response.status, message: reason))
+        case .apiError:
+            return .finished(finalOutcome(response, document, requestID: nil))
+        }
+    }
+
+    private func decide(_ document: PatchDocument, _ tally: inout Tally) async -> Outcome? {
+        var rereads = 0
+        while true {
+            var operations = document.operations
+            var before: [Outcome.BeforeValue] = []
+            var ifMatch = document.ifMatch
+            // A dry run always reads: the read is all it does.
+            if options.preflight || options.dryRun {
+                let referral: JSONValue
+                switch await readReferral(document, &tally) {
+                case .finished(let outcome):
+                    return outcome
+                case .referral(let read, let eTag):
+                    if options.dryRun { return DryRun.outcome(document, referral: read, eTag: eTag) }
+                    referral = read
+                    ifMatch = document.ifMatch ?? eTag
+                }
+                switch Preflight.decide(document.operations, against: referral) {
+                case .unchanged:
+                    return Outcome(document: document, kind: .unchanged, httpStatus: 200, message: "already as asked: nothing sent")
+                case .invalidTransition(let violation):
+                    return Outcome(document: document, kind: .invalidTransition, httpStatus: 200, message: "\(violation.code): \(violation.description)")
+                case .send(let kept, let values):
+                    operations = kept
+                    before = values
+                }
+            }
+            if let recordIntent, !before.isEmpty {
+                do throws(OutputFailure) {
+                    try recordIntent(document, before, operations)
+                } catch {
+                    stop.stop(.outputFailed(error.description))
+                    return nil
+                }
+            }
+            let requestID = newRequestID(document, &tally)
+            let request = ReferralRequest.patch(
+                endpoint: options.endpoint, referralID: document.referralID, operations: operations, ifMatch: ifMatch,
+                requestID: requestID, returnRepresentation: options.returnRepresentation)
+            let result = await call(request, &tally)
+            guard case .answered(let response, let hadUnanswered) = result else { return failure(result, document, requestID: requestID) }
+            if response.status == 412, options.preflight {
+                if hadUnanswered, await alreadyApplied(document, &tally) {
+                    return Outcome(
+                        document: document, kind: .updated, httpStatus: 412,
+                        message: "applied by an earlier attempt whose answer was lost", requestID: requestID, before: before,
+                        sentOperations: operations)
+                }
+                if document.ifMatch == nil, rereads < options.conflictRetries {
+                    rereads += 1
+                    logger.debug("412: re-reading", metadata: ["referral": "\(document.referralID)", "reread": "\(rereads)"])
+                    continue
+                }
+            }
+            var outcome = finalOutcome(response, document, requestID: requestID)
+            if response.status == 400 { await explainRejection(&outcome, operations: operations, tally: &tally) }
+            outcome.before = before
+            outcome.sentOperations = operations
+            return outcome
+        }
+    }
+
+    /// After a lost answer and a 412: does the referral already hold every change?
+    private func alreadyApplied(_ document: PatchDocument, _ tally: inout Tally) async -> Bool {
+        guard case .referral(let referral, _) = await readReferral(document, &tally) else { return false }
+        return Preflight.decide(document.operations, against: referral) == .unchanged
+    }
+
+    /// A 400 says the patch was refused, not why. The API's error codes are
+    /// not documented, so the referral is read once and its state decides:
+    /// Closed, or a status change the table forbids, is `invalid_transition`;
+    /// anything else stays `failed` with the server's message.
+    private func explainRejection(_ outcome: inout Outcome, operations: [PatchOperation], tally: inout Tally) async {
+        guard case .referral(let referral, _) = await readReferral(outcome.document, &tally),
+            let violation = Preflight.transitionViolation(operations, referral: referral)
+        else { return }
+        outcome.kind = .invalidTransition
+        outcome.message = "\(violation.code): \(violation.description)"
+    }
+
+    /// The outcome an answer to a write (or a read's API error) stands for.
+    private func finalOutcome(_ response: APIResponse, _ document: PatchDocument, requestID: String?) -> Outcome {
+        if let problem = AnswerCheck.writeProblem(response) ?? AnswerCheck.notFoundProblem(response) {
+            return Outcome(document: document, kind: .failed, httpStatus: response.status, message: problem, requestID: requestID)
+        }
+        let kind: Outcome.Kind
+        switch response.status {
+        case 200..<300: kind = .updated
+        case 401, 403: kind = .forbidden
+        case 404: kind = .notFound
+        case 412: kind = .conflict
+        default: kind = .failed
+        }
+        return Outcome(
+            document: document, kind: kind, httpStatus: response.status, message: kind == .updated ? "" : AnswerCheck.serverMessage(response),
+            requestID: requestID, newETag: kind == .updated ? response.eTag : nil)
+    }
+
+    private func failure(_ result: CallResult, _ document: PatchDocument, requestID: String? = nil) -> Outcome? {
+        switch result {
+        case .answered(let response, _): return finalOutcome(response, document, requestID: requestID)
+        case .gaveUp(let reason, let status):
+            return Outcome(document: document, kind: .failed, httpStatus: status, message: reason, requestID: requestID)
+        case .credentials(let reason):
+            stop.stop(.credentialsRejected(reason))
+            return nil
+        case .cancelled:
+            return nil
+        }
+    }
+
+    /// One call with its retries: the same request (and `MS-RequestId`) every attempt.
+    /// Shared with `ExportRun`, whose page reads meet the same retries, governor and token refresh.
+    package func call(_ request: ReferralRequest, _ tally: inout Tally) async -> CallResult {
+        var machine = CallRetryMachine(policy: options.retry)
+        var random = SystemRandomNumberGenerator()
+        var token: Secret
+        do {
+            token = try await tokens.token()
+        } catch {
+            return .credentials(Self.tokenProblem(error))
+        }
+        var lastStatus: Int?
+        while true {
+            var reservation = await governor.reserve()
+            do {
+                try await wait(until: reservation.at)
+                while let renewed = await governor.confirm(reservation) {
+                    reservation = renewed
+                    try await wait(until: reservation.at)
+                }
+            } catch {
+                return .cancelled
+            }
+            if request.method == .patch { tally.attempts += 1 } else { tally.readAttempts += 1 }
+            let event: CallRetryMachine.Event
+            var answer: APIResponse?
+            do {
+                let response = try await transport.send(request, token: token)
+                answer = response
+                lastStatus = response.status
+                watch.answered(status: response.status)
+                let retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"), now: Date())
+                event = .response(status: response.status, retryAfter: retryAfter)
+                if response.status == 429 { tally.throttled += 1 }
+                await governor.answered(
+                    status: response.status, retryAfter: retryAfter, quota: RateQuota.parse(response.headers), to: reservation)
+            } catch {
+                if Task.isCancelled { return .cancelled }
+                let failure = TransportFailure(error)
+                if case .unreachable(let reason) = watch.attemptFailed(failure) {
+                    stop.stop(.unreachable("cannot reach \(Self.origin(of: options.endpoint)): \(reason)"))
+                }
+                event = .transportFailure("no answer (\(failure))")
+            }
+            let action = machine.next(event, random: &random)
+            logger.trace(
+                "attempt", metadata: ["referral": "\(request.url)", "request-id": "\(request.headers.first { $0.0 == "MS-RequestId" }?.1 ?? "")", "attempt": "\(machine.attempts)", "status": "\(lastStatus.map(String.init) ?? "none")"])
+            switch action {
+            case .finish:
+                return .answered(answer!, hadUnansweredAttempt: machine.unansweredAttempts > 0)
+            case .retry(let delay):
+                tally.retries += 1
+                do {
+                    try await wait(until: .now + delay)
+                } catch {
+                    return .cancelled
+                }
+            case .refreshTokenThenRetry:
+                tally.retries += 1
+                do {
+                    token = try await tokens.tokenRejected(token)
+                } catch {
+                    return .credentials(Self.tokenProblem(error))
+                }
+            case .giveUp(let reason):
+                if let answer, answer.status == 401 {
+                    if watch.tokenRejectedAfterRefresh() == .everyTokenRejected {
+                        stop.stop(.credentialsRejected("every token was rejected (401), a freshly fetched one too"))
+                    }
+                    return .answered(answer, hadUnansweredAttempt: false)
+                }
+                return .gaveUp(reason, lastStatus: lastStatus)
+            }
+        }
+    }
+
+    /// Sleeps until `deadline`, unless the run is stopping: a first SIGINT
+    /// wakes every backoff and throttling wait at once (throws then).
+    private func wait(until deadline: ContinuousClock.Instant) async throws {
+        if stop.isStopped { throw CancellationError() }
+        guard deadline > .now else { return }
+        let sleep = self.sleep
+        try await stop.interrupting { try await sleep(deadline) }
+    }
+
+    /// A token provider's failure in our words (a `TokenError` is one already).
+    static func tokenProblem(_ error: any Error) -> String {
+        (error as? TokenError)?.description ?? "the token provider failed"
+    }
+
+    /// `https://host[:port]` of the endpoint, for messages (no path, no user info).
+    static func origin(of endpoint: String) -> String {
+        guard let url = URL(string: endpoint), let scheme = url.scheme, let host = url.host else { return "the endpoint" }
+        return "\(scheme)://\(host)\(url.port.map { ":\($0)" } ?? "")"
+    }
+
+    private func newRequestID(_ document: PatchDocument, _ tally: inout Tally) -> String {
+        tally.calls += 1
+        return options.requestID(document, tally.calls)
+    }
+}

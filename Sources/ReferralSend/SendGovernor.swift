@@ -1,0 +1,119 @@
+import Logging
+
+/// The run-wide side of sending, shared by every worker: the rate
+/// controller (one pace for the whole pool, `Retry-After` pausing everyone)
+/// and the circuit breaker. It only decides; the workers sleep until the
+/// instant it names. It reads the clock and logs; the decisions are the
+/// pure machines'.
+public actor SendGovernor {
+    private var controller: RateController
+    private var breaker: CircuitBreaker
+    private var pausedUntil: ContinuousClock.Instant?
+    private let stop: StopSignal
+    private let maxRetryAfter: Duration
+    /// Answers in a row whose `Retry-After` was longer than we wait.
+    private var tooLongWaits = 0
+    private let logger: Logger
+    private let onPace: @Sendable (Double?) -> Void
+
+    /// After this many answers in a row asking for a longer wait than
+    /// `--max-retry-after`, the run stops: every call would only fail.
+    static let tooLongWaitsToStop = 10
+
+    public init(
+        rate: RateController.Settings = RateController.Settings(), maxRetryAfter: Duration = .seconds(120),
+        breaker: CircuitBreaker = CircuitBreaker(), stop: StopSignal, logger: Logger = Logger(label: "referral-bulk"),
+        onPace: @escaping @Sendable (Double?) -> Void = { _ in }
+    ) {
+        controller = RateController(settings: rate)
+        self.maxRetryAfter = maxRetryAfter
+        self.breaker = breaker
+        self.stop = stop
+        self.logger = logger
+        self.onPace = onPace
+    }
+
+    /// When the next request may go: the caller sleeps until then, then
+    /// asks `confirm` before it sends.
+    public func reserve() -> RateController.Reservation {
+        let now = ContinuousClock.now
+        var reservation = controller.reserve(now: now)
+        onPace(controller.pace(at: now))
+        if let pausedUntil, pausedUntil > reservation.at { reservation.at = pausedUntil }
+        return reservation
+    }
+
+    /// nil: send now; else a new reservation to sleep until (the pace
+    /// changed or the pool was paused while the caller slept).
+    public func confirm(_ reservation: RateController.Reservation) -> RateController.Reservation? {
+        controller.confirm(reservation, now: .now)
+    }
+
+    /// What the server answered to a request sent on `reservation`.
+    public func answered(status: Int, retryAfter: Duration?, quota: RateQuota?, to reservation: RateController.Reservation) {
+        let answer: RateController.Answer
+        let tooLong = (status == 429 || status == 503) && retryAfter.map { $0 > maxRetryAfter } == true
+        // A wait longer than we honour is not a pause: that call fails instead.
+        let pause = tooLong ? nil : retryAfter
+        switch status {
+        case 429: answer = .throttled(retryAfter: pause, quota)
+        case 503: answer = .unavailable(retryAfter: pause)
+        default: answer = .accepted(quota)
+        }
+        noteWait(tooLong: tooLong, status: status, retryAfter: retryAfter)
+        let now = ContinuousClock.now
+        guard let change = controller.answered(answer, to: reservation, now: now) else { return }
+        log(change, now: now)
+        onPace(controller.pace(at: now))
+    }
+
+    /// Feeds the circuit breaker with a finished document: `serverFailure`
+    /// when the API could not be reached or kept failing.
+    public func documentFinished(serverFailure: Bool) {
+        switch breaker.record(success: !serverFailure) {
+        case .closed: break
+        case .open(let pause): pausedUntil = .now + pause
+        case .abort: stop.stop(.apiKeepsFailing("most requests failed, again and again, after retries"))
+        }
+    }
+
+    /// The pace now (nil: still searching) and the limit found so far.
+    public var pace: Double? { controller.pace(at: .now) }
+    public var limitFound: Double? { controller.limitFound }
+
+    private func noteWait(tooLong: Bool, status: Int, retryAfter: Duration?) {
+        guard tooLong, let retryAfter else {
+            if status != 429, status != 503 { tooLongWaits = 0 }
+            return
+        }
+        tooLongWaits += 1
+        if tooLongWaits >= Self.tooLongWaitsToStop {
+            stop.stop(
+                .apiKeepsFailing(
+                    "the API keeps asking to wait \(CallRetryMachine.describe(retryAfter)), longer than --max-retry-after \(CallRetryMachine.describe(maxRetryAfter))"
+                ))
+        }
+    }
+
+    private func log(_ change: RateController.Change, now: ContinuousClock.Instant) {
+        var metadata: Logger.Metadata = [
+            "from": "\(change.from.map { Self.format($0) } ?? "searching")", "to": "\(change.to.map { Self.format($0) } ?? "searching")",
+        ]
+        let message: Logger.Message
+        switch change.reason {
+        case .throttled(let retryAfter):
+            message = "pace: throttled (429), now what the server accepted"
+            metadata["retry-after"] = "\(retryAfter.map(CallRetryMachine.describe) ?? "none")"
+        case .announced:
+            message = "pace: following the quota the server announced"
+        case .paused(let until):
+            message = "pace: pausing every request as the server asked"
+            metadata["pause"] = "\(CallRetryMachine.describe(until - now))"
+        }
+        logger.info(message, metadata: metadata)
+    }
+
+    package static func format(_ rate: Double) -> String {
+        rate >= 10 ? "\(Int(rate.rounded()))/s" : "\((rate * 100).rounded() / 100)/s"
+    }
+}
