@@ -16,7 +16,7 @@ public struct CSVRecord: Sendable, Hashable {
 
     /// True for a record whose every cell is empty or blank: a spreadsheet's
     /// filler row, not a change.
-    public var isBlank: Bool { cells.allSatisfy(\.isBlank) }
+    public var isBlank: Bool { cells.allSatisfy { $0.isBlank } }  // a closure: a key path to another target's property is not inlined
 }
 
 /// What the reader yields: a record, or a record it could not read (bad

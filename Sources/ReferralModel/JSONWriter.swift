@@ -4,6 +4,10 @@ import Foundation
 /// that the same document always prints the same bytes (plans and reports
 /// can be diffed from one run to the next). Writes UTF-8 bytes: `plan`
 /// prints hundreds of thousands of documents a second through it.
+///
+/// The small layout helpers are `@inlinable`: the planner (another target)
+/// writes every plan line through them, and a call per comma costs more
+/// than the comma (measured with scripts/compare-plan).
 public enum JSONWriter {
     public static func string(_ value: JSONValue, pretty: Bool = false) -> String {
         String(decoding: bytes(value, pretty: pretty), as: UTF8.self)
@@ -45,7 +49,7 @@ public enum JSONWriter {
     /// Writes `[…]` with `count` elements, each written by `element` (at
     /// `depth + 1`) from its index: arrays of values and fixed-shape arrays
     /// (a plan line's operations) share one layout.
-    package static func writeArray(
+    @inlinable package static func writeArray(
         count: Int, into output: inout [UInt8], pretty: Bool, depth: Int, element: (Int, inout [UInt8]) -> Void
     ) {
         output.append(UInt8(ascii: "["))
@@ -63,7 +67,7 @@ public enum JSONWriter {
     /// be written member by member without building a dictionary first. The
     /// key is one of our own names (plain ASCII, nothing to escape), so its
     /// bytes are copied without the scan `writeString` makes.
-    package static func writeKey(_ key: StaticString, index: Int, into output: inout [UInt8], pretty: Bool, depth: Int) {
+    @inlinable package static func writeKey(_ key: StaticString, index: Int, into output: inout [UInt8], pretty: Bool, depth: Int) {
         startMember(index: index, into: &output, pretty: pretty, depth: depth)
         output.append(UInt8(ascii: "\""))
         writeRaw(key, into: &output)
@@ -72,21 +76,21 @@ public enum JSONWriter {
     }
 
     /// Copies text that is already JSON.
-    static func writeRaw(_ json: StaticString, into output: inout [UInt8]) {
+    @inlinable package static func writeRaw(_ json: StaticString, into output: inout [UInt8]) {
         json.withUTF8Buffer { output.append(contentsOf: $0) }
     }
 
-    private static func startMember(index: Int, into output: inout [UInt8], pretty: Bool, depth: Int) {
+    @inlinable package static func startMember(index: Int, into output: inout [UInt8], pretty: Bool, depth: Int) {
         if index > 0 { output.append(UInt8(ascii: ",")) }
         newline(into: &output, pretty: pretty, depth: depth)
     }
 
-    private static func endKey(into output: inout [UInt8], pretty: Bool) {
+    @inlinable package static func endKey(into output: inout [UInt8], pretty: Bool) {
         output.append(UInt8(ascii: ":"))
         if pretty { output.append(UInt8(ascii: " ")) }
     }
 
-    package static func closeObject(count: Int, into output: inout [UInt8], pretty: Bool, depth: Int) {
+    @inlinable package static func closeObject(count: Int, into output: inout [UInt8], pretty: Bool, depth: Int) {
         if count > 0 { newline(into: &output, pretty: pretty, depth: depth) }
         output.append(UInt8(ascii: "}"))
     }
@@ -110,7 +114,7 @@ public enum JSONWriter {
         return number.sign == .minus ? "-" + digits : digits
     }
 
-    static func newline(into output: inout [UInt8], pretty: Bool, depth: Int) {
+    @inlinable package static func newline(into output: inout [UInt8], pretty: Bool, depth: Int) {
         guard pretty else { return }
         output.append(UInt8(ascii: "\n"))
         output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))

@@ -3,7 +3,9 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
     /// often carry some). Works on UTF-8 bytes for ASCII white space, the
     /// common case, and falls back to Unicode's definition only when a
     /// non-ASCII character sits at either end.
-    package var trimmingSpaces: SubSequence {
+    // Inlinable: the planner trims every cell from another target, and an
+    // unspecialised generic call there costs a third of `plan`'s time.
+    @inlinable package var trimmingSpaces: SubSequence {
         // Contiguous bytes answer the common question (nothing to trim) far
         // faster than the generic view's first and last.
         let edges = utf8.withContiguousStorageIfAvailable { ($0.first, $0.last) } ?? (utf8.first, utf8.last)
@@ -17,7 +19,7 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
     }
 
     /// True when the text is empty or only white space.
-    package var isBlank: Bool {
+    @inlinable package var isBlank: Bool {
         // Decided by the first byte that is not ASCII white space: any other
         // ASCII byte is content; only a non-ASCII one needs Unicode's answer.
         guard let first = utf8.first(where: { !isASCIIWhitespace($0) }) else { return true }
@@ -31,7 +33,7 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
     }
 }
 
-@inline(__always)
-private func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+@inlinable @inline(__always)
+package func isASCIIWhitespace(_ byte: UInt8) -> Bool {
     byte == 0x20 || (0x09...0x0D).contains(byte)
 }
