@@ -90,7 +90,10 @@ public struct ReferralSender: Sendable {
 
     public func send(_ document: PatchDocument) async -> Outcome? {
         var tally = Tally()
-        let outcome = await decide(document, &tally)
+        var logger = self.logger
+        // The ID, not the URL: the key every line about this document is found by.
+        logger[metadataKey: "referral.id"] = "\(document.referralID)"
+        let outcome = await decide(document, &tally, logger: logger)
         if let outcome { await governor.documentFinished(serverFailure: Self.isServerFailure(outcome)) }
         guard var outcome else { return nil }
         outcome.attempts = tally.attempts
@@ -112,7 +115,7 @@ public struct ReferralSender: Sendable {
 
     /// Carries out the actions of the document's `DocumentMachine`: the
     /// calls, the journal's intent record and the stop; the machine decides.
-    private func decide(_ document: PatchDocument, _ tally: inout Tally) async -> Outcome? {
+    private func decide(_ document: PatchDocument, _ tally: inout Tally, logger: Logger) async -> Outcome? {
         var machine = DocumentMachine(
             document: document,
             settings: .init(
@@ -122,10 +125,10 @@ public struct ReferralSender: Sendable {
         while true {
             switch action {
             case .read(let purpose):
-                if case .afterConflict(let reread) = purpose { logger.debug("412: re-reading", metadata: ["referral": "\(document.referralID)", "reread": "\(reread)"]) }
+                if case .afterConflict(let reread) = purpose { logger.debug("412: re-reading", metadata: ["reread": "\(reread)"]) }
                 let request = ReferralRequest.get(
                     endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID(document, &tally))
-                action = machine.next(.read(await call(request, &tally)))
+                action = machine.next(.read(await call(request, &tally, logger: logger)))
             case .recordIntent(let before, let operations):
                 do throws(OutputFailure) {
                     try recordIntent?(document, before, operations)
@@ -138,7 +141,7 @@ public struct ReferralSender: Sendable {
                 let request = ReferralRequest.patch(
                     endpoint: options.endpoint, referralID: document.referralID, operations: operations, ifMatch: ifMatch,
                     requestID: requestID, returnRepresentation: options.returnRepresentation)
-                action = machine.next(.patched(await call(request, &tally), requestID: requestID))
+                action = machine.next(.patched(await call(request, &tally, logger: logger), requestID: requestID))
             case .finish(let outcome):
                 return outcome
             case .leaveForResume:
@@ -152,7 +155,9 @@ public struct ReferralSender: Sendable {
 
     /// One call with its retries: the same request (and `MS-RequestId`) every attempt.
     /// Shared with `ExportRun`, whose page reads meet the same retries, governor and token refresh.
-    func call(_ request: ReferralRequest, _ tally: inout Tally) async -> CallResult {
+    /// `logger` carries the caller's metadata (a document's `referral.id`).
+    func call(_ request: ReferralRequest, _ tally: inout Tally, logger: Logger? = nil) async -> CallResult {
+        let logger = logger ?? self.logger
         var machine = CallRetryMachine(policy: options.retry)
         var random = SystemRandomNumberGenerator()
         var token: Secret
@@ -196,7 +201,11 @@ public struct ReferralSender: Sendable {
             }
             let action = machine.next(event, random: &random)
             logger.trace(
-                "attempt", metadata: ["referral": "\(request.url)", "request-id": "\(request.headers.first { $0.0 == "MS-RequestId" }?.1 ?? "")", "attempt": "\(machine.attempts)", "status": "\(lastStatus.map(String.init) ?? "none")"])
+                "attempt",
+                metadata: [
+                    "method": "\(request.method.rawValue)", "request.id": "\(request.requestID ?? "")", "attempt": "\(machine.attempts)",
+                    "status": "\(answer.map { String($0.status) } ?? "none")",
+                ])
             switch action {
             case .finish:
                 return .answered(answer!, hadUnansweredAttempt: machine.unansweredAttempts > 0)
