@@ -11,6 +11,9 @@ public struct ReferralRequest: Sendable, Equatable {
     public var headers: [(String, String)]
     public var body: [UInt8]
 
+    /// The `MS-RequestId` the call is sent under (the same on every attempt).
+    public var requestID: String? { headers.first { $0.0 == "MS-RequestId" }?.1 }
+
     public static func == (lhs: ReferralRequest, rhs: ReferralRequest) -> Bool {
         lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
             && lhs.headers.map { "\($0.0): \($0.1)" } == rhs.headers.map { "\($0.0): \($0.1)" }

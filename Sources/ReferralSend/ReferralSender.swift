@@ -18,6 +18,10 @@ import ReferralPlan
 /// (`AnswerCheck`), a 400 is explained by one read of the referral, not by
 /// an error code, and an endpoint that cannot be reached or takes no token
 /// stops the run (`EndpointHealth`). Every wait ends when the run stops.
+///
+/// What to do next is `DocumentMachine`'s decision; this type only makes
+/// the calls (with `CallRetryMachine`'s retries), records the intent and
+/// stops the run when the machine says so.
 public struct ReferralSender: Sendable {
     public struct Options: Sendable {
         public var endpoint: String
@@ -80,7 +84,7 @@ public struct ReferralSender: Sendable {
     }
 
     /// The result of one call after its retries.
-    package enum CallResult {
+    public enum CallResult: Sendable {
         case answered(APIResponse, hadUnansweredAttempt: Bool)
         case gaveUp(String, lastStatus: Int?)
         /// No usable token: the run must stop.
@@ -90,7 +94,10 @@ public struct ReferralSender: Sendable {
 
     public func send(_ document: PatchDocument) async -> Outcome? {
         var tally = Tally()
-        let outcome = await decide(document, &tally)
+        var logger = self.logger
+        // The ID, not the URL: the key every line about this document is found by.
+        logger[metadataKey: "referral.id"] = "\(document.referralID)"
+        let outcome = await decide(document, &tally, logger: logger)
         if let outcome { await governor.documentFinished(serverFailure: Self.isServerFailure(outcome)) }
         guard var outcome else { return nil }
         outcome.attempts = tally.attempts
@@ -110,140 +117,51 @@ public struct ReferralSender: Sendable {
         return !(400..<500).contains(status) || status == 429 || status == 408
     }
 
-    /// What a preflight read gave: the referral, or the document's end.
-    private enum ReadResult {
-        case referral(JSONValue, eTag: String?)
-        /// The document is finished (an outcome) or left for a resume (nil).
-        case finished(Outcome?)
-    }
-
-    private func readReferral(_ document: PatchDocument, _ tally: inout Tally) async -> ReadResult {
-        let read = await call(.get(endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID(document, &tally)), &tally)
-        guard case .answered(let response, _) = read else { return .finished(failure(read, document)) }
-        switch AnswerCheck.read(response, referralID: document.referralID) {
-        case .referral(let referral):
-            return .referral(referral, eTag: response.eTag)
-        case .unreadable(let reason):
-            return .finished(Outcome(document: document, kind: .failed, httpStatus: response.status, message: reason))
-        case .apiError:
-            return .finished(finalOutcome(response, document, requestID: nil))
-        }
-    }
-
-    private func decide(_ document: PatchDocument, _ tally: inout Tally) async -> Outcome? {
-        var rereads = 0
+    /// Carries out the actions of the document's `DocumentMachine`: the
+    /// calls, the journal's intent record and the stop; the machine decides.
+    private func decide(_ document: PatchDocument, _ tally: inout Tally, logger: Logger) async -> Outcome? {
+        var machine = DocumentMachine(
+            document: document,
+            settings: .init(
+                preflight: options.preflight, dryRun: options.dryRun, conflictRetries: options.conflictRetries,
+                recordsIntent: recordIntent != nil))
+        var action = machine.start()
         while true {
-            var operations = document.operations
-            var before: [Outcome.BeforeValue] = []
-            var ifMatch = document.ifMatch
-            // A dry run always reads: the read is all it does.
-            if options.preflight || options.dryRun {
-                let referral: JSONValue
-                switch await readReferral(document, &tally) {
-                case .finished(let outcome):
-                    return outcome
-                case .referral(let read, let eTag):
-                    if options.dryRun { return DryRun.outcome(document, referral: read, eTag: eTag) }
-                    referral = read
-                    ifMatch = document.ifMatch ?? eTag
-                }
-                switch Preflight.decide(document.operations, against: referral) {
-                case .unchanged:
-                    return Outcome(document: document, kind: .unchanged, httpStatus: 200, message: "already as asked: nothing sent")
-                case .invalidTransition(let violation):
-                    return Outcome(document: document, kind: .invalidTransition, httpStatus: 200, message: "\(violation.code): \(violation.description)")
-                case .send(let kept, let values):
-                    operations = kept
-                    before = values
-                }
-            }
-            if let recordIntent, !before.isEmpty {
+            switch action {
+            case .read(let purpose):
+                if case .afterConflict(let reread) = purpose { logger.debug("412: re-reading", metadata: ["reread": "\(reread)"]) }
+                let request = ReferralRequest.get(
+                    endpoint: options.endpoint, referralID: document.referralID, requestID: newRequestID(document, &tally))
+                action = machine.next(.read(await call(request, &tally, logger: logger)))
+            case .recordIntent(let before, let operations):
                 do throws(OutputFailure) {
-                    try recordIntent(document, before, operations)
+                    try recordIntent?(document, before, operations)
+                    action = machine.next(.intentRecorded)
                 } catch {
-                    stop.stop(.outputFailed(error.description))
-                    return nil
+                    action = machine.next(.intentFailed(error.description))
                 }
+            case .patch(let operations, let ifMatch):
+                let requestID = newRequestID(document, &tally)
+                let request = ReferralRequest.patch(
+                    endpoint: options.endpoint, referralID: document.referralID, operations: operations, ifMatch: ifMatch,
+                    requestID: requestID, returnRepresentation: options.returnRepresentation)
+                action = machine.next(.patched(await call(request, &tally, logger: logger), requestID: requestID))
+            case .finish(let outcome):
+                return outcome
+            case .leaveForResume:
+                return nil
+            case .stopRun(let reason):
+                stop.stop(reason)
+                return nil
             }
-            let requestID = newRequestID(document, &tally)
-            let request = ReferralRequest.patch(
-                endpoint: options.endpoint, referralID: document.referralID, operations: operations, ifMatch: ifMatch,
-                requestID: requestID, returnRepresentation: options.returnRepresentation)
-            let result = await call(request, &tally)
-            guard case .answered(let response, let hadUnanswered) = result else { return failure(result, document, requestID: requestID) }
-            if response.status == 412, options.preflight {
-                if hadUnanswered, await alreadyApplied(document, &tally) {
-                    return Outcome(
-                        document: document, kind: .updated, httpStatus: 412,
-                        message: "applied by an earlier attempt whose answer was lost", requestID: requestID, before: before,
-                        sentOperations: operations)
-                }
-                if document.ifMatch == nil, rereads < options.conflictRetries {
-                    rereads += 1
-                    logger.debug("412: re-reading", metadata: ["referral": "\(document.referralID)", "reread": "\(rereads)"])
-                    continue
-                }
-            }
-            var outcome = finalOutcome(response, document, requestID: requestID)
-            if response.status == 400 { await explainRejection(&outcome, operations: operations, tally: &tally) }
-            outcome.before = before
-            outcome.sentOperations = operations
-            return outcome
-        }
-    }
-
-    /// After a lost answer and a 412: does the referral already hold every change?
-    private func alreadyApplied(_ document: PatchDocument, _ tally: inout Tally) async -> Bool {
-        guard case .referral(let referral, _) = await readReferral(document, &tally) else { return false }
-        return Preflight.decide(document.operations, against: referral) == .unchanged
-    }
-
-    /// A 400 says the patch was refused, not why. The API's error codes are
-    /// not documented, so the referral is read once and its state decides:
-    /// Closed, or a status change the table forbids, is `invalid_transition`;
-    /// anything else stays `failed` with the server's message.
-    private func explainRejection(_ outcome: inout Outcome, operations: [PatchOperation], tally: inout Tally) async {
-        guard case .referral(let referral, _) = await readReferral(outcome.document, &tally),
-            let violation = Preflight.transitionViolation(operations, referral: referral)
-        else { return }
-        outcome.kind = .invalidTransition
-        outcome.message = "\(violation.code): \(violation.description)"
-    }
-
-    /// The outcome an answer to a write (or a read's API error) stands for.
-    private func finalOutcome(_ response: APIResponse, _ document: PatchDocument, requestID: String?) -> Outcome {
-        if let problem = AnswerCheck.writeProblem(response) ?? AnswerCheck.notFoundProblem(response) {
-            return Outcome(document: document, kind: .failed, httpStatus: response.status, message: problem, requestID: requestID)
-        }
-        let kind: Outcome.Kind
-        switch response.status {
-        case 200..<300: kind = .updated
-        case 401, 403: kind = .forbidden
-        case 404: kind = .notFound
-        case 412: kind = .conflict
-        default: kind = .failed
-        }
-        return Outcome(
-            document: document, kind: kind, httpStatus: response.status, message: kind == .updated ? "" : AnswerCheck.serverMessage(response),
-            requestID: requestID, newETag: kind == .updated ? response.eTag : nil)
-    }
-
-    private func failure(_ result: CallResult, _ document: PatchDocument, requestID: String? = nil) -> Outcome? {
-        switch result {
-        case .answered(let response, _): return finalOutcome(response, document, requestID: requestID)
-        case .gaveUp(let reason, let status):
-            return Outcome(document: document, kind: .failed, httpStatus: status, message: reason, requestID: requestID)
-        case .credentials(let reason):
-            stop.stop(.credentialsRejected(reason))
-            return nil
-        case .cancelled:
-            return nil
         }
     }
 
     /// One call with its retries: the same request (and `MS-RequestId`) every attempt.
     /// Shared with `ExportRun`, whose page reads meet the same retries, governor and token refresh.
-    package func call(_ request: ReferralRequest, _ tally: inout Tally) async -> CallResult {
+    /// `logger` carries the caller's metadata (a document's `referral.id`).
+    package func call(_ request: ReferralRequest, _ tally: inout Tally, logger: Logger? = nil) async -> CallResult {
+        let logger = logger ?? self.logger
         var machine = CallRetryMachine(policy: options.retry)
         var random = SystemRandomNumberGenerator()
         var token: Secret
@@ -287,7 +205,11 @@ public struct ReferralSender: Sendable {
             }
             let action = machine.next(event, random: &random)
             logger.trace(
-                "attempt", metadata: ["referral": "\(request.url)", "request-id": "\(request.headers.first { $0.0 == "MS-RequestId" }?.1 ?? "")", "attempt": "\(machine.attempts)", "status": "\(lastStatus.map(String.init) ?? "none")"])
+                "attempt",
+                metadata: [
+                    "method": "\(request.method.rawValue)", "request.id": "\(request.requestID ?? "")", "attempt": "\(machine.attempts)",
+                    "status": "\(answer.map { String($0.status) } ?? "none")",
+                ])
             switch action {
             case .finish:
                 return .answered(answer!, hadUnansweredAttempt: machine.unansweredAttempts > 0)

@@ -153,6 +153,11 @@ func wideInput(_ referrals: [JSONValue]) -> String {
             let logged = memory.entries.map { "\($0.message) \($0.metadata)" }.joined(separator: "\n")
             #expect(!logged.isEmpty)
             #expect(!logged.contains(token))
+            // Lines about a document name it by its ID, never by its URL.
+            let ids = Set(referrals.map { $0["id"]!.stringValue! })
+            let named = memory.entries.compactMap { $0.metadata["referral.id"]?.description }
+            #expect(!named.isEmpty)
+            #expect(named.allSatisfy { ids.contains($0) })
             for file in ["results.csv", "retry.csv", "undo.csv", "undo-warnings.csv", "summary.json"] {
                 let text = try String(contentsOfFile: harness.path("run", file), encoding: .utf8)
                 #expect(!text.contains(token), "\(file)")

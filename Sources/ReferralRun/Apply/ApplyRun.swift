@@ -84,7 +84,7 @@ public struct ApplyRun: Sendable {
     }
 
     /// Checks what can be checked before anything is sent, then runs.
-    public func run(tokens: any TokenProvider, transport: ReferralAPIClient) async throws -> Result {
+    public func run(tokens: any TokenProvider, transport: any ReferralTransport) async throws -> Result {
         let planner: Planner
         do {
             let handle = try InputHandle(path: configuration.input)
