@@ -36,7 +36,7 @@ struct PlanCommand: ParsableCommand {
                         batch.removeAll(keepingCapacity: true)
                     }
                 }
-                tally.add(document, to: .standardError)
+                for line in tally.add(document) { FileOutput.standardError.write(line + "\n") }
             }
         } catch {
             renderer.submit(batch)
@@ -45,7 +45,8 @@ struct PlanCommand: ParsableCommand {
         }
         renderer.submit(batch)
         renderer.finish()
-        tally.printSummary(rows: planner.rowsRead, to: .standardError)
+        FileOutput.standardError.write(tally.summary(rows: planner.rowsRead) + "\n")
+        FileOutput.standardError.flush()
         throw ExitCode(tally.exitStatus.rawValue)
     }
 }
