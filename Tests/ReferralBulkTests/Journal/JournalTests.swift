@@ -62,6 +62,28 @@ import Testing
         return Outcome(document: document, kind: kind, httpStatus: 204, message: "m\(line)", requestID: "req-\(line)")
     }
 
+    @Test func aJournalThatCannotBeOpenedSaysWhereAndWhy() throws {
+        let file = try Fixtures.temporaryFile("not a folder")
+        #expect(throws: Journal.OpenError.stateFolder(path: file + "/state", errno: ENOTDIR)) {
+            try Journal(directory: file + "/state", fingerprint: "f", inputPath: "/x.csv", fresh: false)
+        }
+        let folder = directory()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: folder + "/journal.sqlite"))
+        do {
+            _ = try Journal(directory: folder, fingerprint: "f", inputPath: "/x.csv", fresh: false)
+            Issue.record("a file that is not a database was opened as the journal")
+        } catch {
+            guard case .database(let path, let code, let message) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(path == folder + "/journal.sqlite")
+            #expect(code & 0xFF == 26)  // SQLITE_NOTADB
+            #expect(error.description == "cannot open the journal: the journal \(path) failed: \(message).")
+        }
+    }
+
     @Test func finishedOutcomesSurviveReopeningOthersDoNot() throws {
         let folder = directory()
         do {
