@@ -35,7 +35,7 @@ struct APIOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "warning"
 
     func validate() throws {
-        if let maxRps, maxRps <= 0 { throw ValidationError("--max-rps must be positive.") }
+        if let maxRps, !(maxRps > 0 && maxRps.isFinite) { throw ValidationError("--max-rps must be a positive number.") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level.") }
         do { _ = try tokenSource } catch { throw ValidationError(error.description) }

@@ -42,7 +42,7 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ValidationError("\(name) must be between 0 and 1.")
         }
         if failRate + dropRate + lostResponseRate > 1 { throw ValidationError("the fault rates add up to more than 1.") }
-        if let rateLimit, rateLimit <= 0 { throw ValidationError("--rate-limit must be positive.") }
+        if let rateLimit, !(rateLimit > 0 && rateLimit.isFinite) { throw ValidationError("--rate-limit must be a positive number.") }
         if rateLimit == nil, rateWindow != nil || rateSchedule != nil || rateHeaders {
             throw ValidationError("--rate-window, --rate-schedule and --rate-headers need --rate-limit.")
         }

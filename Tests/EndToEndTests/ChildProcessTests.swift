@@ -110,6 +110,12 @@ enum ChildProcess {
             #expect(duration.terminationReason == .exit, "--timeout \(timeout) crashed")
             #expect(duration.terminationStatus == 2, "--timeout \(timeout)")
         }
+        for option in [["--max-retry-after", "1e300s"], ["--grace-period", "-1s"], ["--max-rps", "nan"], ["--max-rps", "inf"], ["--shard", "4/4"]] {
+            let refused = try ChildProcess.start(["apply", "x.csv"] + option, environment: [:])
+            refused.waitUntilExit()
+            #expect(refused.terminationReason == .exit, "\(option) crashed")
+            #expect(refused.terminationStatus == 2, "\(option)")
+        }
     }
 }
 
