@@ -7,8 +7,7 @@ import Testing
 /// Runs the real `referral-bulk` executable as a child process, for what only
 /// a process can show: signals and exit codes.
 enum ChildProcess {
-    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(".build/debug/referral-bulk").path
+    static var binary: String { BuiltExecutable.path() }
 
     static func start(_ arguments: [String], environment: [String: String]) throws -> Process {
         let process = Process()
