@@ -50,6 +50,7 @@ struct SandboxCommand: AsyncParsableCommand {
         if let rateSchedule {
             do { _ = try RateSchedule.parseSteps(rateSchedule) } catch { throw ValidationError(error.description) }
         }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         if seedFile != nil, generate != nil { throw ValidationError("give --seed-file or --generate, not both.") }
         if let generate, generate < 0 { throw ValidationError("--generate must not be negative.") }
     }

@@ -109,11 +109,17 @@ enum ChildProcess {
             #expect(duration.terminationReason == .exit, "--timeout \(timeout) crashed")
             #expect(duration.terminationStatus == 2, "--timeout \(timeout)")
         }
-        for option in [["--max-retry-after", "1e300s"], ["--grace-period", "-1s"], ["--max-rps", "nan"], ["--max-rps", "inf"], ["--shard", "4/4"]] {
-            let refused = try ChildProcess.start(["apply", "x.csv"] + option, environment: [:])
-            refused.waitUntilExit()
-            #expect(refused.terminationReason == .exit, "\(option) crashed")
-            #expect(refused.terminationStatus == 2, "\(option)")
+        let refusals = [
+            ["apply", "x.csv", "--max-retry-after", "1e300s"], ["apply", "x.csv", "--grace-period", "-1s"], ["apply", "x.csv", "--max-rps", "nan"],
+            ["apply", "x.csv", "--max-rps", "inf"], ["apply", "x.csv", "--shard", "4/4"], ["apply", "x.csv", "--token-file", "t", "--token-command", "c"],
+            ["apply", "x.csv", "--client-id", "app"], ["sandbox", "--port=-1"], ["sandbox", "--port", "70000"],
+            ["sandbox", "--rate-limit", "nan"], ["sandbox", "--rate-limit", "5", "--rate-schedule", "9999999999s:1"],
+            ["sandbox", "--latency", "1e40ms"],
+        ]
+        // Bounded: a sandbox that started anyway is killed, and fails the test.
+        for arguments in refusals {
+            let (status, output) = try await ChildProcess.run(arguments, environment: [:], attempts: 600)
+            #expect(status == 2, "\(arguments): \(output)")
         }
     }
 }
