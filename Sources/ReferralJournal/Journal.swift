@@ -44,8 +44,19 @@ public final class Journal: Sendable {
 
     public static let finishedKinds: Set<Outcome.Kind> = [.updated, .unchanged, .invalidTransition, .notFound]
 
-    public struct OpenError: Error, CustomStringConvertible {
-        public var description: String
+    /// Why the journal could not be opened (nothing has been sent yet).
+    public enum OpenError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// mkdir of the state folder failed with `errno`.
+        case stateFolder(path: String, errno: Int32)
+        /// SQLite refused the journal file: its result code and message.
+        case database(path: String, code: Int32, message: String)
+
+        public var description: String {
+            switch self {
+            case .stateFolder(let path, let errno): "cannot create the state folder \(path): \(String(cString: strerror(errno)))."
+            case .database(let path, _, let message): "cannot open the journal: the journal \(path) failed: \(message)."
+            }
+        }
     }
 
     /// One sentence for the user about what the journal did at open, if anything.
@@ -95,16 +106,16 @@ public final class Journal: Sendable {
 
     /// Opens (or starts) the journal of `fingerprint` in `directory`.
     /// `fresh` forgets what earlier runs of this input recorded.
-    public init(directory: String, fingerprint: String, inputPath: String, fresh: Bool) throws {
+    public init(directory: String, fingerprint: String, inputPath: String, fresh: Bool) throws(OpenError) {
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
-            throw OpenError(description: "cannot create the state folder \(directory): \(String(cString: strerror(errno))).")
+            throw .stateFolder(path: directory, errno: errno)
         }
         let path = "\(directory)/journal.sqlite"
         let opened: Opened
         do {
             opened = try Self.open(path: path, fingerprint: fingerprint, inputPath: inputPath, fresh: fresh)
         } catch {
-            throw OpenError(description: "cannot open the journal: \(error.description).")
+            throw .database(path: error.path, code: error.code, message: error.message)
         }
         self.path = path
         self.fingerprint = fingerprint

@@ -5,7 +5,7 @@ import ReferralInput
 /// the whole file once before the first row is planned.
 public enum InputFile {
     /// Why an input cannot be used at all.
-    public enum OpenError: Error, Sendable, CustomStringConvertible {
+    public enum OpenError: Error, Sendable, Equatable, CustomStringConvertible {
         case file(CSVFileError)
         case header(HeaderError)
 

@@ -6,15 +6,27 @@ public struct ShardSelector: Sendable, Equatable, CustomStringConvertible {
     public let index: Int
     public let count: Int
 
-    public struct ParseError: Error, Sendable, CustomStringConvertible {
-        public var description: String
+    /// Why a `--shard` value names no shard.
+    public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// Not two whole numbers around one slash.
+        case notKOfN(String)
+        /// K is not one of the N shards (or N is not positive).
+        case outOfRange(index: Int, count: Int)
+
+        public var description: String {
+            let value =
+                switch self {
+                case .notKOfN(let text): text
+                case .outOfRange(let index, let count): "\(index)/\(count)"
+                }
+            return "--shard must be K/N with 0 <= K < N (e.g. 0/4), not '\(value)'."
+        }
     }
 
     public init(parsing text: String) throws(ParseError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (0..<count).contains(index) else {
-            throw ParseError(description: "--shard must be K/N with 0 <= K < N (e.g. 0/4), not '\(text)'.")
-        }
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else { throw .notKOfN(text) }
+        guard count >= 1, (0..<count).contains(index) else { throw .outOfRange(index: index, count: count) }
         self.index = index
         self.count = count
     }

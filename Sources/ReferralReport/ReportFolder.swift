@@ -9,8 +9,26 @@ import ReferralPlan
 /// the old one, so the folder always holds a whole report. Any other
 /// existing path is refused.
 public struct ReportFolder: Sendable {
-    public struct Refusal: Error, Sendable, CustomStringConvertible {
-        public var description: String
+    /// Why the folder, or a file in it, cannot be had.
+    public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+        /// mkdir failed with `errno` for a reason other than the folder existing.
+        case cannotCreateFolder(path: String, errno: Int32)
+        /// `path` exists and has no `marker` in it.
+        case notAReportFolder(path: String)
+        /// The file `path` could not be created.
+        case cannotCreateFile(path: String, errno: Int32)
+        /// The file `path` could not be written or put in place.
+        case cannotWrite(path: String, errno: Int32)
+
+        public var description: String {
+            switch self {
+            case .cannotCreateFolder(let path, let errno): "cannot create the report folder \(path): \(String(cString: strerror(errno)))."
+            case .notAReportFolder(let path):
+                "cannot use \(path) as the report folder: it exists and is not a report folder of this tool (no \(ReportFolder.marker) in it)."
+            case .cannotCreateFile(let path, let errno): "cannot create \(path): \(String(cString: strerror(errno)))."
+            case .cannotWrite(let path, let errno): "cannot write \(path): \(String(cString: strerror(errno)))."
+            }
+        }
     }
 
     public let path: String
@@ -30,11 +48,10 @@ public struct ReportFolder: Sendable {
     public static func create(at path: String) throws(Refusal) -> ReportFolder {
         if mkdir(path, 0o700) != 0 {
             guard errno == EEXIST else {
-                throw Refusal(description: "cannot create the report folder \(path): \(String(cString: strerror(errno))).")
+                throw .cannotCreateFolder(path: path, errno: errno)
             }
             guard access(path + "/" + marker, F_OK) == 0 else {
-                throw Refusal(
-                    description: "cannot use \(path) as the report folder: it exists and is not a report folder of this tool (no \(marker) in it).")
+                throw .notAReportFolder(path: path)
             }
             return ReportFolder(path: path)
         }
@@ -54,7 +71,7 @@ public struct ReportFolder: Sendable {
     /// Renames `name`'s new version over the old one.
     public func publish(_ name: String) throws(Refusal) {
         guard rename(path + "/" + Self.partial(name), path + "/" + name) == 0 else {
-            throw Refusal(description: "cannot write \(path)/\(name): \(String(cString: strerror(errno))).")
+            throw .cannotWrite(path: path + "/" + name, errno: errno)
         }
     }
 
@@ -64,7 +81,7 @@ public struct ReportFolder: Sendable {
     public func createFile(_ name: String) throws(Refusal) -> FileOutput {
         let descriptor = open(path + "/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw Refusal(description: "cannot create \(path)/\(name): \(String(cString: strerror(errno))).")
+            throw .cannotCreateFile(path: path + "/" + name, errno: errno)
         }
         fchmod(descriptor, 0o600)
         return FileOutput(descriptor: descriptor, bufferSize: 16 * 1024, path: path + "/" + name)
@@ -79,7 +96,7 @@ public struct ReportFolder: Sendable {
         do {
             try output.check()
         } catch {
-            throw Refusal(description: "cannot write \(path)/\(name): \(String(cString: strerror(error.errno))).")
+            throw .cannotWrite(path: path + "/" + name, errno: error.errno)
         }
         try publish(name)
     }

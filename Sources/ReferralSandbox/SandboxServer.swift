@@ -6,8 +6,16 @@ import ServiceLifecycle
 
 /// Starts the sandbox: a real HTTP server on a loopback port.
 public enum SandboxServer {
-    public struct StartError: Error, CustomStringConvertible {
-        public var description: String
+    /// Why the sandbox is not listening.
+    public enum StartError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The server could not bind `host:port`; `reason` is the server's error.
+        case cannotListen(host: String, port: Int, reason: String)
+
+        public var description: String {
+            switch self {
+            case .cannotListen(let host, let port, let reason): "the sandbox could not listen on \(host):\(port): \(reason)"
+            }
+        }
     }
 
     /// Warnings and errors to standard error: standard output belongs to the URL and tokens.
@@ -48,7 +56,7 @@ public enum SandboxServer {
         var iterator = bound.makeAsyncIterator()
         guard let port = await iterator.next() else {
             let failure = await task.result
-            throw StartError(description: "the sandbox could not listen on \(configuration.host):\(configuration.port): \(failure)")
+            throw StartError.cannotListen(host: configuration.host, port: configuration.port, reason: "\(failure)")
         }
         return RunningSandbox(
             port: port, host: configuration.host, tokens: tokens, store: store, task: task,

@@ -18,13 +18,15 @@ struct APIOptions: ParsableArguments {
         transform: parseDuration(within: .zero ... .seconds(86_400)))
     var maxRetryAfter: Duration = .seconds(120)
     @Option(help: "The API's base URL.") var endpoint = "https://api.partner.microsoft.com"
-    @Option(help: "Environment variable holding the bearer token.") var tokenEnv = "PARTNER_CENTER_TOKEN"
+    @Option(help: "Environment variable holding the bearer token (default \(TokenSource.defaultVariable)).") var tokenEnv: String?
     @Option(help: "File holding the bearer token (re-read when it changes).") var tokenFile: String?
     @Option(help: "Command printing a token, or {\"access_token\",\"expires_in\"} JSON.") var tokenCommand: String?
     @Option(help: "OAuth2 token endpoint (client credentials or refresh token grant).") var tokenUrl: String?
     @Option(help: "OAuth2 client id, with --token-url.") var clientId: String?
-    @Option(help: "Environment variable holding the OAuth2 client secret.") var clientSecretEnv = "PARTNER_CENTER_CLIENT_SECRET"
-    @Option(help: "Environment variable holding an OAuth2 refresh token.") var refreshTokenEnv = "PARTNER_CENTER_REFRESH_TOKEN"
+    @Option(help: "Environment variable holding the OAuth2 client secret (default \(TokenSource.defaultClientSecretVariable)).")
+    var clientSecretEnv: String?
+    @Option(help: "Environment variable holding an OAuth2 refresh token (default \(TokenSource.defaultRefreshTokenVariable)).")
+    var refreshTokenEnv: String?
     @Option(help: "Attempts per call, the first included.") var maxAttempts = 6
     @Option(help: "Time limit of one request attempt, answer body included, e.g. 30s (100ms to 1h).", transform: parseDuration(within: .milliseconds(100) ... .seconds(3600)))
     var timeout: Duration = .seconds(30)
@@ -36,11 +38,18 @@ struct APIOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "warning"
 
     func validate() throws {
-        if let maxRps, maxRps <= 0 { throw ValidationError("--max-rps must be positive.") }
+        if let maxRps, !(maxRps > 0 && maxRps.isFinite) { throw ValidationError("--max-rps must be a positive number.") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level.") }
-        if [tokenFile != nil, tokenCommand != nil, tokenUrl != nil].filter({ $0 }).count > 1 {
-            throw ValidationError("give one of --token-file, --token-command and --token-url.")
+        do { _ = try tokenSource } catch { throw ValidationError(error.description) }
+    }
+
+    /// Where the token comes from (the choice and its refusals live in the library).
+    var tokenSource: TokenSource {
+        get throws(TokenSource.Refusal) {
+            try TokenSource(
+                tokenEnv: tokenEnv, tokenFile: tokenFile, tokenCommand: tokenCommand, tokenURL: tokenUrl, clientID: clientId,
+                clientSecretEnv: clientSecretEnv, refreshTokenEnv: refreshTokenEnv)
         }
     }
 
@@ -79,8 +88,17 @@ struct APIOptions: ParsableArguments {
             failUnusable(error.description)
         }
         let client = ReferralAPIClient(concurrency: concurrency, timeout: timeout)
-        let tokens: any TokenProvider =
-            if let embedded { StaticTokenProvider(Secret(embedded.tokens[.referralAdmin]!)) } else { tokenProvider(client: client) }
+        let tokens: any TokenProvider
+        do {
+            tokens =
+                if let embedded { StaticTokenProvider(Secret(embedded.tokens[.referralAdmin]!)) } else {
+                    try tokenSource.provider(client: client, environment: ProcessInfo.processInfo.environment)
+                }
+        } catch {
+            try? await client.shutdown()
+            await embedded?.stop()
+            failUnusable(error.description)
+        }
         let connection = APIConnection(endpoint: endpoint, embedded: embedded, client: client, tokens: tokens)
         // Before any report folder or journal exists: a missing or malformed token is exit 2, and leaves nothing behind.
         do {
@@ -90,21 +108,6 @@ struct APIOptions: ParsableArguments {
             failUnusable(error.description)
         }
         return connection
-    }
-
-    private func tokenProvider(client: ReferralAPIClient) -> any TokenProvider {
-        if let tokenFile { return FileTokenProvider(path: tokenFile) }
-        if let tokenCommand { return CommandTokenProvider(command: tokenCommand) }
-        if let tokenUrl {
-            let environment = ProcessInfo.processInfo.environment
-            return OAuthTokenProvider(
-                url: tokenUrl,
-                credentials: .init(
-                    clientID: clientId, clientSecret: environment[clientSecretEnv].map(Secret.init),
-                    refreshToken: environment[refreshTokenEnv].map(Secret.init)),
-                client: client)
-        }
-        return EnvironmentTokenProvider(name: tokenEnv)
     }
 }
 

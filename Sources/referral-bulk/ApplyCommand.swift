@@ -34,7 +34,12 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Ignore what earlier runs of this file recorded: send everything again.") var fresh = false
     @Flag(help: "All or nothing: check the whole file first and send nothing if any row has a problem (exit 1).") var strict = false
     @Flag(help: "Do not ask before sending (on a terminal, apply shows what the file asks and asks first; cron is never asked).") var yes = false
-    @Option(help: "Take only the referrals whose ID hashes to K of N, e.g. 0/4 (JOB_COMPLETION_INDEX/N).") var shard: String?
+    @Option(
+        help: "Take only the referrals whose ID hashes to K of N, e.g. 0/4 (JOB_COMPLETION_INDEX/N).",
+        transform: { text in
+            do throws(ShardSelector.ParseError) { return try ShardSelector(parsing: text) } catch { throw ValidationError(error.description) }
+        })
+    var shard: ShardSelector?
     @Flag(help: "Read every referral and write what would change (changes.csv, report.html); send no write, record nothing for resume.")
     var dryRun = false
     @Option(help: "Write the run's outcome here in Prometheus text format, for node_exporter's textfile collector (e.g. /var/lib/node_exporter/textfile/referral-bulk.prom).")
@@ -45,7 +50,6 @@ struct ApplyCommand: AsyncParsableCommand {
         guard conflictRetries >= 0 else { throw ValidationError("--conflict-retries must not be negative.") }
         if dryRun, metricsFile != nil { throw ValidationError("--metrics-file records real runs: a dry run changes nothing to monitor.") }
         if dryRun, noPreflight { throw ValidationError("--dry-run reads each referral: it cannot be combined with --no-preflight.") }
-        if let shard { do { _ = try ShardSelector(parsing: shard) } catch { throw ValidationError(error.description) } }
     }
 
     func run() async throws {
@@ -69,7 +73,7 @@ struct ApplyCommand: AsyncParsableCommand {
         configuration.stateDirectory = api.stateDir
         // A reset sandbox has none of the changes the journals remember.
         configuration.fresh = fresh || api.sandboxReset
-        configuration.shard = shard.flatMap { try? ShardSelector(parsing: $0) }
+        configuration.shard = shard
 
         let stop = StopSignal()
         let asksFirst = !yes && !dryRun && isatty(STDIN_FILENO) == 1 && FileOutput.standardError.isTerminal

@@ -39,7 +39,7 @@ struct PlanCommand: ParsableCommand {
                         batch.removeAll(keepingCapacity: true)
                     }
                 }
-                tally.add(document, to: .standardError)
+                for line in tally.add(document) { FileOutput.standardError.write(line + "\n") }
             }
         } catch {
             renderer.submit(batch)
@@ -48,7 +48,8 @@ struct PlanCommand: ParsableCommand {
         }
         renderer.submit(batch)
         renderer.finish()
-        tally.printSummary(rows: planner.rowsRead, to: .standardError)
+        FileOutput.standardError.write(tally.summary(rows: planner.rowsRead) + "\n")
+        FileOutput.standardError.flush()
         throw ExitCode(tally.exitStatus.rawValue)
     }
 }

@@ -45,7 +45,7 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ValidationError("\(name) must be between 0 and 1.")
         }
         if failRate + dropRate + lostResponseRate > 1 { throw ValidationError("the fault rates add up to more than 1.") }
-        if let rateLimit, rateLimit <= 0 { throw ValidationError("--rate-limit must be positive.") }
+        if let rateLimit, !(rateLimit > 0 && rateLimit.isFinite) { throw ValidationError("--rate-limit must be a positive number.") }
         if rateLimit == nil, rateWindow != nil || rateSchedule != nil || rateHeaders {
             throw ValidationError("--rate-window, --rate-schedule and --rate-headers need --rate-limit.")
         }
@@ -53,6 +53,7 @@ struct SandboxCommand: AsyncParsableCommand {
         if let rateSchedule {
             do { _ = try RateSchedule.parseSteps(rateSchedule) } catch { throw ValidationError(error.description) }
         }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         if seedFile != nil, generate != nil { throw ValidationError("give --seed-file or --generate, not both.") }
         if let generate, generate < 0 { throw ValidationError("--generate must not be negative.") }
     }

@@ -18,40 +18,14 @@ struct ValidateCommand: ParsableCommand {
         var tally = ProblemTally()
         do {
             while let document = try planner.next() {
-                tally.add(document, to: .standardOutput)
+                for line in tally.add(document) { FileOutput.standardOutput.write(line + "\n") }
             }
         } catch {
             FileOutput.standardOutput.flush()
             failUnusable(error.description)
         }
-        tally.printSummary(rows: planner.rowsRead, to: .standardOutput)
+        FileOutput.standardOutput.write(tally.summary(rows: planner.rowsRead) + "\n")
         FileOutput.standardOutput.flush()
         throw ExitCode(tally.exitStatus.rawValue)
     }
-}
-
-/// Counts documents and prints their problems as they stream past.
-struct ProblemTally {
-    private(set) var documents = 0
-    private(set) var invalidDocuments = 0
-    private(set) var problems = 0
-
-    mutating func add(_ document: PatchDocument, to output: FileOutput) {
-        documents += 1
-        guard !document.isValid else { return }
-        invalidDocuments += 1
-        problems += document.problems.count
-        for problem in document.problems { output.write("\(problem)\n") }
-    }
-
-    func printSummary(rows: Int, to output: FileOutput) {
-        let verdict =
-            invalidDocuments == 0
-            ? "no problems"
-            : "\(invalidDocuments) document(s) with \(problems) problem(s) will not be sent"
-        output.write("\(rows) row(s), \(documents) document(s): \(verdict).\n")
-        output.flush()
-    }
-
-    var exitStatus: ExitStatus { invalidDocuments == 0 ? .success : .someRowsNotApplied }
 }

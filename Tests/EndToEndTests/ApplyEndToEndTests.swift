@@ -179,7 +179,8 @@ func wideInput(_ referrals: [JSONValue]) -> String {
             }
             // A folder that is not a report folder of ours is never written into.
             try FileManager.default.createDirectory(at: harness.folder.appendingPathComponent("mine"), withIntermediateDirectories: true)
-            await #expect(throws: ApplyRun.StartError.self) { try await harness.apply(input, report: "mine") }
+            let mine = harness.folder.appendingPathComponent("mine").path
+            await #expect(throws: ApplyRun.StartError.report(.notAReportFolder(path: mine))) { try await harness.apply(input, report: "mine") }
         }
     }
 }

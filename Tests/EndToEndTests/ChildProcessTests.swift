@@ -8,8 +8,7 @@ import Testing
 /// Runs the real `referral-bulk` executable as a child process, for what only
 /// a process can show: signals and exit codes.
 enum ChildProcess {
-    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent(".build/debug/referral-bulk").path
+    static var binary: String { BuiltExecutable.path() }
 
     static func start(_ arguments: [String], environment: [String: String]) throws -> Process {
         let process = Process()
@@ -110,6 +109,18 @@ enum ChildProcess {
             duration.waitUntilExit()
             #expect(duration.terminationReason == .exit, "--timeout \(timeout) crashed")
             #expect(duration.terminationStatus == 2, "--timeout \(timeout)")
+        }
+        let refusals = [
+            ["apply", "x.csv", "--max-retry-after", "1e300s"], ["apply", "x.csv", "--grace-period", "-1s"], ["apply", "x.csv", "--max-rps", "nan"],
+            ["apply", "x.csv", "--max-rps", "inf"], ["apply", "x.csv", "--shard", "4/4"], ["apply", "x.csv", "--token-file", "t", "--token-command", "c"],
+            ["apply", "x.csv", "--client-id", "app"], ["sandbox", "--port=-1"], ["sandbox", "--port", "70000"],
+            ["sandbox", "--rate-limit", "nan"], ["sandbox", "--rate-limit", "5", "--rate-schedule", "9999999999s:1"],
+            ["sandbox", "--latency", "1e40ms"],
+        ]
+        // Bounded: a sandbox that started anyway is killed, and fails the test.
+        for arguments in refusals {
+            let (status, output) = try await ChildProcess.run(arguments, environment: [:], attempts: 600)
+            #expect(status == 2, "\(arguments): \(output)")
         }
     }
 }

@@ -94,7 +94,11 @@ import ReferralSandboxTesting
         #expect(try SeedReferrals.load(path: items.path).count == 2)
         let bad = folder.appendingPathComponent("bad.json")
         try Data(#"[{"name": "no id"}]"#.utf8).write(to: bad)
-        #expect(throws: SeedReferrals.LoadError.self) { try SeedReferrals.load(path: bad.path) }
+        #expect(throws: SeedReferrals.LoadError.missingID(name: bad.path, index: 0)) { try SeedReferrals.load(path: bad.path) }
+        let list = folder.appendingPathComponent("object.json")
+        try Data(#"{"id": "a"}"#.utf8).write(to: list)
+        #expect(throws: SeedReferrals.LoadError.notAList(name: list.path)) { try SeedReferrals.load(path: list.path) }
+        #expect(SeedReferrals.LoadError.missingID(name: "s.json", index: 3).description == #"referral 3 of s.json has no "id""#)
         #expect(TestSandbox.sampleReferrals().count == 60)
     }
 

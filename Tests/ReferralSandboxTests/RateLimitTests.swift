@@ -116,8 +116,12 @@ import ReferralSandboxTesting
     }
 
     @Test func refusesStepsThatAreNotStepsOrOutOfOrder() {
-        for text in ["12s", "12s:", "x:60", "12s:-1", "12s:0", "24s:60,12s:150", ""] {
-            #expect(throws: RateSchedule.ParseError.self) { try RateSchedule.parseSteps(text) }
+        for text in ["12s", "12s:", "x:60", "12s:-1", "12s:0", "", "1e20s:5"] {
+            #expect(throws: RateSchedule.ParseError.notAStep(text)) { try RateSchedule.parseSteps(text) }
+        }
+        #expect(throws: RateSchedule.ParseError.notAStep("x")) { try RateSchedule.parseSteps("12s:60,x") }
+        #expect(throws: RateSchedule.ParseError.outOfOrder(after: .seconds(12), previous: .seconds(24))) {
+            try RateSchedule.parseSteps("24s:60,12s:150")
         }
     }
 }

@@ -47,9 +47,23 @@ public struct ApplyRun: Sendable {
         public var exitStatus: ExitStatus
     }
 
-    /// Why the run could not start (exit 2).
-    public struct StartError: Error, CustomStringConvertible {
-        public var description: String
+    /// Why the run could not start (exit 2): the typed error of the stage
+    /// that refused, whose sentence is the description.
+    public enum StartError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The input cannot be read, or its header is refused.
+        case input(InputFile.OpenError)
+        /// The report folder, or a file in it, cannot be created.
+        case report(ReportFolder.Refusal)
+        /// The journal cannot be opened.
+        case journal(Journal.OpenError)
+
+        public var description: String {
+            switch self {
+            case .input(let error): error.description
+            case .report(let refusal): refusal.description
+            case .journal(let error): error.description
+            }
+        }
     }
 
     /// `--strict` found rows with problems: nothing was sent (exit 1).
@@ -96,9 +110,9 @@ public struct ApplyRun: Sendable {
                 if let confirm, !(await confirm(overview)) { throw Declined() }
             }
         } catch let error as CSVFileError {
-            throw StartError(description: error.description)
+            throw StartError.input(.file(error))
         } catch let error as InputFile.OpenError {
-            throw StartError(description: error.description)
+            throw StartError.input(error)
         }
         // A dry run finishes nothing: a journal would make the real run skip what it only read.
         let journal = configuration.sender.dryRun ? nil : try openJournal()
@@ -108,7 +122,7 @@ public struct ApplyRun: Sendable {
             writer = try ReportWriter(
                 folder: folder, inputHeader: planner.header, format: planner.format, dryRun: configuration.sender.dryRun)
         } catch {
-            throw StartError(description: error.description)
+            throw StartError.report(error)
         }
         let progress = self.progress
         let governor = SendGovernor(
@@ -199,20 +213,22 @@ public struct ApplyRun: Sendable {
         do { try file.write(summary) } catch { notify("warning: \(error.description)") }
     }
 
-    private func openJournal() throws -> Journal? {
+    private func openJournal() throws(StartError) -> Journal? {
         guard let directory = configuration.stateDirectory else { return nil }
         let options = configuration.reading.fingerprintWords + ["shard=\(configuration.shard?.description ?? "all")"]
+        let fingerprint: String?
+        do { fingerprint = try InputFingerprint.of(path: configuration.input, options: options) } catch { throw .input(.file(error)) }
+        guard let fingerprint else {
+            notify("reading standard input: there is no journal, so an interrupted run cannot resume")
+            return nil
+        }
         do {
-            guard let fingerprint = try InputFingerprint.of(path: configuration.input, options: options) else {
-                notify("reading standard input: there is no journal, so an interrupted run cannot resume")
-                return nil
-            }
             let journal = try Journal(
                 directory: directory, fingerprint: fingerprint, inputPath: configuration.input, fresh: configuration.fresh)
             if let notice = journal.notice { notify(notice) }
             return journal
         } catch {
-            throw StartError(description: "\(error)")
+            throw .journal(error)
         }
     }
 

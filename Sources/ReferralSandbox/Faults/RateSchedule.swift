@@ -9,8 +9,19 @@ public struct RateSchedule: Sendable, Equatable {
         public var limit: Double
     }
 
-    public struct ParseError: Error, CustomStringConvertible {
-        public var description: String
+    /// Why `--rate-schedule` is refused.
+    public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// `item` is not `DURATION:LIMIT` with a positive limit.
+        case notAStep(String)
+        /// A step at `after` follows one at `previous`, not before it.
+        case outOfOrder(after: Duration, previous: Duration)
+
+        public var description: String {
+            switch self {
+            case .notAStep(let item): "'\(item)' is not a step; write e.g. 12s:60 (at 12 s, 60 requests/s)"
+            case .outOfOrder: "the steps of a rate schedule must be in increasing order of time"
+            }
+        }
     }
 
     public var initial: Double
@@ -30,10 +41,10 @@ public struct RateSchedule: Sendable, Equatable {
             guard parts.count == 2, let after = try? DurationText.parse(String(parts[0]), within: .zero ... .seconds(86_400)), let limit = Double(String(parts[1])),
                 limit > 0, limit.isFinite
             else {
-                throw ParseError(description: "'\(item)' is not a step; write e.g. 12s:60 (at 12 s, 60 requests/s)")
+                throw .notAStep(String(item))
             }
             if let last = steps.last, last.after >= after {
-                throw ParseError(description: "the steps of a rate schedule must be in increasing order of time")
+                throw .outOfOrder(after: after, previous: last.after)
             }
             steps.append(Step(after: after, limit: limit))
         }

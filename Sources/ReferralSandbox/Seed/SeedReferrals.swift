@@ -4,17 +4,33 @@ import ReferralModel
 /// Where the sandbox's referrals come from: a seed file in the API's own
 /// shape, or generated from the seed.
 public enum SeedReferrals {
-    public struct LoadError: Error, CustomStringConvertible {
-        public var description: String
+    /// Why a seed file gives no referrals; `name` is its path (or "the built-in samples").
+    public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
+        /// The file cannot be read; `reason` is the system's.
+        case unreadable(path: String, reason: String)
+        case notJSON(name: String, JSONParser.Error)
+        /// Neither an array nor `{"items": [...]}`.
+        case notAList(name: String)
+        /// The referral at `index` (from 0) has no string `id`.
+        case missingID(name: String, index: Int)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let path, let reason): "cannot read the seed file \(path): \(reason)"
+            case .notJSON(let name, let error): "the seed file \(name) is not JSON: \(error)"
+            case .notAList(let name): "the seed file \(name) must hold an array of referrals or {\"items\": [...]}"
+            case .missingID(let name, let index): "referral \(index) of \(name) has no \"id\""
+            }
+        }
     }
 
     /// A JSON array of referrals as GET returns them, or `{"items": [...]}`.
-    public static func load(path: String) throws -> [JSONValue] {
+    public static func load(path: String) throws(LoadError) -> [JSONValue] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw LoadError(description: "cannot read the seed file \(path): \(error.localizedDescription)")
+            throw .unreadable(path: path, reason: error.localizedDescription)
         }
         return try parse(Array(data), name: path)
     }
@@ -23,17 +39,17 @@ public enum SeedReferrals {
     /// `apply --sandbox`, so a rehearsal works from any directory.
     public static let samples: [JSONValue] = try! parse(Array(SampleReferrals.json.utf8), name: "the built-in samples")
 
-    static func parse(_ bytes: [UInt8], name: String) throws -> [JSONValue] {
+    static func parse(_ bytes: [UInt8], name: String) throws(LoadError) -> [JSONValue] {
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes)
         } catch {
-            throw LoadError(description: "the seed file \(name) is not JSON: \(error)")
+            throw .notJSON(name: name, error)
         }
         let items = json.arrayValue ?? json["items"]?.arrayValue
-        guard let items else { throw LoadError(description: "the seed file \(name) must hold an array of referrals or {\"items\": [...]}") }
+        guard let items else { throw .notAList(name: name) }
         for (index, item) in items.enumerated() where item["id"]?.stringValue == nil {
-            throw LoadError(description: "referral \(index) of \(name) has no \"id\"")
+            throw .missingID(name: name, index: index)
         }
         return items
     }

@@ -6,8 +6,7 @@ import Glibc
 public enum SandboxState {
     public static func path(stateDirectory: String) throws -> String {
         if mkdir(stateDirectory, 0o700) != 0, errno != EEXIST {
-            throw SandboxStateFile.Failure(
-                description: "cannot create the state folder \(stateDirectory): \(String(cString: strerror(errno)))")
+            throw SandboxStateFile.Failure.cannotCreateFolder(path: stateDirectory, errno: errno)
         }
         return "\(stateDirectory)/sandbox-referrals.jsonl"
     }

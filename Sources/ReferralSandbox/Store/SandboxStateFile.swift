@@ -9,8 +9,19 @@ import ReferralModel
 /// change is answered. Reading it back, the last line of an ID wins; a
 /// `kill -9` loses no change that was answered.
 final class SandboxStateFile: Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    /// Why the state cannot be kept; each case carries the path and errno.
+    enum Failure: Error, Equatable, CustomStringConvertible {
+        case cannotCreateFolder(path: String, errno: Int32)
+        case cannotOpen(path: String, errno: Int32)
+        case cannotWrite(path: String, errno: Int32)
+
+        var description: String {
+            switch self {
+            case .cannotCreateFolder(let path, let errno): "cannot create the state folder \(path): \(String(cString: strerror(errno)))"
+            case .cannotOpen(let path, let errno): "cannot keep the sandbox's state in \(path): \(String(cString: strerror(errno)))"
+            case .cannotWrite(let path, let errno): "cannot write the sandbox's state to \(path): \(String(cString: strerror(errno)))"
+            }
+        }
     }
 
     let path: String
@@ -24,7 +35,7 @@ final class SandboxStateFile: Sendable {
         let existing = try? readLines(path)
         let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw Failure(description: "cannot keep the sandbox's state in \(path): \(String(cString: strerror(errno)))")
+            throw Failure.cannotOpen(path: path, errno: errno)
         }
         let file = SandboxStateFile(path: path, descriptor: descriptor)
         guard let existing, !existing.isEmpty else {
@@ -58,7 +69,7 @@ final class SandboxStateFile: Sendable {
             let written = line[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             if written < 0, errno == EINTR { continue }
             guard written > 0 else {
-                throw Failure(description: "cannot write the sandbox's state to \(path): \(String(cString: strerror(errno)))")
+                throw Failure.cannotWrite(path: path, errno: errno)
             }
             offset += written
         }

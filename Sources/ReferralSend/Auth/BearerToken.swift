@@ -11,10 +11,9 @@ public enum BearerToken {
     /// removed. `source` names where it came from, for the refusal.
     public static func parse(_ text: String, from source: String) throws(TokenError) -> Secret {
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty else { throw TokenError("\(source) holds no token") }
+        guard !token.isEmpty else { throw .empty(source: source) }
         guard token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            throw TokenError(
-                "\(source) holds a token with a line break, space, control or non-ASCII character inside; a bearer token is one line of visible characters")
+            throw .malformed(source: source)
         }
         return Secret(token)
     }

@@ -35,7 +35,7 @@ public final class CommandTokenProvider: TokenProvider {
                         .path("/bin/sh"), arguments: ["-c", command], output: .string(limit: outputLimit), error: .discarded)
                     // The output is never shown: it may hold the token even when the command fails.
                     guard case .exited(0) = result.terminationStatus else {
-                        throw TokenError(Self.failure(result.terminationStatus))
+                        throw Self.failure(result.terminationStatus)
                     }
                     return result.standardOutput
                 }
@@ -45,16 +45,16 @@ public final class CommandTokenProvider: TokenProvider {
                 }
                 defer { group.cancelAll() }
                 guard let output = try await group.next() ?? nil else {
-                    throw TokenError("the token command did not finish within \(timeout.components.seconds) s")
+                    throw TokenError.commandTimedOut(after: timeout)
                 }
                 return output
             }
         } catch let error as TokenError {
             throw error
         } catch let error as SubprocessError where error.code == .outputLimitExceeded {
-            throw TokenError("the token command printed more than \(outputLimit / 1024) kB")
+            throw TokenError.commandOutputTooLong(limit: outputLimit)
         } catch {
-            throw TokenError("the token command could not be run")
+            throw TokenError.commandNotRun
         }
         return try parse(output)
     }
@@ -69,10 +69,10 @@ public final class CommandTokenProvider: TokenProvider {
         return .init(token: try BearerToken.parse(text, from: "the token command's output"), renewAt: nil)
     }
 
-    static func failure(_ status: TerminationStatus) -> String {
+    static func failure(_ status: TerminationStatus) -> TokenError {
         switch status {
-        case .exited(let code): "the token command exited with status \(code)"
-        case .signaled(let signal): "the token command was killed by signal \(signal)"
+        case .exited(let code): .commandExited(status: Int32(code))
+        case .signaled(let signal): .commandKilled(signal: Int32(signal))
         }
     }
 }

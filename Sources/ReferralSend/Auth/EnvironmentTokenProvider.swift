@@ -11,17 +11,14 @@ public struct EnvironmentTokenProvider: TokenProvider {
         if let text = environment[name], !text.isEmpty {
             value = Result { () throws(TokenError) in try BearerToken.parse(text, from: "the environment variable \(name)") }
         } else {
-            value = .failure(
-                TokenError(
-                    "no token: the environment variable \(name) is not set; set it, or give --token-file, --token-command or --token-url, or rehearse with --sandbox"
-                ))
+            value = .failure(.variableNotSet(name: name))
         }
     }
 
     public func token() async throws -> Secret { try value.get() }
 
     public func tokenRejected(_ rejected: Secret) async throws -> Secret {
-        throw TokenError("the token in \(name) was rejected, and it cannot be refreshed")
+        throw TokenError.rejectedVariable(name: name)
     }
 
     public func checkBeforeStart() async throws(TokenError) { _ = try value.get() }

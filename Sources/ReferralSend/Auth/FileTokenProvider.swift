@@ -16,7 +16,7 @@ public final class FileTokenProvider: TokenProvider {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw TokenError("cannot read the token file \(path)")
+            throw .unreadableFile(path: path)
         }
         let token = try BearerToken.parse(text, from: "the token file \(path)")
         cache.withLock { $0 = (stamp, token) }
@@ -29,14 +29,14 @@ public final class FileTokenProvider: TokenProvider {
 
     public func tokenRejected(_ rejected: Secret) async throws -> Secret {
         let current = try await token()
-        guard current != rejected else { throw TokenError("the token in \(path) was rejected and the file has not changed") }
+        guard current != rejected else { throw TokenError.rejectedFileUnchanged(path: path) }
         return current
     }
 
     /// Modification time and size: a rewrite of the file changes one of them.
     private func fileStamp() throws(TokenError) -> String {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
-            throw TokenError("cannot read the token file \(path)")
+            throw .unreadableFile(path: path)
         }
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         return "\(modified)/\(attributes[.size] ?? 0)"

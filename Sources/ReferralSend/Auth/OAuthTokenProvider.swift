@@ -64,18 +64,18 @@ public final class OAuthTokenProvider: TokenProvider {
         } else if let id = credentials.clientID, let secret = credentials.clientSecret {
             fields = [("grant_type", "client_credentials"), ("client_id", id), ("client_secret", secret.revealed)]
         } else {
-            throw TokenError("--token-url needs a refresh token or a client id and secret")
+            throw .noOAuthCredentials
         }
         if let id = credentials.clientID, credentials.refreshToken != nil { fields.append(("client_id", id)) }
         let response: APIResponse
         do {
             response = try await endpoint.client.postForm(url: endpoint.url, fields: fields)
         } catch {
-            throw TokenError("the token endpoint did not answer (\(TransportFailure(error)))")
+            throw .endpointUnreachable(TransportFailure(error))
         }
-        if let redirect = AnswerCheck.redirect(response) { throw TokenError("the token endpoint \(redirect)") }
+        if let redirect = AnswerCheck.redirect(response) { throw .endpointRedirected(reason: redirect) }
         guard response.status == 200, let json = response.json, let access = json["access_token"]?.stringValue else {
-            throw TokenError("the token endpoint refused the \(fields[0].1) grant (HTTP \(response.status))")
+            throw .grantRefused(grant: fields[0].1, httpStatus: response.status)
         }
         let token = try BearerToken.parse(access, from: "the token endpoint's access_token")
         let lifetime = TokenRenewal.lifetime(json["expires_in"]) ?? .seconds(3600)

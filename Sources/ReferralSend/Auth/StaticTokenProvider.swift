@@ -7,6 +7,6 @@ public struct StaticTokenProvider: TokenProvider {
     public func token() async throws -> Secret { value }
 
     public func tokenRejected(_ rejected: Secret) async throws -> Secret {
-        throw TokenError("the token was rejected, and it cannot be refreshed")
+        throw TokenError.rejectedFixed
     }
 }

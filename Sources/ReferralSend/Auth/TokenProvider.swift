@@ -15,8 +15,65 @@ extension TokenProvider {
     public func checkBeforeStart() async throws(TokenError) {}
 }
 
-/// Why no token could be had (one readable sentence, never the token).
-public struct TokenError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+/// Why no token could be had. The cases carry where the token was to come
+/// from, never the token; `description` is one readable sentence.
+public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The environment variable `name` is unset or empty.
+    case variableNotSet(name: String)
+    /// `source` (e.g. "the token file t") holds nothing but whitespace.
+    case empty(source: String)
+    /// `source` holds a token with a line break, space, control or non-ASCII character inside.
+    case malformed(source: String)
+    /// The token file cannot be read.
+    case unreadableFile(path: String)
+    /// The token command exited with a status other than 0.
+    case commandExited(status: Int32)
+    /// The token command was killed by a signal.
+    case commandKilled(signal: Int32)
+    /// The token command did not finish within its time limit.
+    case commandTimedOut(after: Duration)
+    /// The token command printed more than `limit` bytes.
+    case commandOutputTooLong(limit: Int)
+    /// The token command could not be started.
+    case commandNotRun
+    /// `--token-url` has neither a refresh token nor a client id and secret.
+    case noOAuthCredentials
+    /// The token endpoint gave no answer.
+    case endpointUnreachable(TransportFailure)
+    /// The token endpoint redirected (`reason` says where); redirects are not followed.
+    case endpointRedirected(reason: String)
+    /// The token endpoint answered the grant without a token.
+    case grantRefused(grant: String, httpStatus: Int)
+    /// After a 401: the token of the variable `name` cannot be replaced.
+    case rejectedVariable(name: String)
+    /// After a 401: the token file still holds the token refused.
+    case rejectedFileUnchanged(path: String)
+    /// After a 401: a fixed token cannot be replaced.
+    case rejectedFixed
+    /// After a 401: the token fetched anew is the one just refused.
+    case refetchedTheRejectedToken
+
+    public var description: String {
+        switch self {
+        case .variableNotSet(let name):
+            "no token: the environment variable \(name) is not set; set it, or give --token-file, --token-command or --token-url, or rehearse with --sandbox"
+        case .empty(let source): "\(source) holds no token"
+        case .malformed(let source):
+            "\(source) holds a token with a line break, space, control or non-ASCII character inside; a bearer token is one line of visible characters"
+        case .unreadableFile(let path): "cannot read the token file \(path)"
+        case .commandExited(let status): "the token command exited with status \(status)"
+        case .commandKilled(let signal): "the token command was killed by signal \(signal)"
+        case .commandTimedOut(let limit): "the token command did not finish within \(limit.components.seconds) s"
+        case .commandOutputTooLong(let limit): "the token command printed more than \(limit / 1024) kB"
+        case .commandNotRun: "the token command could not be run"
+        case .noOAuthCredentials: "--token-url needs a refresh token or a client id and secret"
+        case .endpointUnreachable(let failure): "the token endpoint did not answer (\(failure))"
+        case .endpointRedirected(let reason): "the token endpoint \(reason)"
+        case .grantRefused(let grant, let status): "the token endpoint refused the \(grant) grant (HTTP \(status))"
+        case .rejectedVariable(let name): "the token in \(name) was rejected, and it cannot be refreshed"
+        case .rejectedFileUnchanged(let path): "the token in \(path) was rejected and the file has not changed"
+        case .rejectedFixed: "the token was rejected, and it cannot be refreshed"
+        case .refetchedTheRejectedToken: "a freshly fetched token is the same one that was just rejected"
+        }
+    }
 }

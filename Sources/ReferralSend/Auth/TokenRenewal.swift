@@ -30,7 +30,7 @@ actor TokenRenewal {
     func rejected(_ rejected: Secret) async throws -> Secret {
         if let current, current.token != rejected { return current.token }
         let fresh = try await renew()
-        guard fresh != rejected else { throw TokenError("a freshly fetched token is the same one that was just rejected") }
+        guard fresh != rejected else { throw TokenError.refetchedTheRejectedToken }
         return fresh
     }
 

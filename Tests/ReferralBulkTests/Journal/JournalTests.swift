@@ -35,10 +35,20 @@ import Testing
         #expect(perShard.allSatisfy { $0 > 10_000 / count / 2 })  // roughly even
     }
 
-    @Test func shardSpecsAreChecked() {
-        for bad in ["4/4", "-1/2", "1", "a/b", "0/0", "1/2/3"] {
-            #expect(throws: ShardSelector.ParseError.self, "\(bad)") { try ShardSelector(parsing: bad) }
-        }
+    @Test(arguments: [
+        ("4/4", ShardSelector.ParseError.outOfRange(index: 4, count: 4)), ("-1/2", .outOfRange(index: -1, count: 2)),
+        ("0/0", .outOfRange(index: 0, count: 0)), ("1", .notKOfN("1")), ("a/b", .notKOfN("a/b")), ("1/2/3", .notKOfN("1/2/3")),
+        ("", .notKOfN("")), ("1/", .notKOfN("1/")), ("99999999999999999999/2", .notKOfN("99999999999999999999/2")),
+    ])
+    func shardSpecsAreChecked(text: String, error: ShardSelector.ParseError) {
+        #expect(throws: error) { try ShardSelector(parsing: text) }
+    }
+
+    @Test func aShardErrorNamesTheValueAndTheForm() {
+        #expect(ShardSelector.ParseError.outOfRange(index: 4, count: 4).description == "--shard must be K/N with 0 <= K < N (e.g. 0/4), not '4/4'.")
+        #expect(ShardSelector.ParseError.notKOfN("a/b").description == "--shard must be K/N with 0 <= K < N (e.g. 0/4), not 'a/b'.")
+        let shard = try? ShardSelector(parsing: "3/4")
+        #expect(shard?.index == 3 && shard?.count == 4)
     }
 }
 
@@ -53,6 +63,28 @@ import Testing
             operations: [PatchOperation(.replace, JSONPointer(tokens: ["name"]), .string("n\(line)"))], sourceRows: [],
             sequence: line)
         return Outcome(document: document, kind: kind, httpStatus: 204, message: "m\(line)", requestID: "req-\(line)")
+    }
+
+    @Test func aJournalThatCannotBeOpenedSaysWhereAndWhy() throws {
+        let file = try Fixtures.temporaryFile("not a folder")
+        #expect(throws: Journal.OpenError.stateFolder(path: file + "/state", errno: ENOTDIR)) {
+            try Journal(directory: file + "/state", fingerprint: "f", inputPath: "/x.csv", fresh: false)
+        }
+        let folder = directory()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: folder + "/journal.sqlite"))
+        do {
+            _ = try Journal(directory: folder, fingerprint: "f", inputPath: "/x.csv", fresh: false)
+            Issue.record("a file that is not a database was opened as the journal")
+        } catch {
+            guard case .database(let path, let code, let message) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(path == folder + "/journal.sqlite")
+            #expect(code & 0xFF == 26)  // SQLITE_NOTADB
+            #expect(error.description == "cannot open the journal: the journal \(path) failed: \(message).")
+        }
     }
 
     @Test func finishedOutcomesSurviveReopeningOthersDoNot() throws {

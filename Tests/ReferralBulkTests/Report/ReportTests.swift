@@ -129,8 +129,16 @@ import Testing
         #expect(throws: Never.self) { try ReportFolder.create(at: folder.path) }
         let stranger = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: stranger, withIntermediateDirectories: true)
-        #expect(throws: ReportFolder.Refusal.self) { try ReportFolder.create(at: stranger.path) }
-        #expect(throws: ReportFolder.Refusal.self) { try ReportFolder.create(at: folder.path + "/results.csv") }
+        #expect(throws: ReportFolder.Refusal.notAReportFolder(path: stranger.path)) { try ReportFolder.create(at: stranger.path) }
+        #expect(throws: ReportFolder.Refusal.notAReportFolder(path: folder.path + "/results.csv")) {
+            try ReportFolder.create(at: folder.path + "/results.csv")
+        }
+        #expect(throws: ReportFolder.Refusal.cannotCreateFolder(path: folder.path + "/results.csv/inner", errno: ENOTDIR)) {
+            try ReportFolder.create(at: folder.path + "/results.csv/inner")
+        }
+        #expect(
+            ReportFolder.Refusal.cannotCreateFolder(path: "/r", errno: EACCES).description
+                == "cannot create the report folder /r: Permission denied.")
     }
 
     @Test func percentilesAreWithinTheHistogramsPrecision() {

@@ -54,7 +54,7 @@ final class CountingTokens: TokenProvider {
     func token() async throws -> Secret { Secret("t\(count.withLock { $0 })") }
 
     func tokenRejected(_ rejected: Secret) async throws -> Secret {
-        guard refreshable else { throw TokenError("cannot refresh") }
+        guard refreshable else { throw TokenError.rejectedFixed }
         return Secret("t\(count.withLock { $0 += 1; return $0 })")
     }
 }
@@ -140,7 +140,7 @@ final class CountingTokens: TokenProvider {
         let outcome = await sender(transport, tokens: CountingTokens(refreshable: false), stop: stop, preflight: false)
             .send(document([notes]))
         #expect(outcome == nil)
-        #expect(stop.reason == .credentialsRejected("cannot refresh"))
+        #expect(stop.reason == .credentialsRejected("the token was rejected, and it cannot be refreshed"))
     }
 
     @Test func aClosedReferralIsAnInvalidTransitionWithoutAPatch() async throws {

@@ -31,8 +31,17 @@ import Testing
         #expect(try EndpointPolicy.validate("http://127.0.0.1:8080") == "http://127.0.0.1:8080")
         #expect(try EndpointPolicy.validate("http://localhost:1") == "http://localhost:1")
         #expect(try EndpointPolicy.validate("http://[::1]:1") == "http://[::1]:1")
-        for refused in ["http://example.com", "http://10.0.0.1", "http://127.0.0.1.example.com", "ftp://x", "nonsense"] {
-            #expect(throws: EndpointPolicy.Refusal.self, "\(refused)") { try EndpointPolicy.validate(refused) }
+        let refusals: [(String, EndpointPolicy.Refusal)] = [
+            ("http://example.com", .plainHTTP(option: "--endpoint", host: "example.com")),
+            ("http://10.0.0.1", .plainHTTP(option: "--endpoint", host: "10.0.0.1")),
+            ("http://127.0.0.1.example.com", .plainHTTP(option: "--endpoint", host: "127.0.0.1.example.com")),
+            ("ftp://x", .unsupportedScheme(option: "--endpoint", scheme: "ftp")), ("nonsense", .notAURL(option: "--endpoint", text: "nonsense")),
+        ]
+        for (refused, refusal) in refusals {
+            #expect(throws: refusal, "\(refused)") { try EndpointPolicy.validate(refused) }
+        }
+        #expect(throws: EndpointPolicy.Refusal.plainHTTP(option: "--token-url", host: "login.example")) {
+            try EndpointPolicy.validate("http://login.example/token", name: "--token-url")
         }
     }
 

@@ -54,14 +54,21 @@ import Testing
 
     @Test func aCommandThatHangsIsStoppedAfterItsTimeout() async {
         let started = ContinuousClock.now
-        await #expect(throws: TokenError("the token command did not finish within 1 s")) {
+        await #expect(throws: TokenError.commandTimedOut(after: .seconds(1))) {
             try await CommandTokenProvider(command: "exec sleep 120", timeout: .seconds(1)).token()
         }
         #expect(ContinuousClock.now - started < .seconds(60))
     }
 
+    @Test func tokenErrorsSayWhatWentWrongInOneSentence() {
+        #expect(TokenError.commandTimedOut(after: .seconds(1)).description == "the token command did not finish within 1 s")
+        #expect(TokenError.commandOutputTooLong(limit: 64 * 1024).description == "the token command printed more than 64 kB")
+        #expect(TokenError.grantRefused(grant: "refresh_token", httpStatus: 400).description == "the token endpoint refused the refresh_token grant (HTTP 400)")
+        #expect(TokenError.endpointUnreachable(.timedOut).description.hasPrefix("the token endpoint did not answer ("))
+    }
+
     @Test func aCommandPrintingTooMuchIsRefused() async {
-        await #expect(throws: TokenError("the token command printed more than 64 kB")) {
+        await #expect(throws: TokenError.commandOutputTooLong(limit: 64 * 1024)) {
             try await CommandTokenProvider(command: "head -c 200000 /dev/zero | tr '\\0' a").token()
         }
     }
