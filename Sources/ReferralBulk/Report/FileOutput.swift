@@ -1,5 +1,6 @@
 import Glibc
 import Synchronization
+import SystemPackage
 
 /// Buffered text output to a file descriptor (standard output, standard
 /// error, or a report file). Writing millions of plan lines one `write(2)`
@@ -10,24 +11,24 @@ import Synchronization
 /// Standard output and error are never checked: a closed pipe (`| head`)
 /// loses nothing but display.
 public final class FileOutput: Sendable {
-    public static let standardOutput = FileOutput(descriptor: STDOUT_FILENO, bufferSize: 64 * 1024, path: "standard output")
+    public static let standardOutput = FileOutput(descriptor: .standardOutput, bufferSize: 64 * 1024, path: "standard output")
     /// Unbuffered in effect: messages to a person should appear at once.
-    public static let standardError = FileOutput(descriptor: STDERR_FILENO, bufferSize: 0, path: "standard error")
+    public static let standardError = FileOutput(descriptor: .standardError, bufferSize: 0, path: "standard error")
 
-    public let descriptor: Int32
+    public let descriptor: FileDescriptor
     /// For messages: where the bytes go.
     public let path: String
     private let bufferSize: Int
 
     private struct State {
         var pending: [UInt8] = []
-        /// `errno` of the first write that failed.
-        var failure: Int32?
+        /// The first write that failed.
+        var failure: Errno?
     }
 
     private let state = Mutex(State())
 
-    public init(descriptor: Int32, bufferSize: Int, path: String = "") {
+    public init(descriptor: FileDescriptor, bufferSize: Int, path: String = "") {
         self.descriptor = descriptor
         self.bufferSize = bufferSize
         self.path = path
@@ -52,36 +53,33 @@ public final class FileOutput: Sendable {
     /// Flushes and closes the descriptor (report files; never standard output or error).
     public func close() {
         flush()
-        Glibc.close(descriptor)
+        try? descriptor.close()
     }
 
     /// Flushes and asks the kernel to put the bytes on disk.
     public func sync() {
         flush()
-        if fsync(descriptor) != 0 {
-            let code = errno
+        if fsync(descriptor.rawValue) != 0 {
+            let code = Errno(rawValue: errno)
             state.withLock { if $0.failure == nil { $0.failure = code } }
         }
     }
 
     /// Throws the first write that failed, if any.
     public func check() throws(OutputFailure) {
-        if let failure = state.withLock({ $0.failure }) { throw OutputFailure(path: path, errno: failure) }
+        if let failure = state.withLock({ $0.failure }) { throw OutputFailure(path: path, errno: failure.rawValue) }
     }
 
     /// Whether this output is a terminal (a person watching), not a file or a pipe.
-    public var isTerminal: Bool { isatty(descriptor) == 1 }
+    public var isTerminal: Bool { isatty(descriptor.rawValue) == 1 }
 
-    private static func drain(_ state: inout State, to descriptor: Int32) {
-        var offset = 0
-        while offset < state.pending.count, state.failure == nil {
-            let written = state.pending[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                state.failure = errno
-                break
+    private static func drain(_ state: inout State, to descriptor: FileDescriptor) {
+        if state.failure == nil {
+            do {
+                try descriptor.writeAll(state.pending)
+            } catch {
+                state.failure = error as? Errno ?? .ioError  // writeAll throws only Errno
             }
-            offset += written
         }
         state.pending.removeAll(keepingCapacity: true)
     }
