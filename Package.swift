@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // File descriptors whose failures are thrown as `Errno`. Already in the graph through Subprocess and NIO.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // SHA-256 for the input's fingerprint. Already resolved in the graph (swift-nio-ssl and swift-nio-extras name it).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev (scripts/bootstrap installs it).
@@ -59,6 +61,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The local Partner Center emulator; shares the model (JSON, pointers, statuses) with the client.
