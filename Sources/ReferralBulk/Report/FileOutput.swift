@@ -50,19 +50,27 @@ public final class FileOutput: Sendable {
         state.withLock { Self.drain(&$0, to: descriptor) }
     }
 
-    /// Flushes and closes the descriptor (report files; never standard output or error).
+    /// Flushes and closes the descriptor (report files; never standard output
+    /// or error). A failed close (a network file system's late write error)
+    /// is remembered like a failed write.
     public func close() {
         flush()
-        try? descriptor.close()
+        do {
+            try descriptor.close()
+        } catch {
+            remember(error as? Errno ?? .ioError)  // close throws only Errno
+        }
     }
 
     /// Flushes and asks the kernel to put the bytes on disk.
     public func sync() {
         flush()
-        if fsync(descriptor.rawValue) != 0 {
-            let code = Errno(rawValue: errno)
-            state.withLock { if $0.failure == nil { $0.failure = code } }
-        }
+        if fsync(descriptor.rawValue) != 0 { remember(Errno(rawValue: errno)) }
+    }
+
+    /// Keeps the first failure: the one that explains the rest.
+    private func remember(_ failure: Errno) {
+        state.withLock { if $0.failure == nil { $0.failure = failure } }
     }
 
     /// Throws the first write that failed, if any.
