@@ -19,7 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        // Already in the graph through Hummingbird; named so the sandbox may import them.
+        // Already in the graph through Hummingbird; named so the sandbox may import them, and Send its UnixSignals.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         // Already in the graph through AsyncHTTPClient; named so the client can map their errors to fixed names.
@@ -33,6 +33,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // --metrics-file: the Prometheus text format, written by the library that defines it for Swift.
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // File descriptors whose failures are thrown as `Errno`. Already in the graph through Subprocess and NIO.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // SHA-256 for the input's fingerprint. Already resolved in the graph (swift-nio-ssl and swift-nio-extras name it).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev (scripts/bootstrap installs it).
@@ -54,7 +58,11 @@ let package = Package(
         ),
         .target(
             name: "ReferralInput",
-            dependencies: ["ReferralModel", "CLibCSV"],
+            dependencies: [
+                "ReferralModel",
+                "CLibCSV",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: optimizedAcrossStages
         ),
         .target(
@@ -74,6 +82,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: optimizedAcrossStages
         ),
@@ -86,12 +95,20 @@ let package = Package(
                 "ReferralSend",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: optimizedAcrossStages
         ),
         .target(
             name: "ReferralJournal",
-            dependencies: ["ReferralModel", "ReferralInput", "ReferralPlan", "ReferralSend", "CSQLite"],
+            dependencies: [
+                "ReferralModel",
+                "ReferralInput",
+                "ReferralPlan",
+                "ReferralSend",
+                "CSQLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: optimizedAcrossStages
         ),
         // The wiring of a whole run: apply (and its dry run) and export.
@@ -105,6 +122,7 @@ let package = Package(
                 "ReferralReport",
                 "ReferralJournal",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: optimizedAcrossStages
         ),
@@ -120,6 +138,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Parsing", package: "swift-parsing"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         // What the test targets share: a sandbox on port 0 for one test, a raw client, state readers.
@@ -166,6 +185,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             exclude: ["Fixtures"]
         ),

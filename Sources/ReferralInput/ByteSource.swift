@@ -1,29 +1,32 @@
-import Glibc
+import SystemPackage
 
 /// Reads a file or standard input in fixed-size chunks through a file
 /// descriptor, so that memory does not grow with the file.
 public final class ByteSource {
     public let name: String
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
     private let ownsDescriptor: Bool
     /// Set when reading an `InputHandle`: each source reads it from the
     /// start with `pread`, so one handle serves several passes.
-    private var offset: Int?
+    private var offset: Int64?
     private let handle: InputHandle?
     private var buffer: [UInt8]
 
     /// Opens `path`, or standard input when `path` is `-`.
     public init(path: String, chunkSize: Int = 64 * 1024) throws(CSVFileError) {
         if path == "-" {
-            self.descriptor = STDIN_FILENO
+            self.descriptor = .standardInput
             self.ownsDescriptor = false
             self.name = "standard input"
         } else {
-            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
-            var status = stat()
-            if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
-                close(descriptor)
+            let descriptor: FileDescriptor
+            do {
+                descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+            } catch {
+                throw .unreadable(path: path, reason: "\(error)")
+            }
+            if (try? descriptor.stat())?.type == .directory {
+                try? descriptor.close()
                 throw .unreadable(path: path, reason: "it is a directory")
             }
             self.descriptor = descriptor
@@ -45,23 +48,20 @@ public final class ByteSource {
     }
 
     deinit {
-        if ownsDescriptor { close(descriptor) }
+        if ownsDescriptor { try? descriptor.close() }
     }
 
-    /// The next chunk, or an empty array at the end of the input.
+    /// The next chunk, or an empty array at the end of the input: one
+    /// `read` (or `pread`) per chunk, retried when a signal interrupts it.
     public func read() throws(CSVFileError) -> ArraySlice<UInt8> {
-        while true {
-            let count = buffer.withUnsafeMutableBytes { bytes in
-                if let offset { pread(descriptor, bytes.baseAddress, bytes.count, off_t(offset)) } else {
-                    Glibc.read(descriptor, bytes.baseAddress, bytes.count)
-                }
+        do {
+            let count = try buffer.withUnsafeMutableBytes { bytes in
+                if let offset { try descriptor.read(fromAbsoluteOffset: offset, into: bytes) } else { try descriptor.read(into: bytes) }
             }
-            if count >= 0 {
-                offset? += count
-                return buffer[0..<count]
-            }
-            if errno == EINTR { continue }
-            throw .unreadable(path: name, reason: String(cString: strerror(errno)))
+            offset? += Int64(count)
+            return buffer[0..<count]
+        } catch {
+            throw .unreadable(path: name, reason: "\(error)")
         }
     }
 }

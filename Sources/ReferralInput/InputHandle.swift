@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// An input that can be read more than once: the file itself, or, for
 /// standard input and pipes, a private copy spooled to an unlinked
@@ -7,74 +8,74 @@ import Glibc
 /// so even `cat file | referral-bulk apply -` is never half applied.
 public final class InputHandle: Sendable {
     public let name: String
-    let descriptor: Int32
+    let descriptor: FileDescriptor
     /// Whether the input was copied (standard input or a pipe): it has no
     /// path another run could read again.
     public let isSpooled: Bool
 
     public init(path: String) throws(CSVFileError) {
         let name = path == "-" ? "standard input" : path
-        let source: Int32
+        let source: FileDescriptor
         if path == "-" {
-            source = STDIN_FILENO
+            source = .standardInput
         } else {
-            source = open(path, O_RDONLY | O_CLOEXEC)
-            guard source >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+            do {
+                source = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+            } catch {
+                throw .unreadable(path: path, reason: "\(error)")
+            }
         }
-        var status = stat()
-        guard fstat(source, &status) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if source != STDIN_FILENO { close(source) }
-            throw .unreadable(path: name, reason: reason)
+        let kind: FileType
+        do {
+            kind = try source.stat().type
+        } catch {
+            if source != .standardInput { try? source.close() }
+            throw .unreadable(path: name, reason: "\(error)")
         }
-        let kind = status.st_mode & S_IFMT
-        if kind == S_IFDIR {
-            close(source)
+        if kind == .directory {
+            try? source.close()
             throw .unreadable(path: path, reason: "it is a directory")
         }
         self.name = name
-        if kind == S_IFREG {
+        if kind == .regular {
             self.descriptor = source
             self.isSpooled = false
             return
         }
-        defer { if source != STDIN_FILENO { close(source) } }
+        defer { if source != .standardInput { try? source.close() } }
         self.descriptor = try Self.spool(source, name: name)
         self.isSpooled = true
     }
 
-    deinit { close(descriptor) }
+    deinit { try? descriptor.close() }
 
     /// Copies a stream into a temporary file that is unlinked at once (mode
     /// 0600: it may hold customer data), and returns it open for reading.
-    private static func spool(_ source: Int32, name: String) throws(CSVFileError) -> Int32 {
+    private static func spool(_ source: FileDescriptor, name: String) throws(CSVFileError) -> FileDescriptor {
         let folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         var template = Array("\(folder)/referral-bulk-input-XXXXXX".utf8CString)
-        let copy = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard copy >= 0 else {
-            throw .unreadable(path: name, reason: "cannot make a temporary copy in \(folder): \(String(cString: strerror(errno)))")
+        // mkstemp: swift-system has no temporary file that stays open.
+        let created = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard created >= 0 else {
+            throw .unreadable(path: name, reason: "cannot make a temporary copy in \(folder): \(Errno(rawValue: errno))")
         }
+        let copy = FileDescriptor(rawValue: created)
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         var buffer = [UInt8](repeating: 0, count: 256 * 1024)
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(source, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            if count < 0 {
-                let reason = String(cString: strerror(errno))
-                close(copy)
-                throw .unreadable(path: name, reason: reason)
+            let count: Int
+            do {
+                count = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            } catch {
+                try? copy.close()
+                throw .unreadable(path: name, reason: "\(error)")
             }
             if count == 0 { break }
-            var written = 0
-            while written < count {
-                let result = buffer[written..<count].withUnsafeBytes { Glibc.write(copy, $0.baseAddress, $0.count) }
-                if result < 0, errno == EINTR { continue }
-                guard result > 0 else {
-                    let reason = String(cString: strerror(errno))
-                    close(copy)
-                    throw .unreadable(path: name, reason: "cannot make a temporary copy in \(folder): \(reason)")
-                }
-                written += result
+            do {
+                try copy.writeAll(buffer[..<count])
+            } catch {
+                try? copy.close()
+                throw .unreadable(path: name, reason: "cannot make a temporary copy in \(folder): \(error)")
             }
         }
         return copy

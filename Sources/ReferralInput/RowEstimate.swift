@@ -1,4 +1,4 @@
-import Glibc
+import SystemPackage
 
 /// Counts the lines of a regular file up front, so progress can show
 /// "done/total" and an ETA. An estimate: quoted line breaks and blank lines
@@ -6,17 +6,15 @@ import Glibc
 public enum RowEstimate {
     public static func rows(inFile path: String) -> Int? {
         guard path != "-" else { return nil }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard let descriptor = try? FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec) else { return nil }
+        defer { try? descriptor.close() }
+        guard (try? descriptor.stat())?.type == .regular else { return nil }
         var buffer = [UInt8](repeating: 0, count: 256 * 1024)
         var lineFeeds = 0
         var lastByte: UInt8 = 0x0A
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
+            // A read error ends the count: this is only an estimate, and the reader reports the error.
+            let count = (try? buffer.withUnsafeMutableBytes { try descriptor.read(into: $0) }) ?? 0
             guard count > 0 else { break }
             lineFeeds += buffer[0..<count].count { $0 == 0x0A }
             lastByte = buffer[count - 1]

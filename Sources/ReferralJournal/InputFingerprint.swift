@@ -1,28 +1,29 @@
+import Crypto
 import Glibc
 import ReferralInput
-import ReferralPlan
 
 /// Identifies one input file's content (and the options that change how it
 /// is read), so a journal belongs to exactly that file: edit the file and
 /// the next run starts a new journal. Computed by streaming the file.
+///
+/// SHA-256 in one pass, so the value does not depend on how the file is cut
+/// into chunks. (Journals of versions that used two FNV lanes hold other
+/// fingerprints: their next run starts a new journal, as after an edit.)
 public enum InputFingerprint {
     /// Nil for standard input, which cannot be read twice.
-    public static func of(path: String, options: [String]) throws(CSVFileError) -> String? {
+    public static func of(path: String, options: [String], chunkSize: Int = 256 * 1024) throws(CSVFileError) -> String? {
         guard path != "-" else { return nil }
-        let source = try ByteSource(path: path, chunkSize: 256 * 1024)
-        // Two independent lanes: 128 bits, so that two different files never share a journal in practice.
-        var first = StableHash()
-        var second = StableHash(seed: 0x8422_2325_cbf2_9ce4)
+        let source = try ByteSource(path: path, chunkSize: chunkSize)
+        var hash = SHA256()
         while true {
             let chunk = try source.read()
             if chunk.isEmpty { break }
-            first.combine(chunk)
-            second.combine(chunk.reversed())
+            chunk.withUnsafeBytes { hash.update(bufferPointer: $0) }
         }
         for option in options {
-            first.combine(option)
-            second.combine(option)
+            // Each option ends with a byte that UTF-8 never holds: ("ab","c") and ("a","bc") differ.
+            (Array(option.utf8) + [0xFF]).withUnsafeBytes { hash.update(bufferPointer: $0) }
         }
-        return first.hex + second.hex
+        return hash.finalize().map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
     }
 }

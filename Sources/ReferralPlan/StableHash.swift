@@ -1,10 +1,10 @@
 /// FNV-1a over bytes: the same value on every machine, process and run
 /// (Swift's `Hasher` is seeded randomly per process, so it cannot name a
-/// file's journal or pick a shard).
+/// document's journal entry or pick a shard).
 public struct StableHash: Sendable {
     public private(set) var value: UInt64
 
-    public init(seed: UInt64 = 0xcbf2_9ce4_8422_2325) { value = seed }
+    public init() { value = 0xcbf2_9ce4_8422_2325 }
 
     public mutating func combine(_ bytes: some Sequence<UInt8>) {
         for byte in bytes {

@@ -1,6 +1,7 @@
 import Glibc
 import ReferralModel
 import Synchronization
+import SystemPackage
 
 /// Buffered text output to a file descriptor (standard output, standard
 /// error, or a report file). Writing millions of plan lines one `write(2)`
@@ -11,24 +12,24 @@ import Synchronization
 /// Standard output and error are never checked: a closed pipe (`| head`)
 /// loses nothing but display.
 public final class FileOutput: Sendable {
-    public static let standardOutput = FileOutput(descriptor: STDOUT_FILENO, bufferSize: 64 * 1024, path: "standard output")
+    public static let standardOutput = FileOutput(descriptor: .standardOutput, bufferSize: 64 * 1024, path: "standard output")
     /// Unbuffered in effect: messages to a person should appear at once.
-    public static let standardError = FileOutput(descriptor: STDERR_FILENO, bufferSize: 0, path: "standard error")
+    public static let standardError = FileOutput(descriptor: .standardError, bufferSize: 0, path: "standard error")
 
-    public let descriptor: Int32
+    public let descriptor: FileDescriptor
     /// For messages: where the bytes go.
     public let path: String
     private let bufferSize: Int
 
     private struct State {
         var pending: [UInt8] = []
-        /// `errno` of the first write that failed.
-        var failure: Int32?
+        /// The first write that failed.
+        var failure: Errno?
     }
 
     private let state = Mutex(State())
 
-    public init(descriptor: Int32, bufferSize: Int, path: String = "") {
+    public init(descriptor: FileDescriptor, bufferSize: Int, path: String = "") {
         self.descriptor = descriptor
         self.bufferSize = bufferSize
         self.path = path
@@ -50,39 +51,44 @@ public final class FileOutput: Sendable {
         state.withLock { Self.drain(&$0, to: descriptor) }
     }
 
-    /// Flushes and closes the descriptor (report files; never standard output or error).
+    /// Flushes and closes the descriptor (report files; never standard output
+    /// or error). A failed close (a network file system's late write error)
+    /// is remembered like a failed write.
     public func close() {
         flush()
-        Glibc.close(descriptor)
+        do {
+            try descriptor.close()
+        } catch {
+            remember(error as? Errno ?? .ioError)  // close throws only Errno
+        }
     }
 
     /// Flushes and asks the kernel to put the bytes on disk.
     public func sync() {
         flush()
-        if fsync(descriptor) != 0 {
-            let code = errno
-            state.withLock { if $0.failure == nil { $0.failure = code } }
-        }
+        if fsync(descriptor.rawValue) != 0 { remember(Errno(rawValue: errno)) }
+    }
+
+    /// Keeps the first failure: the one that explains the rest.
+    private func remember(_ failure: Errno) {
+        state.withLock { if $0.failure == nil { $0.failure = failure } }
     }
 
     /// Throws the first write that failed, if any.
     public func check() throws(OutputFailure) {
-        if let failure = state.withLock({ $0.failure }) { throw OutputFailure(path: path, errno: failure) }
+        if let failure = state.withLock({ $0.failure }) { throw OutputFailure(path: path, errno: failure.rawValue) }
     }
 
     /// Whether this output is a terminal (a person watching), not a file or a pipe.
-    public var isTerminal: Bool { isatty(descriptor) == 1 }
+    public var isTerminal: Bool { isatty(descriptor.rawValue) == 1 }
 
-    private static func drain(_ state: inout State, to descriptor: Int32) {
-        var offset = 0
-        while offset < state.pending.count, state.failure == nil {
-            let written = state.pending[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                state.failure = errno
-                break
+    private static func drain(_ state: inout State, to descriptor: FileDescriptor) {
+        if state.failure == nil {
+            do {
+                try descriptor.writeAll(state.pending)
+            } catch {
+                state.failure = error as? Errno ?? .ioError  // writeAll throws only Errno
             }
-            offset += written
         }
         state.pending.removeAll(keepingCapacity: true)
     }

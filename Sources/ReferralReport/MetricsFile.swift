@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemPackage
 
 /// `--metrics-file`: `RunMetrics` written the way node_exporter's textfile
 /// collector needs, to a temporary file beside it and renamed over it, so
@@ -28,21 +29,23 @@ public struct MetricsFile: Sendable {
         let bytes = Array(RunMetrics.text(summary, labels: labels, previous: previous).utf8)
         // Not *.prom: the collector ignores it until the rename.
         let temporary = "\(path).\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            written += count
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(
+                FilePath(temporary), .writeOnly, options: [.create, .truncate, .closeOnExec],
+                permissions: [.ownerReadWrite, .groupRead, .otherRead])
+        } catch {
+            throw .cannotWrite(path: path, reason: "\(error)")
         }
-        let reason = String(cString: strerror(errno))
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
+        do {
+            try descriptor.closeAfter {
+                try descriptor.writeAll(bytes)
+                guard fsync(descriptor.rawValue) == 0 else { throw Errno(rawValue: errno) }
+            }
+            guard rename(temporary, path) == 0 else { throw Errno(rawValue: errno) }
+        } catch {
             unlink(temporary)
-            throw .cannotWrite(path: path, reason: written == bytes.count ? String(cString: strerror(errno)) : reason)
+            throw .cannotWrite(path: path, reason: "\(error)")
         }
     }
 }

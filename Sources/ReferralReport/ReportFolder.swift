@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import ReferralPlan
+import SystemPackage
 
 /// The report's folder: created `0700` (it holds customer contact data),
 /// files inside it `0600` whatever the umask. An existing folder is reused
@@ -79,11 +80,15 @@ public struct ReportFolder: Sendable {
 
     /// Opens a new file in the folder, `0600`, for writing.
     public func createFile(_ name: String) throws(Refusal) -> FileOutput {
-        let descriptor = open(path + "/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw .cannotCreateFile(path: path + "/" + name, errno: errno)
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(
+                FilePath(path + "/" + name), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
+                permissions: [.ownerReadWrite])
+        } catch {
+            throw .cannotCreateFile(path: path + "/" + name, errno: (error as? Errno)?.rawValue ?? EIO)
         }
-        fchmod(descriptor, 0o600)
+        fchmod(descriptor.rawValue, 0o600)  // open's mode is filtered by the umask
         return FileOutput(descriptor: descriptor, bufferSize: 16 * 1024, path: path + "/" + name)
     }
 

@@ -93,7 +93,7 @@ struct ApplyCommand: AsyncParsableCommand {
             notify: { notice in StatusLine.standardError.message(notice) },
             confirm: confirm)
         let runTask = Task { try await apply.run(tokens: tokens, transport: client) }
-        let watcher = SignalWatcher(
+        let watcher = await SignalWatcher(
             stop: stop, gracePeriod: gracePeriod,
             onFirst: { _ in
                 StatusLine.standardError.message("stopping: finishing requests in flight (again to stop at once)")

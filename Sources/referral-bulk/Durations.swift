@@ -14,12 +14,3 @@ func parseDuration(within range: ClosedRange<Duration>) -> @Sendable (String) th
         }
     }
 }
-
-/// Suspends until SIGINT or SIGTERM arrives.
-func waitForTerminationSignal() async {
-    let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
-    let watcher = SignalWatcher(stop: StopSignal(), gracePeriod: .zero, onFirst: { continuation.yield($0) }, cancel: {})
-    var iterator = signals.makeAsyncIterator()
-    _ = await iterator.next()
-    watcher.cancel()
-}

@@ -76,7 +76,7 @@ struct ExportCommand: AsyncParsableCommand {
         let runTask = Task {
             try await export.run(tokens: connection.tokens, transport: connection.client, output: destination)
         }
-        let watcher = SignalWatcher(
+        let watcher = await SignalWatcher(
             stop: stop, gracePeriod: .zero, onFirst: { _ in FileOutput.standardError.write("\nstopping\n") },
             cancel: { runTask.cancel() })
         let progress = export.progress

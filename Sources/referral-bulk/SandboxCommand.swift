@@ -94,7 +94,7 @@ struct SandboxCommand: AsyncParsableCommand {
         banner += "client \(sandbox.clientID) \(sandbox.clientSecret)\n"
         FileOutput.standardOutput.write(banner)
         FileOutput.standardOutput.flush()
-        await waitForTerminationSignal()
+        await SignalWatcher.waitForTerminationSignal()
         await sandbox.stop()
         FileOutput.standardError.write("sandbox stopped\n")
     }

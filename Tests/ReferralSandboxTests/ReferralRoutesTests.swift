@@ -155,6 +155,24 @@ import ReferralSandboxTesting
         }
     }
 
+    @Test func theTokenFormIsPercentDecodedAndAMalformedOneIsRefused() async throws {
+        try await TestSandbox.with { harness in
+            // Every byte of the secret percent-encoded, and a field the sandbox ignores.
+            let secret = harness.sandbox.clientSecret.utf8.map { "%" + String($0, radix: 16, uppercase: true) }.joined()
+            let form = "scope=https%3A%2F%2Fapi.partnercenter.microsoft.com%2F.default&grant_type=client_credentials"
+                + "&client_id=\(harness.sandbox.clientID)&client_secret=\(secret)"
+            let issued = try await harness.send(.POST, "/oauth2/token", body: form)
+            #expect(issued.status == 200)
+            #expect(issued.json?["access_token"]?.stringValue != nil)
+            let noGrant = try await harness.send(.POST, "/oauth2/token", body: "client_id=x")
+            #expect(noGrant.status == 400)
+            #expect(noGrant.code == "unsupported_grant_type")
+            let malformed = try await harness.send(.POST, "/oauth2/token", body: "grant_type=client_credentials&client_id=%zz")
+            #expect(malformed.status == 400)
+            #expect(malformed.code == "invalid_request")
+        }
+    }
+
     @Test func aRepeatedRequestIDGetsTheFirstAnswerAndAppliesOnce() async throws {
         try await TestSandbox.with { harness in
             let id = try TestSandbox.sampleID(8)  // one team member

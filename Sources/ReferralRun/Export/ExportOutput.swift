@@ -1,5 +1,6 @@
 import Glibc
 import ReferralReport
+import SystemPackage
 
 /// Where an export's CSV goes. A file is written as a temporary file in the
 /// same folder (`0600`: it holds customer contact data) and renamed to its
@@ -7,14 +8,14 @@ import ReferralReport
 /// leaves a file that looks complete. Unlike `FileOutput`, every write is
 /// checked, so a full disk fails the export instead of truncating the file.
 public final class ExportOutput {
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
     /// nil: standard output.
     private let destination: (temporary: String, final: String)?
     private var buffer: [UInt8] = []
     private static let bufferSize = 256 * 1024
 
     /// Standard output (not closed by `commit`).
-    public static func standardOutput() -> ExportOutput { ExportOutput(descriptor: STDOUT_FILENO, destination: nil) }
+    public static func standardOutput() -> ExportOutput { ExportOutput(descriptor: .standardOutput, destination: nil) }
 
     /// A temporary file beside `path`, renamed to `path` by `commit()`.
     public static func file(_ path: String) throws(ExportError) -> ExportOutput {
@@ -27,10 +28,10 @@ public final class ExportOutput {
         guard descriptor >= 0 else { throw .output("cannot create a file in \(folder.isEmpty ? "." : folder): \(Self.lastError())") }
         fchmod(descriptor, 0o600)
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return ExportOutput(descriptor: descriptor, destination: (temporary, path))
+        return ExportOutput(descriptor: FileDescriptor(rawValue: descriptor), destination: (temporary, path))
     }
 
-    private init(descriptor: Int32, destination: (temporary: String, final: String)?) {
+    private init(descriptor: FileDescriptor, destination: (temporary: String, final: String)?) {
         self.descriptor = descriptor
         self.destination = destination
     }
@@ -44,14 +45,10 @@ public final class ExportOutput {
     }
 
     public func flush() throws(ExportError) {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw .output("cannot write \(destination?.final ?? "standard output"): \(Self.lastError())")
-            }
-            offset += written
+        do {
+            try descriptor.writeAll(buffer)
+        } catch {
+            throw .output("cannot write \(destination?.final ?? "standard output"): \(error)")
         }
         buffer.removeAll(keepingCapacity: true)
     }
@@ -60,10 +57,11 @@ public final class ExportOutput {
     public func commit() throws(ExportError) {
         try flush()
         guard let destination else { return }
-        guard fsync(descriptor) == 0, close(descriptor) == 0 else {
-            let reason = Self.lastError()
+        do {
+            try descriptor.closeAfter { guard fsync(descriptor.rawValue) == 0 else { throw Errno(rawValue: errno) } }
+        } catch {
             unlink(destination.temporary)
-            throw .output("cannot write \(destination.final): \(reason)")
+            throw .output("cannot write \(destination.final): \(error)")
         }
         guard rename(destination.temporary, destination.final) == 0 else {
             let reason = Self.lastError()
@@ -76,7 +74,7 @@ public final class ExportOutput {
     public func discard() {
         buffer.removeAll()
         guard let destination else { return }
-        close(descriptor)
+        try? descriptor.close()
         unlink(destination.temporary)
     }
 

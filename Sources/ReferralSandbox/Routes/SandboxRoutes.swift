@@ -233,13 +233,18 @@ struct SandboxRoutes: Sendable {
     /// `POST /oauth2/token` with an OAuth2 form body.
     private func token(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: 64 * 1024)
-        let form = Self.formFields(String(decoding: body.readableBytesView, as: UTF8.self))
+        let form: TokenRequest
+        do {
+            form = try URLEncodedFormDecoder().decode(TokenRequest.self, from: String(decoding: body.readableBytesView, as: UTF8.self))
+        } catch {
+            return Self.response(.error(400, "invalid_request", "the body is not a form: \(error)"))
+        }
         let issued: TokenRegistry.Issued?
-        switch form["grant_type"] {
+        switch form.grantType {
         case "client_credentials":
-            issued = tokens.issue(clientID: form["client_id"] ?? "", clientSecret: form["client_secret"] ?? "")
+            issued = tokens.issue(clientID: form.clientID ?? "", clientSecret: form.clientSecret ?? "")
         case "refresh_token":
-            issued = tokens.refresh(form["refresh_token"] ?? "")
+            issued = tokens.refresh(form.refreshToken ?? "")
         default:
             return Self.response(.error(400, "unsupported_grant_type", "grant_type must be client_credentials or refresh_token"))
         }
@@ -251,18 +256,6 @@ struct SandboxRoutes: Sendable {
                     "access_token": .string(issued.accessToken), "refresh_token": .string(issued.refreshToken),
                     "token_type": "Bearer", "expires_in": .number(.init(Int(issued.expiresIn.components.seconds))),
                 ]))
-    }
-
-    static func formFields(_ text: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ part: Substring) -> String {
-                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
-            }
-            fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
-        }
-        return fields
     }
 
     static let rateLimitPolicyHeader = HTTPField.Name("RateLimit-Policy")!

@@ -1,6 +1,7 @@
 import Glibc
 import ReferralInput
 import ReferralModel
+import SystemPackage
 
 /// Keeps a sandbox's referrals across runs, so a rehearsal behaves as the
 /// API would: interrupt, resume, then apply `undo.csv`, all against the same
@@ -25,7 +26,7 @@ final class SandboxStateFile: Sendable {
     }
 
     let path: String
-    private let descriptor: Int32
+    private let descriptor: FileDescriptor
 
     /// Opens `path`, starting it from `seed` when it does not exist yet (or `reset`).
     /// Returns the file and the referrals it holds now, in first-seen order,
@@ -33,13 +34,16 @@ final class SandboxStateFile: Sendable {
     static func open(path: String, seed: [JSONValue], reset: Bool) throws -> (SandboxStateFile, [JSONValue], changes: Int) {
         if reset { unlink(path) }
         let existing = try? readLines(path)
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw Failure.cannotOpen(path: path, errno: errno)
+        let file: SandboxStateFile
+        do {
+            let descriptor = try FileDescriptor.open(
+                FilePath(path), .writeOnly, options: [.create, .append, .closeOnExec], permissions: .ownerReadWrite)
+            file = SandboxStateFile(path: path, descriptor: descriptor)
+            if existing?.isEmpty ?? true { try descriptor.resize(to: 0) }  // an unreadable file starts from the seed
+        } catch {
+            throw Failure.cannotOpen(path: path, errno: (error as? Errno)?.rawValue ?? EIO)
         }
-        let file = SandboxStateFile(path: path, descriptor: descriptor)
         guard let existing, !existing.isEmpty else {
-            ftruncate(descriptor, 0)
             for referral in seed { try file.append(referral) }
             return (file, seed, 0)
         }
@@ -53,25 +57,21 @@ final class SandboxStateFile: Sendable {
         return (file, order.map { latest[$0]! }, existing.count - order.count)
     }
 
-    private init(path: String, descriptor: Int32) {
+    private init(path: String, descriptor: FileDescriptor) {
         self.path = path
         self.descriptor = descriptor
     }
 
-    deinit { close(descriptor) }
+    deinit { try? descriptor.close() }
 
     /// Records a referral as it is now.
     func append(_ referral: JSONValue) throws {
         var line = JSONWriter.bytes(referral)
         line.append(0x0A)
-        var offset = 0
-        while offset < line.count {
-            let written = line[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else {
-                throw Failure.cannotWrite(path: path, errno: errno)
-            }
-            offset += written
+        do {
+            try descriptor.writeAll(line)
+        } catch {
+            throw Failure.cannotWrite(path: path, errno: (error as? Errno)?.rawValue ?? EIO)
         }
     }
 

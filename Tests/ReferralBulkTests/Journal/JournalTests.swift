@@ -158,4 +158,23 @@ import Testing
         #expect(try InputFingerprint.of(path: first, options: ["shard=0/2"]) != InputFingerprint.of(path: first, options: []))
         #expect(try InputFingerprint.of(path: "-", options: []) == nil)
     }
+
+    @Test func aFingerprintIsTheSameWhateverTheChunkSize() throws {
+        let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 7) }
+        let path = try Fixtures.temporaryFile(bytes)
+        let whole = try #require(try InputFingerprint.of(path: path, options: ["a"], chunkSize: 1 << 20))
+        for chunkSize in [1, 7, 4096, 9_999] {
+            #expect(try InputFingerprint.of(path: path, options: ["a"], chunkSize: chunkSize) == whole)
+        }
+        var edited = bytes
+        edited[5_000] ^= 0x01
+        #expect(try InputFingerprint.of(path: Fixtures.temporaryFile(edited), options: ["a"], chunkSize: 4096) != whole)
+    }
+
+    @Test func aFingerprintIsTheSHA256OfTheBytesThenEachOptionAndASeparator() throws {
+        // `printf 'abc' | sha256sum`; and with the option "x": `printf 'abcx\xff' | sha256sum`.
+        let path = try Fixtures.temporaryFile("abc")
+        #expect(try InputFingerprint.of(path: path, options: []) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try InputFingerprint.of(path: path, options: ["x"]) == "20eed390031a470ddebb34be139e71508f42f9aeff73fa3baa2b34bd1a4d5257")
+    }
 }

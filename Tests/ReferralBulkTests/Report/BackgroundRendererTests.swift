@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemPackage
 import Synchronization
 import Testing
 
@@ -33,8 +34,8 @@ import Testing
     /// their initial values when it is freed, or libdispatch traps).
     @Test func writesEveryItemInOrderAndFreesThemOnTheProducersThread() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("renderer-\(UUID().uuidString)").path
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        try #require(descriptor >= 0)
+        let descriptor = try FileDescriptor.open(
+            FilePath(path), .writeOnly, options: [.create, .exclusiveCreate], permissions: .ownerReadWrite)
         defer { unlink(path) }
         let output = FileOutput(descriptor: descriptor, bufferSize: 512)
         let log = FreeLog()

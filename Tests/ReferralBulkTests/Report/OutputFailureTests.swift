@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 import Testing
 
 @testable import ReferralModel
@@ -9,8 +10,7 @@ import Testing
 @Suite struct OutputFailureTests {
     /// `/dev/full` answers every write with ENOSPC, as a full disk does.
     @Test func aWriteToAFullDiskIsRememberedAndNamesTheFile() throws {
-        let descriptor = open("/dev/full", O_WRONLY | O_CLOEXEC)
-        try #require(descriptor >= 0)
+        let descriptor = try FileDescriptor.open("/dev/full", .writeOnly, options: .closeOnExec)
         let output = FileOutput(descriptor: descriptor, bufferSize: 16, path: "report/results.csv")
         defer { output.close() }
         try output.check()  // nothing written yet

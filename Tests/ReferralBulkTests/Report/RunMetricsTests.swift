@@ -39,6 +39,12 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(name) } == [name])
     }
 
+    @Test func aMetricsFileThatCannotBeWrittenSaysWhy() {
+        let file = MetricsFile(path: "/nonexistent-folder/run.prom", labels: [])
+        let error = #expect(throws: MetricsFile.Failure.self) { try file.write(summary(.success, endedAt: 1_800_000_000)) }
+        #expect(error?.description == "cannot write the metrics file /nonexistent-folder/run.prom: No such file or directory")
+    }
+
     @Test func withoutAnEarlierSuccessTheLastSuccessIsZeroAndUnshardedRunsHaveNoLabels() {
         let text = RunMetrics.text(summary(.aborted, endedAt: 1_800_000_000), labels: RunMetrics.labels(input: "x.csv", shard: nil), previous: nil)
         #expect(text.contains("referral_bulk_last_success_timestamp_seconds 0"))
