@@ -6,6 +6,12 @@ import PackageDescription
 /// (measured with scripts/bench-plan; see ARCHITECTURE.md).
 var optimizedAcrossStages: [SwiftSetting] { [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))] }
 
+/// Every stage of the pipeline, for what stands on all of them: the
+/// executable and the test targets.
+let everyStage: [Target.Dependency] = [
+    "ReferralModel", "ReferralInput", "ReferralPlan", "ReferralSend", "ReferralReport", "ReferralJournal", "ReferralRun",
+]
+
 let package = Package(
     name: "referral-bulk",
     platforms: [.macOS(.v14)],
@@ -154,13 +160,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "referral-bulk",
-            dependencies: [
-                "ReferralModel",
-                "ReferralInput",
-                "ReferralPlan",
-                "ReferralSend",
-                "ReferralReport",
-                "ReferralRun",
+            dependencies: everyStage + [
                 "ReferralSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,14 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReferralBulkTests",
-            dependencies: [
-                "ReferralModel",
-                "ReferralInput",
-                "ReferralPlan",
-                "ReferralSend",
-                "ReferralReport",
-                "ReferralJournal",
-                "ReferralRun",
+            dependencies: everyStage + [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -203,13 +196,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: [
-                "ReferralModel",
-                "ReferralInput",
-                "ReferralPlan",
-                "ReferralSend",
-                "ReferralReport",
-                "ReferralRun",
+            dependencies: everyStage + [
                 "ReferralSandbox",
                 "ReferralSandboxTesting",
                 .product(name: "InMemoryLogging", package: "swift-log"),
