@@ -39,14 +39,3 @@ public struct InputProblem: Sendable, Hashable, CustomStringConvertible {
         return value.unicodeScalars.count > 80 ? shown + "…" : shown
     }
 }
-
-/// A value that failed its check, before the planner adds line and column.
-public struct ValueError: Error, Sendable, Equatable {
-    public var reason: String
-    public var hint: String?
-
-    public init(_ reason: String, hint: String? = nil) {
-        self.reason = reason
-        self.hint = hint
-    }
-}

@@ -51,14 +51,13 @@ enum NumberText {
 
     /// Without a named convention: a number that reads the same either way,
     /// or only with a decimal point and no thousands separator.
-    private static func plainOnly(_ point: Reading?, _ comma: Reading?, readings: String) throws(ValueError) -> String {
+    private static func plainOnly(_ point: Reading?, _ comma: Reading?, readings: [String]) throws(ValueError) -> String {
         switch (point, comma) {
         case (let point?, let comma?) where point.plain == comma.plain: return point.plain
         case (let point?, nil) where !point.grouped: return point.plain
-        case (nil, nil):
-            throw ValueError("not a plain decimal number", hint: "write digits with at most one decimal mark, e.g. 10000.50")
-        case (_?, _?): throw ValueError("ambiguous number: \(readings)", hint: hint)
-        case (_, _): throw ValueError("this number needs its convention named: \(readings)", hint: hint)
+        case (nil, nil): throw .notANumber
+        case (_?, _?): throw .ambiguousNumber(readings: readings)
+        case (_, _): throw .numberNeedsConvention(readings: readings)
         }
     }
 
@@ -111,25 +110,20 @@ enum NumberText {
         {
             return number
         }
-        if text.hasPrefix("-") { throw ValueError("a deal value cannot be negative", hint: "write a positive amount") }
+        if text.hasPrefix("-") { throw .negativeAmount }
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .currencySymbol })
             || text.split(whereSeparator: { !$0.isLetter }).contains(where: { ISO4217.codes.contains($0.uppercased()) })
         {
-            throw ValueError(
-                "the amount holds a currency symbol or code",
-                hint: "write the amount alone (e.g. 12919.50) and the currency in the Currency column")
+            throw .currencyInAmount
         }
         let point = reading(text, as: .point)
         let comma = reading(text, as: .comma)
         let readings = [point.map { "\($0.plain) with a decimal point" }, comma.map { "\($0.plain) with a decimal comma" }]
-            .compactMap { $0 }.joined(separator: ", or ")
+            .compactMap { $0 }
         let plain: String
         switch conventions {
         case .separator(let separator):
-            guard let reading = separator == .point ? point : comma else {
-                let example = separator == .point ? "12919.50 or 12,919.50" : "12919,50 or 12.919,50"
-                throw ValueError("not a number written with a decimal \(separator == .point ? "point" : "comma")", hint: "write e.g. \(example)")
-            }
+            guard let reading = separator == .point ? point : comma else { throw .notWrittenWith(separator) }
             plain = reading.plain
         case .plainOnly:
             plain = try plainOnly(point, comma, readings: readings)
@@ -140,12 +134,10 @@ enum NumberText {
                 plain = try plainOnly(point, comma, readings: readings)
                 break
             }
-            throw ValueError(
-                "line \(evidence.line) (\"\(evidence.value)\") shows this column is written with a decimal comma, so this value cannot be read for sure: \(readings)",
-                hint: hint)
+            throw .numberConventionContradicted(evidence: evidence, readings: readings)
         }
         guard let number = DecimalText.parse(plain) else {
-            throw ValueError("number has too many digits", hint: "at most 38 significant digits")
+            throw .tooManyDigits
         }
         return number
     }

@@ -73,13 +73,11 @@ struct NumericDate {
         }
         guard widths[2] == 4 else {
             if widths[2] <= 2, widths[0] <= 2, widths[1] <= 2 {
-                throw ValueError(
-                    "the year \"\(fields[2])\" has two digits, which could be any century",
-                    hint: "write the year in full, e.g. 20\(String(format2: fields[2]))")
+                throw .twoDigitYear(fields[2])
             }
-            throw ValueError("not a date", hint: "write \(UTCDateTime.formats)")
+            throw .notADate
         }
-        guard widths[0] <= 2, widths[1] <= 2 else { throw ValueError("not a date", hint: "write \(UTCDateTime.formats)") }
+        guard widths[0] <= 2, widths[1] <= 2 else { throw .notADate }
         if separator == "." { return try make(year: fields[2], month: fields[1], day: fields[0]) }
         switch dates {
         case .order(.mdy), .monthFirst:
@@ -87,24 +85,20 @@ struct NumericDate {
         case .order(.dmy):
             return try make(year: fields[2], month: fields[1], day: fields[0])
         case .order(.ymd):
-            throw ValueError("this date has the year last, but --date-order says YMD", hint: "pass --date-order MDY or DMY")
+            throw .yearLastButOrderYMD
         case .contradicted where isDayFirstOnly:
-            throw ValueError(
-                "this date can only be read day-first (\(readings)), and slash dates are month-first unless an option says otherwise",
-                hint: "pass --date-order DMY, or --locale, e.g. --locale en-GB")
+            throw .onlyDayFirst(readings: readings)
         case .contradicted(let evidence):
-            throw ValueError(
-                "line \(evidence.line) of this column holds \"\(evidence.value)\", which can only be day-first, so no date of the column is read month-first by default: \(readings)",
-                hint: "pass --date-order DMY (or MDY), or --locale, e.g. --locale en-GB")
+            throw .dateOrderContradicted(evidence: evidence, readings: readings)
         }
     }
 
-    /// "5 January 2027 month-first, or 1 May 2027 day-first".
-    private var readings: String {
+    /// ["5 January 2027 read month-first", "1 May 2027 read day-first"]: the real dates it can be.
+    private var readings: [String] {
         let monthFirst = Self.spelled(year: fields[2], month: fields[0], day: fields[1])
         let dayFirst = Self.spelled(year: fields[2], month: fields[1], day: fields[0])
         return [monthFirst.map { "\($0) read month-first" }, dayFirst.map { "\($0) read day-first" }]
-            .compactMap { $0 }.joined(separator: ", or ")
+            .compactMap { $0 }
     }
 
     private static let monthNames = [
@@ -121,12 +115,5 @@ struct NumericDate {
         var date = try UTCDateTime.make(year: year, month: month, day: day, text: text)
         date.secondsSinceEpoch += Int64(secondsIntoDay)
         return date
-    }
-}
-
-extension String {
-    /// Two digits, zero-padded.
-    fileprivate init(format2 value: Int) {
-        self = value < 10 ? "0\(value)" : String(value % 100)
     }
 }

@@ -35,7 +35,7 @@ struct RowPlan {
         // (The ID's own check names control characters in the ID.)
         for column in columns.usedColumns
         where column != columns.idColumn && column < cells.count && Self.hasControlCharacter(cells[column]) {
-            problem(column, ValueError("the cell holds a control character", hint: "remove it; only tab and line breaks may stand in a cell"))
+            problem(column, .controlCharacter)
         }
 
         do {
@@ -95,26 +95,23 @@ struct RowPlan {
     {
         let opName = String(cell(opColumn).trimmingSpaces).lowercased()
         guard let op = PatchOperation.Kind(rawValue: opName) else {
-            throw CellError(column: opColumn, error: ValueError("operation not supported", hint: "the API accepts add and replace"))
+            throw CellError(column: opColumn, error: .unsupportedOperation(opName))
         }
         let path: JSONPointer
         do {
             path = try JSONPointer(parsing: String(cell(pathColumn).trimmingSpaces))
         } catch {
-            throw CellError(
-                column: pathColumn, error: ValueError(error.description, hint: "write a JSON Pointer such as /details/dealValue"))
+            throw CellError(column: pathColumn, error: .invalidPointer(error))
         }
         if let first = path.tokens.first, FieldCatalog.readOnlyMembers.contains(first) {
-            throw CellError(column: pathColumn, error: ValueError("this field is read-only"))
+            throw CellError(column: pathColumn, error: .readOnlyField)
         }
         if path.isWholeOrUnnamed {
-            throw CellError(
-                column: pathColumn,
-                error: ValueError("the path names the whole referral or a member with no name", hint: "write a field's path such as /details/notes"))
+            throw CellError(column: pathColumn, error: .pathNamesNoField)
         }
         let text = cell(valueColumn)
         guard !text.isEmpty else {
-            throw CellError(column: valueColumn, error: ValueError("the value is empty", hint: "write \"\" (JSON) to set an empty text"))
+            throw CellError(column: valueColumn, error: .emptyValue)
         }
         let kind: ValueKind =
             path == FieldCatalog.teamMember.path ? .teamMember : FieldCatalog.fieldsByPath[path]?.kind ?? .jsonOrString

@@ -62,7 +62,7 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
             position += 1
             return true
         }
-        let invalid = ValueError("not a date", hint: "write \(formats)")
+        let invalid = ValueError.notADate
         guard let year = number(4), literal("-"), let month = number(2), literal("-"), let day = number(2) else {
             throw invalid
         }
@@ -94,7 +94,7 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
                 else { throw invalid }
                 offset = sign * (offsetHours * 3600 + offsetMinutes * 60)
             } else {
-                throw ValueError("a time needs a time zone", hint: "end it with Z for UTC, e.g. \(text)Z")
+                throw .timeWithoutZone(text)
             }
             guard position == bytes.count else { throw invalid }
         }
@@ -106,14 +106,14 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
     private static func make(
         year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offsetSeconds: Int, text: String
     ) throws(ValueError) -> UTCDateTime {
-        guard (1900...9999).contains(year) else { throw ValueError("year \(year) is out of range", hint: "use 1900 to 9999") }
+        guard (1900...9999).contains(year) else { throw .yearOutOfRange(year) }
         guard (1...12).contains(month) else {
-            throw ValueError("there is no month \(month)")
+            throw .noSuchMonth(month)
         }
         guard (1...daysIn(month: month, year: year)).contains(day) else {
-            throw ValueError("there is no day \(day) in month \(month) of \(year)")
+            throw .noSuchDay(day: day, month: month, year: year)
         }
-        guard hour < 24, minute < 60, second < 60 else { throw ValueError("not a valid time of day") }
+        guard hour < 24, minute < 60, second < 60 else { throw .noSuchTimeOfDay }
         let days = daysFromCivil(year: year, month: month, day: day)
         return UTCDateTime(secondsSinceEpoch: days * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds))
     }

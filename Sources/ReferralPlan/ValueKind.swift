@@ -34,7 +34,7 @@ public enum ValueKind: Sendable, Hashable {
         case (_, .null?): return .null  // clears the field (how undo.csv restores a null)
         case (.teamMember, .object(let members)?):
             guard case .string(let email)? = members["email"], Self.isEmail(email) else {
-                throw ValueError("a team member needs an e-mail", hint: "add \"email\": \"name@example.com\"")
+                throw .teamMemberWithoutEmail
             }
             return .object(members)
         case (_, .string(let text)?): return try value(ofText: text, conventions: conventions)
@@ -50,14 +50,12 @@ public enum ValueKind: Sendable, Hashable {
             return .string(try UTCDateTime.parse(String(cell.trimmingSpaces), dates: conventions.dates).description)
         case .status:
             guard let status = ReferralStatus(name: cell) else {
-                throw ValueError("unknown status", hint: "use one of \(ReferralStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw .unknownStatus
             }
             return .string(status.rawValue)
         case .substatus:
             guard let substatus = ReferralSubstatus(name: cell) else {
-                throw ValueError(
-                    "unknown substatus",
-                    hint: "use one of \(ReferralSubstatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw .unknownSubstatus
             }
             return .string(substatus.rawValue)
         case .text(let verbatim): return .string(verbatim ? cell : String(cell.trimmingSpaces))
@@ -69,7 +67,7 @@ public enum ValueKind: Sendable, Hashable {
     static func parseCurrency(_ cell: String) throws(ValueError) -> String {
         let letters = cell.trimmingSpaces.utf8
         guard letters.count == 3, letters.allSatisfy({ (65...90).contains($0 & 0xDF) }) else {
-            throw ValueError("a currency is three letters", hint: "use an ISO 4217 code such as USD or EUR")
+            throw .notACurrency
         }
         // ASCII letters only, so clearing bit 5 is upper-casing.
         let code = String(unsafeUninitializedCapacity: 3) { buffer in
@@ -77,18 +75,17 @@ public enum ValueKind: Sendable, Hashable {
             return 3
         }
         guard ISO4217.codes.contains(code) else {
-            throw ValueError("not an ISO 4217 currency code", hint: "use a code such as USD, EUR or GBP")
+            throw .unknownCurrency(code)
         }
         return code
     }
 
     /// "First, Last, Phone, Email" (Partner Center's "Team member N" cells).
     static func parseTeamMember(_ cell: String) throws(ValueError) -> JSONValue {
-        let hint = "write \"First, Last, Phone, Email\" (phone may be empty)"
         let parts = cell.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingSpaces) }
-        guard parts.count == 4 else { throw ValueError("a team member has four parts", hint: hint) }
-        guard !parts[0].isEmpty, !parts[1].isEmpty else { throw ValueError("a team member needs a first and last name", hint: hint) }
-        guard isEmail(parts[3]) else { throw ValueError("\"\(parts[3])\" is not an e-mail address", hint: hint) }
+        guard parts.count == 4 else { throw .teamMemberParts(parts.count) }
+        guard !parts[0].isEmpty, !parts[1].isEmpty else { throw .teamMemberWithoutName }
+        guard isEmail(parts[3]) else { throw .notAnEmail(parts[3]) }
         var member: [String: JSONValue] = [
             "firstName": .string(parts[0]), "lastName": .string(parts[1]), "email": .string(parts[3]),
         ]

@@ -60,7 +60,9 @@ import Testing
             PatchOperation(.replace, JSONPointer(tokens: ["a"]), 2),
             PatchOperation(.add, JSONPointer(tokens: ["list", "5"]), 3),
         ]
-        #expect(throws: PatchApplier.Failure.self) { try PatchApplier.apply(operations, to: document) }
+        let failure = PatchApplier.Failure(index: 1, path: JSONPointer(tokens: ["list", "5"]), problem: .indexOutOfBounds(5))
+        #expect(throws: failure) { try PatchApplier.apply(operations, to: document) }
+        #expect(failure.description == "operation 1: index 5 is out of bounds at \"/list/5\"")
         #expect(document == ["a": 1, "list": [1, 2]])
     }
 }

@@ -4,11 +4,36 @@ import ReferralModel
 /// every operation works on a copy, so a patch that fails half-way leaves
 /// the original untouched.
 public enum PatchApplier {
-    /// Why an operation cannot be applied.
+    /// Which operation of the patch cannot be applied, where, and why.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public var index: Int
-        public var reason: String
-        public var description: String { "operation \(index): \(reason)" }
+        public var path: JSONPointer
+        public var problem: Problem
+        public var description: String { "operation \(index): \(problem) at \"\(path)\"" }
+    }
+
+    /// What stops one operation at the token it reached.
+    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        /// `replace` of an object member that is not there.
+        case noMemberToReplace
+        case missingParent
+        /// `replace` at `-`, which names the place after the last element.
+        case dashNamesNoElement
+        case notAnArrayIndex(String)
+        case indexOutOfBounds(Int)
+        /// A token below a string, number, boolean or null.
+        case parentNotAContainer
+
+        public var description: String {
+            switch self {
+            case .noMemberToReplace: "no member to replace"
+            case .missingParent: "the parent does not exist"
+            case .dashNamesNoElement: "\"-\" names no element to replace"
+            case .notAnArrayIndex(let token): "\"\(token)\" is not an array index"
+            case .indexOutOfBounds(let index): "index \(index) is out of bounds"
+            case .parentNotAContainer: "the parent is not an object or an array"
+            }
+        }
     }
 
     public static func apply(_ operations: [PatchOperation], to document: JSONValue) throws(Failure) -> JSONValue {
@@ -17,15 +42,13 @@ public enum PatchApplier {
             do {
                 result = try apply(operation, to: result, tokens: operation.path.tokens[...])
             } catch {
-                throw Failure(index: index, reason: "\(error.reason) at \"\(operation.path)\"")
+                throw Failure(index: index, path: operation.path, problem: error)
             }
         }
         return result
     }
 
-    private struct StepError: Error { var reason: String }
-
-    private static func apply(_ operation: PatchOperation, to node: JSONValue, tokens: ArraySlice<String>) throws(StepError)
+    private static func apply(_ operation: PatchOperation, to node: JSONValue, tokens: ArraySlice<String>) throws(Problem)
         -> JSONValue
     {
         guard let token = tokens.first else { return operation.value }  // the whole document
@@ -33,36 +56,36 @@ public enum PatchApplier {
         switch node {
         case .object(var members):
             if isLast {
-                if operation.op == .replace, members[token] == nil { throw StepError(reason: "no member to replace") }
+                if operation.op == .replace, members[token] == nil { throw .noMemberToReplace }
                 members[token] = operation.value
             } else {
-                guard let child = members[token] else { throw StepError(reason: "the parent does not exist") }
+                guard let child = members[token] else { throw .missingParent }
                 members[token] = try apply(operation, to: child, tokens: tokens.dropFirst())
             }
             return .object(members)
         case .array(var elements):
             if isLast, token == "-" {
-                guard operation.op == .add else { throw StepError(reason: "\"-\" names no element to replace") }
+                guard operation.op == .add else { throw .dashNamesNoElement }
                 elements.append(operation.value)
                 return .array(elements)
             }
-            guard let index = JSONPointer.arrayIndex(token) else { throw StepError(reason: "\"\(token)\" is not an array index") }
+            guard let index = JSONPointer.arrayIndex(token) else { throw .notAnArrayIndex(token) }
             if isLast {
                 switch operation.op {
                 case .add:
-                    guard index <= elements.count else { throw StepError(reason: "index \(index) is out of bounds") }
+                    guard index <= elements.count else { throw .indexOutOfBounds(index) }
                     elements.insert(operation.value, at: index)
                 case .replace:
-                    guard index < elements.count else { throw StepError(reason: "index \(index) is out of bounds") }
+                    guard index < elements.count else { throw .indexOutOfBounds(index) }
                     elements[index] = operation.value
                 }
             } else {
-                guard index < elements.count else { throw StepError(reason: "index \(index) is out of bounds") }
+                guard index < elements.count else { throw .indexOutOfBounds(index) }
                 elements[index] = try apply(operation, to: elements[index], tokens: tokens.dropFirst())
             }
             return .array(elements)
         default:
-            throw StepError(reason: "the parent is not an object or an array")
+            throw .parentNotAContainer
         }
     }
 }

@@ -5,9 +5,45 @@ import ReferralModel
 /// the types of known fields, and the status/substatus transitions.
 enum ReferralSchema {
     /// A refusal, with the stable error code the API answers with.
-    struct Violation: Error, Sendable, Equatable {
-        var code: String
-        var description: String
+    enum Violation: Error, Sendable, Equatable, CustomStringConvertible {
+        case replacesWholeReferral
+        case readOnlyMember(String)
+        case notAnObject
+        case detailsNotAnObject
+        case invalidDealValue
+        case invalidCurrency
+        case invalidClosingDateTime
+        case teamNotAnArray
+        case teamMemberWithoutEmail
+        /// The status or substatus value the referral would hold.
+        case unknownStatus(JSONValue)
+        case unknownSubstatus(JSONValue)
+        case transition(TransitionViolation)
+
+        var code: String {
+            switch self {
+            case .replacesWholeReferral, .readOnlyMember: "ReadOnlyField"
+            case .transition(let violation): violation.code
+            default: "InvalidField"
+            }
+        }
+
+        var description: String {
+            switch self {
+            case .replacesWholeReferral: "a patch cannot replace the whole referral"
+            case .readOnlyMember(let name): "\"\(name)\" is read-only"
+            case .notAnObject: "a referral must be an object"
+            case .detailsNotAnObject: "details must be an object"
+            case .invalidDealValue: "details.dealValue must be a non-negative number"
+            case .invalidCurrency: "details.currency must be three upper-case letters"
+            case .invalidClosingDateTime: "details.closingDateTime must be a UTC date-time"
+            case .teamNotAnArray: "team must be an array"
+            case .teamMemberWithoutEmail: "every team member needs an e-mail"
+            case .unknownStatus(let value): "unknown status \(value)"
+            case .unknownSubstatus(let value): "unknown substatus \(value)"
+            case .transition(let violation): violation.description
+            }
+        }
     }
 
     static let readOnlyMembers: Set<String> = [
@@ -18,10 +54,10 @@ enum ReferralSchema {
     static func checkWritable(_ operations: [PatchOperation]) throws(Violation) {
         for operation in operations {
             guard let first = operation.path.tokens.first else {
-                throw Violation(code: "ReadOnlyField", description: "a patch cannot replace the whole referral")
+                throw .replacesWholeReferral
             }
             if readOnlyMembers.contains(first) {
-                throw Violation(code: "ReadOnlyField", description: "\"\(first)\" is read-only")
+                throw .readOnlyMember(first)
             }
         }
     }
@@ -30,7 +66,7 @@ enum ReferralSchema {
     /// value becomes a number), given the referral before the patch.
     static func validate(patched: JSONValue, before: JSONValue) throws(Violation) -> JSONValue {
         guard case .object(var referral) = patched else {
-            throw Violation(code: "InvalidField", description: "a referral must be an object")
+            throw .notAnObject
         }
         if case .object(var details)? = referral["details"] {
             if let value = details["dealValue"] {
@@ -38,22 +74,22 @@ enum ReferralSchema {
             }
             if let currency = details["currency"], currency != .null {
                 guard case .string(let code) = currency, code.count == 3, code.allSatisfy({ $0.isASCII && $0.isUppercase })
-                else { throw Violation(code: "InvalidField", description: "details.currency must be three upper-case letters") }
+                else { throw .invalidCurrency }
             }
             if let closing = details["closingDateTime"], closing != .null {
                 guard case .string(let text) = closing, isUTCDateTime(text) else {
-                    throw Violation(code: "InvalidField", description: "details.closingDateTime must be a UTC date-time")
+                    throw .invalidClosingDateTime
                 }
             }
             referral["details"] = .object(details)
         } else if let details = referral["details"], details != .null {
-            throw Violation(code: "InvalidField", description: "details must be an object")
+            throw .detailsNotAnObject
         }
         if let team = referral["team"] {
-            guard case .array(let members) = team else { throw Violation(code: "InvalidField", description: "team must be an array") }
+            guard case .array(let members) = team else { throw .teamNotAnArray }
             for member in members {
                 guard case .string(let email)? = member["email"], email.contains("@") else {
-                    throw Violation(code: "InvalidField", description: "every team member needs an e-mail")
+                    throw .teamMemberWithoutEmail
                 }
             }
         }
@@ -71,21 +107,21 @@ enum ReferralSchema {
         case .null: return value
         default: break
         }
-        throw Violation(code: "InvalidField", description: "details.dealValue must be a non-negative number")
+        throw .invalidDealValue
     }
 
     static func checkTransition(from before: JSONValue, to after: JSONValue) throws(Violation) {
         func status(_ value: JSONValue?) throws(Violation) -> ReferralStatus? {
             guard let value, value != .null else { return nil }
             guard case .string(let name) = value, let status = ReferralStatus(rawValue: name) else {
-                throw Violation(code: "InvalidField", description: "unknown status \(value)")
+                throw .unknownStatus(value)
             }
             return status
         }
         func substatus(_ value: JSONValue?) throws(Violation) -> ReferralSubstatus? {
             guard let value, value != .null else { return nil }
             guard case .string(let name) = value, let substatus = ReferralSubstatus(rawValue: name) else {
-                throw Violation(code: "InvalidField", description: "unknown substatus \(value)")
+                throw .unknownSubstatus(value)
             }
             return substatus
         }
@@ -94,7 +130,7 @@ enum ReferralSchema {
         guard let currentStatus = try status(before["status"]) else { return }
         let current = ReferralState(status: currentStatus, substatus: try substatus(before["substatus"]))
         if let violation = current.violation(newStatus: newStatus, newSubstatus: newSubstatus) {
-            throw Violation(code: violation.code, description: violation.description)
+            throw .transition(violation)
         }
     }
 

@@ -34,6 +34,9 @@ import Testing
         #expect(reason("12,5") == "this number needs its convention named: 12.5 with a decimal comma")
         #expect(reason("10,000.50") == "this number needs its convention named: 10000.50 with a decimal point")
         #expect(reason("1.000,50") == "this number needs its convention named: 1000.50 with a decimal comma")
+        #expect(throws: ValueError.ambiguousNumber(readings: ["12.919 with a decimal point", "12919 with a decimal comma"])) {
+            try number("12.919")
+        }
     }
 
     @Test func aNamedSeparatorReadsGroupedFormsInItsConvention() throws {
@@ -94,11 +97,13 @@ import Testing
     }
 
     @Test func twoDigitYearsAndImpossibleDatesAreRefused() {
-        #expect(throws: ValueError("the year \"27\" has two digits, which could be any century", hint: "write the year in full, e.g. 2027")) {
-            try date("5/1/27")
-        }
-        #expect(throws: ValueError.self) { try date("13/13/2027", .order(.dmy)) }
-        #expect(throws: ValueError.self) { try date("2/30/2027") }
+        #expect(throws: ValueError.twoDigitYear(27)) { try date("5/1/27") }
+        #expect(ValueError.twoDigitYear(27).reason == "the year \"27\" has two digits, which could be any century")
+        #expect(ValueError.twoDigitYear(27).hint == "write the year in full, e.g. 2027")
+        #expect(ValueError.twoDigitYear(5).hint == "write the year in full, e.g. 2005")
+        #expect(throws: ValueError.noSuchMonth(13)) { try date("13/13/2027", .order(.dmy)) }
+        #expect(throws: ValueError.noSuchDay(day: 30, month: 2, year: 2027)) { try date("2/30/2027") }
+        #expect(ValueError.noSuchDay(day: 30, month: 2, year: 2027).reason == "there is no day 30 in month 2 of 2027")
     }
 
     @Test func surveyEvidence() {

@@ -189,6 +189,8 @@ func headerError(_ text: String) -> HeaderError? {
         for id in ["a/b", "..", ".", "a b", "a\u{01}b", "a?b", "a#b", "a%2Fb", "a\\b"] {
             #expect(throws: ValueError.self, "\(id)") { try ReferralID.validate(id) }
         }
+        #expect(throws: ValueError.referralIDContains("/")) { try ReferralID.validate("a/b") }
+        #expect(ValueError.referralIDContains("\u{01}").reason == "the referral ID contains a control character")
         #expect((try? ReferralID.validate(" \(id1) ")) == id1)
     }
 
