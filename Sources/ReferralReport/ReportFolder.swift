@@ -96,6 +96,13 @@ public struct ReportFolder: Sendable {
     public func writeAtomically(_ name: String, _ bytes: [UInt8]) throws(Refusal) {
         let output = try createReplacement(name)
         output.write(bytes: bytes)
+        try seal(name, output)
+        try publish(name)
+    }
+
+    /// Syncs and closes `name`'s new version, then throws if any write,
+    /// the sync or the close failed: only a sealed file may be published.
+    public func seal(_ name: String, _ output: FileOutput) throws(Refusal) {
         output.sync()
         output.close()
         do {
@@ -103,6 +110,5 @@ public struct ReportFolder: Sendable {
         } catch {
             throw .cannotWrite(path: path + "/" + name, errno: error.errno)
         }
-        try publish(name)
     }
 }

@@ -205,10 +205,18 @@ public final class ReportWriter {
         summary.pacing = pacing
         summary.exitStatus = exitStatus
         summary.abortReason = abortReason
-        for (_, output) in outputs {
-            output.sync()
-            output.close()
+        // Every file is sealed (and so closed) before any is published: a
+        // sync or close that fails keeps the earlier run's files in place
+        // rather than publishing a report with a file cut short.
+        var failure: ReportFolder.Refusal?
+        for (name, output) in outputs {
+            do throws(ReportFolder.Refusal) {
+                try folder.seal(name, output)
+            } catch {
+                failure = failure ?? error
+            }
         }
+        if let failure { throw failure }
         // Each file replaces the one an earlier run of this file left, once whole.
         for (name, _) in outputs { try folder.publish(name) }
         var bytes = JSONWriter.bytes(summary.json, pretty: true)

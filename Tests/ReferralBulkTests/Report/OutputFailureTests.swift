@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import SystemPackage
 import Testing
@@ -17,6 +18,22 @@ import Testing
         output.write(String(repeating: "x", count: 100))
         #expect(throws: OutputFailure(path: "report/results.csv", errno: ENOSPC)) { try output.check() }
         #expect(OutputFailure(path: "report/results.csv", errno: ENOSPC).description == "cannot write report/results.csv: No space left on device")
+    }
+
+    /// The bytes still buffered when the report is finished fail at the last
+    /// flush: sealing says so, so `finish` publishes nothing cut short.
+    @Test func aFileWhoseLastBytesFailIsNotSealed() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("seal-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let folder = try ReportFolder.create(at: path)
+        let descriptor = try FileDescriptor.open("/dev/full", .writeOnly, options: .closeOnExec)
+        let output = FileOutput(descriptor: descriptor, bufferSize: 1 << 20, path: "\(path)/results.csv")
+        output.write("lines,referral_id,outcome\n")
+        try output.check()  // still buffered: nothing has failed yet
+        #expect(throws: ReportFolder.Refusal.cannotWrite(path: path + "/results.csv", errno: ENOSPC)) {
+            try folder.seal("results.csv", output)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "/results.csv"))
     }
 
     @Test func anAbortedRunThatFinishedNothingDoesNotSayNothingToDo() {
