@@ -7,10 +7,48 @@ import Foundation
 /// and cannot tell `1` from `true` on Linux. Nesting is capped so hostile
 /// input cannot exhaust the stack.
 public struct JSONParser {
+    /// Where the text stops being JSON (`offset`, from 0) and what is wrong there.
     public struct Error: Swift.Error, Sendable, Equatable, CustomStringConvertible {
         public var offset: Int
-        public var reason: String
-        public var description: String { "invalid JSON at byte \(offset + 1): \(reason)" }
+        public var problem: Problem
+        public var description: String { "invalid JSON at byte \(offset + 1): \(problem)" }
+    }
+
+    public enum Problem: Sendable, Equatable, CustomStringConvertible {
+        case textAfterValue
+        /// What the grammar needed here: a literal, a member name, `:`, a separator.
+        case expected(String)
+        case nestedTooDeep(limit: Int)
+        case unexpectedEnd
+        case unexpectedCharacter
+        case invalidUTF8
+        case unterminatedString
+        case controlCharacterInString
+        case unterminatedEscape
+        case unpairedSurrogate
+        case invalidEscape
+        case invalidUnicodeEscape
+        case invalidNumber
+        case numberOutOfRange
+
+        public var description: String {
+            switch self {
+            case .textAfterValue: "unexpected text after the value"
+            case .expected(let what): "expected \(what)"
+            case .nestedTooDeep(let limit): "nested deeper than \(limit) levels"
+            case .unexpectedEnd: "unexpected end of input"
+            case .unexpectedCharacter: "unexpected character"
+            case .invalidUTF8: "invalid UTF-8 in a string"
+            case .unterminatedString: "unterminated string"
+            case .controlCharacterInString: "control character in a string"
+            case .unterminatedEscape: "unterminated escape"
+            case .unpairedSurrogate: "unpaired surrogate"
+            case .invalidEscape: "invalid escape"
+            case .invalidUnicodeEscape: "invalid \\u escape"
+            case .invalidNumber: "invalid number"
+            case .numberOutOfRange: "number out of range"
+            }
+        }
     }
 
     public static let maximumDepth = 256
@@ -31,13 +69,13 @@ public struct JSONParser {
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
-        guard parser.position == bytes.count else { throw parser.error("unexpected text after the value") }
+        guard parser.position == bytes.count else { throw parser.error(.textAfterValue) }
         return value
     }
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
-    private func error(_ reason: String) -> Error { Error(offset: position, reason: reason) }
+    private func error(_ problem: Problem) -> Error { Error(offset: position, problem: problem) }
 
     private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
@@ -47,15 +85,15 @@ public struct JSONParser {
 
     private mutating func expect(_ literal: String, _ value: JSONValue) throws(Error) -> JSONValue {
         for byte in literal.utf8 {
-            guard current == byte else { throw error("expected \(literal)") }
+            guard current == byte else { throw error(.expected(literal)) }
             position += 1
         }
         return value
     }
 
     private mutating func parseValue(depth: Int) throws(Error) -> JSONValue {
-        guard depth < Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
-        guard let byte = current else { throw error("unexpected end of input") }
+        guard depth < Self.maximumDepth else { throw error(.nestedTooDeep(limit: Self.maximumDepth)) }
+        guard let byte = current else { throw error(.unexpectedEnd) }
         switch byte {
         case UInt8(ascii: "{"): return try parseObject(depth: depth)
         case UInt8(ascii: "["): return try parseArray(depth: depth)
@@ -64,7 +102,7 @@ public struct JSONParser {
         case UInt8(ascii: "f"): return try expect("false", .bool(false))
         case UInt8(ascii: "n"): return try expect("null", .null)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        default: throw error("unexpected character")
+        default: throw error(.unexpectedCharacter)
         }
     }
 
@@ -75,10 +113,10 @@ public struct JSONParser {
         if current == UInt8(ascii: "}") { position += 1; return .object(members) }
         while true {
             skipWhitespace()
-            guard current == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            guard current == UInt8(ascii: "\"") else { throw error(.expected("a member name")) }
             let key = try parseString()
             skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw error("expected ':'") }
+            guard current == UInt8(ascii: ":") else { throw error(.expected("':'")) }
             position += 1
             skipWhitespace()
             members[key] = try parseValue(depth: depth + 1)
@@ -86,7 +124,7 @@ public struct JSONParser {
             switch current {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "}"): position += 1; return .object(members)
-            default: throw error("expected ',' or '}'")
+            default: throw error(.expected("',' or '}'"))
             }
         }
     }
@@ -103,7 +141,7 @@ public struct JSONParser {
             switch current {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "]"): position += 1; return .array(elements)
-            default: throw error("expected ',' or ']'")
+            default: throw error(.expected("',' or ']'"))
             }
         }
     }
@@ -115,12 +153,12 @@ public struct JSONParser {
         func flushRun(_ parser: JSONParser, upTo end: Int) throws(Error) {
             guard runStart < end else { return }
             guard let text = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
-                throw parser.error("invalid UTF-8 in a string")
+                throw parser.error(.invalidUTF8)
             }
             scalars.append(contentsOf: text.unicodeScalars)
         }
         while true {
-            guard let byte = current else { throw error("unterminated string") }
+            guard let byte = current else { throw error(.unterminatedString) }
             switch byte {
             case UInt8(ascii: "\""):
                 try flushRun(self, upTo: position)
@@ -132,7 +170,7 @@ public struct JSONParser {
                 scalars.append(try parseEscape())
                 runStart = position
             case 0..<0x20:
-                throw error("control character in a string")
+                throw error(.controlCharacterInString)
             default:
                 position += 1
             }
@@ -140,7 +178,7 @@ public struct JSONParser {
     }
 
     private mutating func parseEscape() throws(Error) -> Unicode.Scalar {
-        guard let byte = current else { throw error("unterminated escape") }
+        guard let byte = current else { throw error(.unterminatedEscape) }
         position += 1
         switch byte {
         case UInt8(ascii: "\""): return "\""
@@ -155,23 +193,23 @@ public struct JSONParser {
             let high = try parseHex4()
             if (0xD800...0xDBFF).contains(high) {
                 guard current == UInt8(ascii: "\\"), position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u")
-                else { throw error("unpaired surrogate") }
+                else { throw error(.unpairedSurrogate) }
                 position += 2
                 let low = try parseHex4()
-                guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate") }
+                guard (0xDC00...0xDFFF).contains(low) else { throw error(.unpairedSurrogate) }
                 return Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))!
             }
-            guard let scalar = Unicode.Scalar(high) else { throw error("unpaired surrogate") }
+            guard let scalar = Unicode.Scalar(high) else { throw error(.unpairedSurrogate) }
             return scalar
         default:
-            throw error("invalid escape")
+            throw error(.invalidEscape)
         }
     }
 
     private mutating func parseHex4() throws(Error) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
-            guard let byte = current, let digit = hexDigit(byte) else { throw error("invalid \\u escape") }
+            guard let byte = current, let digit = hexDigit(byte) else { throw error(.invalidUnicodeEscape) }
             value = value << 4 | digit
             position += 1
         }
@@ -198,19 +236,19 @@ public struct JSONParser {
         if current == UInt8(ascii: "0") {
             position += 1
         } else if digits(&self) == 0 {
-            throw error("invalid number")
+            throw error(.invalidNumber)
         }
         if current == UInt8(ascii: ".") {
             position += 1
-            guard digits(&self) > 0 else { throw error("invalid number") }
+            guard digits(&self) > 0 else { throw error(.invalidNumber) }
         }
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
             position += 1
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
-            guard digits(&self) > 0 else { throw error("invalid number") }
+            guard digits(&self) > 0 else { throw error(.invalidNumber) }
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        guard let number = DecimalText.parse(text) else { throw Error(offset: start, reason: "number out of range") }
+        guard let number = DecimalText.parse(text) else { throw Error(offset: start, problem: .numberOutOfRange) }
         return .number(number)
     }
 }
