@@ -24,7 +24,7 @@ public enum JSONWriter {
         Data(bytes(value, pretty: pretty))
     }
 
-    package static func write(_ value: JSONValue, into output: inout [UInt8], pretty: Bool, depth: Int) {
+    @usableFromInline package static func write(_ value: JSONValue, into output: inout [UInt8], pretty: Bool, depth: Int) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -120,7 +120,7 @@ public enum JSONWriter {
         output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
     }
 
-    package static func writeString(_ text: String, into output: inout [UInt8]) {
+    @usableFromInline package static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         // Most text needs no escaping: copy its bytes whole.
         let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
