@@ -84,7 +84,7 @@ private let repository = URL(fileURLWithPath: #filePath).deletingLastPathCompone
         for changes in [5, 20] {
             let process = try ChildProcess.start(command, environment: [:])
             let progressed = try await ChildProcess.wait { ChildProcess.lineCount(statePath) > seed.count + changes }
-            kill(process.processIdentifier, SIGKILL)
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }  // a finished child's number may be reused
             process.waitUntilExit()
             #expect(progressed)
         }
