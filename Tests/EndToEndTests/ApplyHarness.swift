@@ -60,6 +60,17 @@ struct ApplyHarness {
         }
     }
 
+    /// `referral-bulk apply input` against this sandbox as a child process
+    /// runs it (four workers, journals in `folder/state`), reporting to
+    /// `folder/<report>`: the same command each time, as cron repeats it.
+    func childApply(_ input: String, report: String) -> [String] {
+        ["apply", input, "--endpoint", sandbox.baseURL, "--concurrency", "4", "--state-dir", folder.appendingPathComponent("state").path,
+         "--report-dir", folder.appendingPathComponent(report).path]
+    }
+
+    /// What hands a child process the sandbox's admin token.
+    var childEnvironment: [String: String] { ["PARTNER_CENTER_TOKEN": sandbox.tokens[.referralAdmin]!] }
+
     /// A report CSV as rows of cells (header first), read with the tool's own reader.
     func rows(_ report: String, _ file: String) throws -> [[String]] {
         try Self.rows(path: folder.appendingPathComponent("\(report)/\(file)").path)

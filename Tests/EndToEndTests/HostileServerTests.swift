@@ -142,12 +142,8 @@ func closedLoopbackPort() throws -> Int {
         let referrals = openReferrals(300, seed: 65)
         try await ApplyHarness.with(referrals: referrals) { harness in
             let input = try harness.write("input.csv", wideInput(referrals))
-            let state = harness.folder.appendingPathComponent("state").path
-            func command(_ report: String) -> [String] {
-                ["apply", input, "--endpoint", harness.sandbox.baseURL, "--concurrency", "4", "--state-dir", state,
-                 "--report-dir", harness.folder.appendingPathComponent(report).path]
-            }
-            let environment = ["PARTNER_CENTER_TOKEN": harness.sandbox.tokens[.referralAdmin]!]
+            func command(_ report: String) -> [String] { harness.childApply(input, report: report) }
+            let environment = harness.childEnvironment
             // 256 blocks of 512 bytes per file: room for the journal's schema, far
             // less than the journal's write-ahead log of 300 outcomes (a page each).
             let limited = try await ChildProcess.run(

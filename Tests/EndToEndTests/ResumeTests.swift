@@ -57,12 +57,8 @@ import Testing
         let referrals = openReferrals(200, seed: 51)
         try await ApplyHarness.with(sandbox: { $0.latency = .milliseconds(10) }, referrals: referrals) { harness in
             let input = try harness.write("input.csv", wideInput(referrals))
-            let state = harness.folder.appendingPathComponent("state").path
-            func command(_ report: String) -> [String] {
-                ["apply", input, "--endpoint", harness.sandbox.baseURL, "--concurrency", "4", "--state-dir", state,
-                 "--report-dir", harness.folder.appendingPathComponent(report).path]
-            }
-            let environment = ["PARTNER_CENTER_TOKEN": harness.sandbox.tokens[.referralAdmin]!]
+            func command(_ report: String) -> [String] { harness.childApply(input, report: report) }
+            let environment = harness.childEnvironment
             let first = try ChildProcess.start(command("killed"), environment: environment)
             if appliedBeforeKill > 0 {
                 // 0: before the first request; 60: mid-run; 200: all applied, while the report is being finished.
