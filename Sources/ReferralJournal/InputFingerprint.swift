@@ -1,5 +1,4 @@
 import Crypto
-import Glibc
 import ReferralInput
 
 /// Identifies one input file's content (and the options that change how it

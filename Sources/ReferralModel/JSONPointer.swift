@@ -77,11 +77,7 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
-    public func appending(_ token: String) -> JSONPointer { JSONPointer(tokens: tokens + [token]) }
-
     public var parent: JSONPointer? { tokens.isEmpty ? nil : JSONPointer(tokens: Array(tokens.dropLast())) }
-
-    public var lastToken: String? { tokens.last }
 
     /// An RFC 6901 array index: digits only, no leading zero (except `0` itself).
     public static func arrayIndex(_ token: String) -> Int? {
