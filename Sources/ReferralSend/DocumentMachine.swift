@@ -264,7 +264,9 @@ public struct DocumentMachine {
     /// The outcome an answer to a write (or a read's API error) stands for.
     static func outcome(of response: APIResponse, _ document: PatchDocument, requestID: String?) -> Outcome {
         if let problem = AnswerCheck.writeProblem(response) ?? AnswerCheck.notFoundProblem(response) {
-            return Outcome(document: document, kind: .failed, httpStatus: response.status, message: problem, requestID: requestID)
+            var outcome = Outcome(document: document, kind: .failed, httpStatus: response.status, message: problem, requestID: requestID)
+            outcome.serverRequestID = response.serverRequestID
+            return outcome
         }
         let kind: Outcome.Kind
         switch response.status {
@@ -274,8 +276,10 @@ public struct DocumentMachine {
         case 412: kind = .conflict
         default: kind = .failed
         }
-        return Outcome(
+        var outcome = Outcome(
             document: document, kind: kind, httpStatus: response.status, message: kind == .updated ? "" : AnswerCheck.serverMessage(response),
             requestID: requestID, newETag: kind == .updated ? response.eTag : nil)
+        outcome.serverRequestID = response.serverRequestID
+        return outcome
     }
 }

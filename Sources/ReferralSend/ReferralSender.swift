@@ -8,7 +8,7 @@ import ReferralPlan
 ///
 /// With preflight it reads the referral first (eTag into `If-Match`,
 /// transition check, fields already as asked dropped), then PATCHes with
-/// retries under one `MS-RequestId`; on 412 it re-reads and re-plans up to
+/// retries under one request id (`client-request-id`); on 412 it re-reads and re-plans up to
 /// `conflictRetries` times. A 412 after an attempt that got no answer is
 /// checked against a fresh read: if the referral already holds every
 /// change, our own earlier attempt applied it, and it is `updated`.
@@ -32,11 +32,14 @@ public struct ReferralSender: Sendable {
         /// Read and decide as a real run would, and stop before any write
         /// (`DryRun`): the outcome says what the PATCH would have been.
         public var dryRun = false
-        /// The `MS-RequestId` of a document's n-th call. A fresh UUID in a
+        /// The request id (`client-request-id`, `MS-RequestId`) of a document's n-th call. A fresh UUID in a
         /// real run (the API remembers IDs: reusing one across runs would
         /// replay stale answers); tests make them deterministic so the
         /// sandbox's seeded faults land on the same calls every time.
         public var requestID: @Sendable (PatchDocument, Int) -> String = { _, _ in UUID().uuidString.lowercased() }
+        /// The run's `MS-CorrelationId`, on every call: a support engineer
+        /// finds the whole run by it (the summary prints it).
+        public var correlationID = UUID().uuidString.lowercased()
 
         public init(endpoint: String) { self.endpoint = endpoint }
     }
@@ -78,6 +81,8 @@ public struct ReferralSender: Sendable {
         var retries = 0
         var throttled = 0
         var calls = 0
+        /// The `Request-ID` of the last answer met (for an outcome whose deciding answer is not a write's).
+        var lastServerRequestID: String?
         let started = ContinuousClock.now
 
         package init() {}
@@ -105,6 +110,14 @@ public struct ReferralSender: Sendable {
         outcome.retries = tally.retries
         outcome.throttled = tally.throttled
         outcome.latency = ContinuousClock.now - tally.started
+        if outcome.serverRequestID == nil { outcome.serverRequestID = tally.lastServerRequestID }
+        logger.debug(
+            "outcome",
+            metadata: [
+                "outcome": "\(outcome.kind.rawValue)", "status": "\(outcome.httpStatus.map(String.init) ?? "none")",
+                "request.id": "\(outcome.requestID ?? "")", "server.request.id": "\(outcome.serverRequestID ?? "")",
+                "message": "\(outcome.message)",
+            ])
         return outcome
     }
 
@@ -157,11 +170,13 @@ public struct ReferralSender: Sendable {
         }
     }
 
-    /// One call with its retries: the same request (and `MS-RequestId`) every attempt.
+    /// One call with its retries: the same request (and request id) every attempt, under the run's correlation id.
     /// Shared with `ExportRun`, whose page reads meet the same retries, governor and token refresh.
     /// `logger` carries the caller's metadata (a document's `referral.id`).
     package func call(_ request: ReferralRequest, _ tally: inout Tally, logger: Logger? = nil) async -> CallResult {
         let logger = logger ?? self.logger
+        var request = request
+        request.headers.append(("MS-CorrelationId", options.correlationID))
         var machine = CallRetryMachine(policy: options.retry)
         var random = SystemRandomNumberGenerator()
         var token: Secret
@@ -189,6 +204,7 @@ public struct ReferralSender: Sendable {
                 let response = try await transport.send(request, token: token)
                 answer = response
                 lastStatus = response.status
+                if let id = response.serverRequestID { tally.lastServerRequestID = id }
                 watch.answered(status: response.status)
                 let retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"), now: Date())
                 event = .response(status: response.status, retryAfter: retryAfter)
@@ -209,6 +225,7 @@ public struct ReferralSender: Sendable {
                 metadata: [
                     "method": "\(request.method.rawValue)", "request.id": "\(request.requestID ?? "")", "attempt": "\(machine.attempts)",
                     "status": "\(answer.map { String($0.status) } ?? "none")",
+                    "server.request.id": "\(answer?.serverRequestID ?? "")",
                 ])
             switch action {
             case .finish:

@@ -215,6 +215,14 @@ func wideInput(_ referrals: [JSONValue]) -> String {
             #expect(rows[0][4] == "attempts" && rows[0][8] == "read_attempts")
             #expect(rows.dropFirst().allSatisfy { $0[2] == "updated" && $0[4] == "1" && $0[8] == "1" })
             #expect(result.summary.retries == 0)
+            // The server's Request-ID of each PATCH's answer, beside our client-request-id.
+            #expect(rows[0][6] == "request_id" && rows[0][9] == "server_request_id")
+            let serverIDs = rows.dropFirst().map { $0[9] }
+            #expect(serverIDs.allSatisfy { UUID(uuidString: $0) != nil } && Set(serverIDs).count == referrals.count)
+            #expect(rows.dropFirst().allSatisfy { $0[6] != $0[9] })
+            let summary = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: harness.path("run", "summary.json")))))
+            let correlation = try #require(summary["correlationId"]?.stringValue)
+            #expect(UUID(uuidString: correlation) != nil && result.summary.oneLine.contains(correlation))
         }
     }
 }

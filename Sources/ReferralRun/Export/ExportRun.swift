@@ -18,7 +18,7 @@ public struct ExportRun: Sendable {
         public var columns = ExportColumn.standard
         public var retry = RetryPolicy()
         public var maxRequestsPerSecond: Double?
-        /// The `MS-RequestId` of the n-th page read (tests make them deterministic).
+        /// The request id (`client-request-id`) of the n-th page read (tests make them deterministic).
         public var requestID: @Sendable (Int) -> String = { _ in UUID().uuidString.lowercased() }
 
         public init(endpoint: String) { self.endpoint = endpoint }

@@ -9,7 +9,8 @@ import ReferralModel
 ///
 /// Order of checks on a referral request (as the real API would meet them):
 /// authentication (401) → injected faults (503, dropped connection) → rate
-/// limit (429) → `MS-RequestId` replay (the stored first answer, nothing
+/// limit (429) → request-id replay (`client-request-id`, else `MS-RequestId`;
+/// the stored first answer, nothing
 /// applied again) → 404 → role (403) → `If-Match` (412) → patch syntax (400)
 /// → schema and transitions (400) → apply atomically → remember the answer
 /// → lost-response fault (applied, then the connection closes unanswered).
@@ -20,7 +21,14 @@ struct SandboxRoutes: Sendable {
     let faults: FaultPlan
     let limiter: RateLimiter?
 
-    static let requestIDHeader = HTTPField.Name("MS-RequestId")!
+    static let clientRequestIDHeader = HTTPField.Name("client-request-id")!
+    static let legacyRequestIDHeader = HTTPField.Name("MS-RequestId")!
+
+    /// The id a retried call is recognised by: the Partner API's
+    /// `client-request-id`, else (older clients) `MS-RequestId`.
+    static func requestID(_ request: Request) -> String? {
+        request.headers[clientRequestIDHeader] ?? request.headers[legacyRequestIDHeader]
+    }
     static let preferHeader = HTTPField.Name("Prefer")!
     static let referralPath = "/v1.0/engagements/referrals/:id"
     static let listPath = "/v1.0/engagements/referrals"
@@ -41,6 +49,7 @@ struct SandboxRoutes: Sendable {
 
     func router() -> Router<SandboxContext> {
         let router = Router(context: SandboxContext.self)
+        router.add(middleware: RequestIDMiddleware())
         router.get(RouterPath(Self.referralPath)) { request, context in
             try await referral(request, context, isWrite: false)
         }
@@ -79,7 +88,7 @@ struct SandboxRoutes: Sendable {
         guard let role = tokens.role(for: bearer) else {
             return .refused(Self.response(.error(401, "Unauthorized", "a valid bearer token is required")))
         }
-        let requestID = request.headers[Self.requestIDHeader]
+        let requestID = Self.requestID(request)
         let faultKey = requestID ?? "\(request.method) \(request.uri.path)"
         let decision = faults.decide(key: faultKey, occurrence: store.nextOccurrence(of: faultKey), isWrite: isWrite)
         if decision.delay > .zero { try await Task.sleep(for: decision.delay) }
@@ -107,7 +116,7 @@ struct SandboxRoutes: Sendable {
         case .refused(let response): return response
         case .admitted(let admitted, let decided, let quota): (role, fault, announced) = (admitted, decided, quota)
         }
-        let requestID = request.headers[Self.requestIDHeader]
+        let requestID = Self.requestID(request)
         let id = (context.parameters.get("id") ?? "").removingPercentEncoding ?? ""
         if let hostile = configuration.hostile, let answer = Self.hostileAnswer(hostile, isWrite: isWrite, uri: request.uri.path, referral: store.referral(id)) {
             return answer
