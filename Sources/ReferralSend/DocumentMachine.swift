@@ -159,7 +159,8 @@ public struct DocumentMachine {
                 let violation = Preflight.transitionViolation(operations, referral: referral)
             {
                 outcome.kind = .invalidTransition
-                outcome.message = "\(violation.code): \(violation.description)"
+                // Our reading of the referral, and what the server itself said.
+                outcome.message = "\(violation.code): \(violation.description) (the API answered \(outcome.message))"
             }
             return finish(outcome)
         }

@@ -124,7 +124,7 @@ extension ApplyHarness {
 
     @Test func theFileIsWrittenOnlyWhenTheLastPageArrivedAndNeverWhenTheAPIRefuses() async throws {
         try await ApplyHarness.with(referrals: TestSandbox.sampleReferrals()) { harness in
-            await #expect(throws: ExportError.refused(status: 400, message: "UnsupportedFilter: the function 'contains' is not supported in $filter (only any() on team)")) {
+            await #expect(throws: ExportError.refused(status: 400, message: "400 UnsupportedFilter: the function 'contains' is not supported in $filter (only any() on team)")) {
                 try await harness.export("refused.csv") { $0.filter.filter = "contains(name,'x')" }
             }
             await #expect(throws: ExportError.self) {

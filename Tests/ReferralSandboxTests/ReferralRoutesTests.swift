@@ -89,7 +89,7 @@ import ReferralSandboxTesting
                 let reply = try await harness.patch(id, body)
                 #expect(reply.status == 400, "\(body)")
                 #expect(reply.code == code, "\(body)")
-                #expect(reply.json?["description"]?.stringValue?.isEmpty == false)
+                #expect(reply.message?.isEmpty == false)
             }
             #expect(harness.sandbox.changeLog().isEmpty)
         }

@@ -105,8 +105,7 @@ public struct ExportRun: Sendable {
         case .cancelled: throw .interrupted
         }
         let json = response.json
-        var message = json?["description"]?.stringValue ?? "HTTP \(response.status)"
-        if let code = json?["code"]?.stringValue { message = "\(code): \(message)" }
+        let message = AnswerCheck.serverMessage(response)
         switch response.status {
         case 200:
             guard let json else { throw .notAPage("it is not JSON") }

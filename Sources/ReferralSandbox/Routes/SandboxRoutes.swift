@@ -105,7 +105,7 @@ struct SandboxRoutes: Sendable {
         if let quota, let retryAfter = quota.retryAfter {
             return .refused(
                 Self.response(
-                    .error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: retryAfter), quota: announced))
+                    .throttled(retryAfter: retryAfter), quota: announced))
         }
         return .admitted(role, fault: decision.fault, quota: announced)
     }
@@ -177,7 +177,7 @@ struct SandboxRoutes: Sendable {
         case (.redirectWrites(let base), true):
             return Response(status: .temporaryRedirect, headers: [.location: base + uri], body: .init())
         case (.throttleEverything(let seconds), _):
-            return response(.error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: seconds))
+            return response(.throttled(retryAfter: seconds))
         default:
             return nil
         }
@@ -246,7 +246,7 @@ struct SandboxRoutes: Sendable {
         do {
             form = try URLEncodedFormDecoder().decode(TokenRequest.self, from: String(decoding: body.readableBytesView, as: UTF8.self))
         } catch {
-            return Self.response(.error(400, "invalid_request", "the body is not a form: \(error)"))
+            return Self.response(.oauthError("invalid_request", "the body is not a form: \(error)"))
         }
         let issued: TokenRegistry.Issued?
         switch form.grantType {
@@ -255,9 +255,9 @@ struct SandboxRoutes: Sendable {
         case "refresh_token":
             issued = tokens.refresh(form.refreshToken ?? "")
         default:
-            return Self.response(.error(400, "unsupported_grant_type", "grant_type must be client_credentials or refresh_token"))
+            return Self.response(.oauthError("unsupported_grant_type", "grant_type must be client_credentials or refresh_token"))
         }
-        guard let issued else { return Self.response(.error(400, "invalid_grant", "the credentials or refresh token are not valid")) }
+        guard let issued else { return Self.response(.oauthError("invalid_grant", "the credentials or refresh token are not valid")) }
         return Self.response(
             .json(
                 200,

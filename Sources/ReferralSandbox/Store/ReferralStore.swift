@@ -154,7 +154,7 @@ final class ReferralStore: Sendable {
         }
         let currentETag = before["eTag"]?.stringValue ?? ""
         if let ifMatch, ifMatch != "*", ETag.unquoted(ifMatch) != currentETag {
-            return .error(412, "PreconditionFailed", "the referral changed since eTag \(ifMatch) was read")
+            return .preconditionFailed("Etag value did not Match")
         }
         let operations: [PatchOperation]
         do {
