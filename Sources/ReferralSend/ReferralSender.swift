@@ -92,6 +92,9 @@ public struct ReferralSender: Sendable {
     public enum CallResult: Sendable {
         case answered(APIResponse, hadUnansweredAttempt: Bool)
         case gaveUp(String, lastStatus: Int?)
+        /// An attempt that may have reached the server got no answer, and the
+        /// call may not be sent again blind (`LostAnswerRule`): why.
+        case answerLost(String)
         /// No usable token: the run must stop.
         case credentials(String)
         case cancelled
@@ -158,7 +161,9 @@ public struct ReferralSender: Sendable {
                 let request = ReferralRequest.patch(
                     endpoint: options.endpoint, referralID: document.referralID, operations: operations, ifMatch: ifMatch,
                     requestID: requestID, returnRepresentation: options.returnRepresentation)
-                action = machine.next(.patched(await call(request, &tally, logger: logger), requestID: requestID))
+                let result = await call(
+                    request, &tally, logger: logger, resendsUnanswered: LostAnswerRule.mayResendBlind(operations))
+                action = machine.next(.patched(result, requestID: requestID))
             case .finish(let outcome):
                 return outcome
             case .leaveForResume:
@@ -173,7 +178,11 @@ public struct ReferralSender: Sendable {
     /// One call with its retries: the same request (and request id) every attempt, under the run's correlation id.
     /// Shared with `ExportRun`, whose page reads meet the same retries, governor and token refresh.
     /// `logger` carries the caller's metadata (a document's `referral.id`).
-    package func call(_ request: ReferralRequest, _ tally: inout Tally, logger: Logger? = nil) async -> CallResult {
+    /// With `resendsUnanswered` false (a write that is not idempotent), an
+    /// attempt that may have arrived but got no answer ends the call.
+    package func call(
+        _ request: ReferralRequest, _ tally: inout Tally, logger: Logger? = nil, resendsUnanswered: Bool = true
+    ) async -> CallResult {
         let logger = logger ?? self.logger
         var request = request
         request.headers.append(("MS-CorrelationId", options.correlationID))
@@ -217,6 +226,7 @@ public struct ReferralSender: Sendable {
                 if case .unreachable(let reason) = watch.attemptFailed(failure) {
                     stop.stop(.unreachable("cannot reach \(Self.origin(of: options.endpoint)): \(reason)"))
                 }
+                if !resendsUnanswered, LostAnswerRule.mayHaveArrived(failure) { return .answerLost("no answer (\(failure))") }
                 event = .transportFailure("no answer (\(failure))")
             }
             let action = machine.next(event, random: &random)

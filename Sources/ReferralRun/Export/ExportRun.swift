@@ -100,7 +100,7 @@ public struct ExportRun: Sendable {
         let response: APIResponse
         switch result {
         case .answered(let answer, _): response = answer
-        case .gaveUp(let reason, _): throw .apiFailed(reason)
+        case .gaveUp(let reason, _), .answerLost(let reason): throw .apiFailed(reason)
         case .credentials(let reason): throw .credentialsRejected(reason)
         case .cancelled: throw .interrupted
         }

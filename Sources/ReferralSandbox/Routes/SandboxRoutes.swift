@@ -134,6 +134,7 @@ struct SandboxRoutes: Sendable {
         let answer = store.patch(
             id: id, body: Array(body.readableBytesView), ifMatch: request.headers[.ifMatch], requestID: requestID,
             returnRepresentation: request.headers[Self.preferHeader]?.contains("return=representation") == true,
+            replay: configuration.replaysRequestIDs,
             mayUpdate: { referral in Self.may(role, update: referral) })
         if fault == .loseResponse, (200..<300).contains(answer.status) {
             try drop(context)

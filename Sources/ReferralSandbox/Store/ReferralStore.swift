@@ -121,11 +121,11 @@ final class ReferralStore: Sendable {
     /// Everything a PATCH does once it is past authentication, faults and
     /// the rate limit, in the order the API checks it.
     func patch(
-        id: String, body: [UInt8], ifMatch: String?, requestID: String?, returnRepresentation: Bool,
+        id: String, body: [UInt8], ifMatch: String?, requestID: String?, returnRepresentation: Bool, replay: Bool = true,
         mayUpdate: (JSONValue) -> Bool
     ) -> SandboxResponse {
         state.withLock { state in
-            if let requestID, let earlier = state.replay[requestID] { return earlier }
+            if replay, let requestID, let earlier = state.replay[requestID] { return earlier }
             let response = Self.apply(
                 &state, seed: seed, id: id, body: body, ifMatch: ifMatch, requestID: requestID,
                 returnRepresentation: returnRepresentation, mayUpdate: mayUpdate)
@@ -136,7 +136,7 @@ final class ReferralStore: Sendable {
                     return .error(500, "StateNotSaved", "\(error)")
                 }
             }
-            if let requestID { Self.remember(&state, requestID, response) }
+            if replay, let requestID { Self.remember(&state, requestID, response) }
             return response
         }
     }
