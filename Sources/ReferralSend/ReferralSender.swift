@@ -214,7 +214,13 @@ public struct ReferralSender: Sendable {
                 answer = response
                 lastStatus = response.status
                 if let id = response.serverRequestID { tally.lastServerRequestID = id }
-                watch.answered(status: response.status)
+                if (502...504).contains(response.status), ServerError(response).fromGateway {
+                    if case .gatewayDown(let status) = watch.gatewayFailed(status: response.status, at: .now) {
+                        stop.stop(.unreachable(Self.gatewayDown(status, endpoint: options.endpoint, span: watch.gatewaySpan)))
+                    }
+                } else {
+                    watch.answered(status: response.status)
+                }
                 let retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"), now: Date())
                 event = .response(status: response.status, retryAfter: retryAfter)
                 if response.status == 429 { tally.throttled += 1 }
@@ -261,7 +267,9 @@ public struct ReferralSender: Sendable {
                     }
                     return .answered(answer, hadUnansweredAttempt: false)
                 }
-                return .gaveUp(reason, lastStatus: lastStatus)
+                // The server's own words first (a gateway's page, a throttling message), then why we stopped.
+                guard let answer else { return .gaveUp(reason, lastStatus: lastStatus) }
+                return .gaveUp("\(ServerError(answer).description) (\(reason))", lastStatus: lastStatus)
             }
         }
     }
@@ -278,6 +286,12 @@ public struct ReferralSender: Sendable {
     /// A token provider's failure in our words (a `TokenError` is one already).
     static func tokenProblem(_ error: any Error) -> String {
         (error as? TokenError)?.description ?? "the token provider failed"
+    }
+
+    /// The one sentence a run stopped by a dead backend behind a live gateway ends with.
+    static func gatewayDown(_ status: Int, endpoint: String, span: Duration) -> String {
+        "a gateway in front of \(origin(of: endpoint)) answered every call with \(status) for \(CallRetryMachine.describe(span)) "
+            + "and the API behind it never answered: it is down or cannot be reached from the gateway"
     }
 
     /// `https://host[:port]` of the endpoint, for messages (no path, no user info).
