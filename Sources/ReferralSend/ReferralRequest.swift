@@ -101,10 +101,11 @@ public struct APIResponse: Sendable {
         return ServerText.clean(value, limit: 80)
     }
 
-    /// The eTag of the referral after this answer (header, else body), unquoted.
+    /// The eTag of the referral after this answer (header, else body), unquoted
+    /// (the API's JSON carries it quoted: `"\"2500ec5a-…\""`).
     public var eTag: String? {
         if let header = header("ETag") { return ETag.unquoted(header) }
-        return json?["eTag"]?.stringValue
+        return json?["eTag"]?.stringValue.map(ETag.unquoted)
     }
 }
 

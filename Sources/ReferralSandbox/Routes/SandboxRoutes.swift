@@ -206,7 +206,9 @@ struct SandboxRoutes: Sendable {
             // A Referral User sees the referrals whose team lists them, as for updates.
             Self.may(role, update: referral) && (query.filter.map { FilterEvaluator.matches($0, referral) } ?? true)
         }
-        var body: [String: JSONValue] = ["value": .array(page.items)]
+        // `@odata.count` as the documented pages carry it: here, the referrals on this page
+        // (the docs do not say whether it counts the page or every match; a client must not rely on either).
+        var body: [String: JSONValue] = ["value": .array(page.items), "@odata.count": .number(Decimal(page.items.count))]
         if page.hasMore, let last = page.last {
             var options = parameters.filter { $0.key != "$skiptoken" }
             options["$skiptoken"] = SkipToken(order: query.order, after: last).encoded
@@ -274,7 +276,7 @@ struct SandboxRoutes: Sendable {
     static func response(_ answer: SandboxResponse, quota: RateLimiter.Decision? = nil) -> Response {
         var headers = HTTPFields()
         if !answer.body.isEmpty { headers[.contentType] = "application/json" }
-        if let eTag = answer.eTag { headers[.eTag] = "\"\(eTag)\"" }
+        if let eTag = answer.eTag { headers[.eTag] = eTag.hasPrefix("\"") || eTag.hasPrefix("W/") ? eTag : ReferralStore.quoted(eTag) }
         if let retryAfter = answer.retryAfter { headers[.retryAfter] = String(retryAfter) }
         if let quota {
             // IETF structured fields (draft-ietf-httpapi-ratelimit-headers).
