@@ -27,12 +27,16 @@ public struct DocumentMachine {
         public var conflictRetries: Int
         /// Whether what a PATCH overwrites is recorded (the journal) before it is sent.
         public var recordsIntent: Bool
+        /// Reads and resends after lost answers, at most (the run's `--max-attempts`):
+        /// a server that keeps losing answers gets the document `failed`, not an endless loop.
+        public var lostAnswerRounds: Int
 
-        public init(preflight: Bool, dryRun: Bool, conflictRetries: Int, recordsIntent: Bool) {
+        public init(preflight: Bool, dryRun: Bool, conflictRetries: Int, recordsIntent: Bool, lostAnswerRounds: Int = 6) {
             self.preflight = preflight
             self.dryRun = dryRun
             self.conflictRetries = conflictRetries
             self.recordsIntent = recordsIntent
+            self.lostAnswerRounds = max(1, lostAnswerRounds)
         }
     }
 
@@ -100,9 +104,6 @@ public struct DocumentMachine {
         case beforeResend(Write, requestID: String, reason: String)
     }
 
-    /// Reads and resends after lost answers, at most: a server that keeps
-    /// losing answers gets the document `failed`, not an endless loop.
-    static let lostAnswerRounds = 3
 
     public let document: PatchDocument
     public let settings: Settings
@@ -229,7 +230,7 @@ public struct DocumentMachine {
 
     /// After a lost answer to a write that is not idempotent: done if the
     /// referral holds every change; else send only what is missing (a new
-    /// call, the same `If-Match`), within `lostAnswerRounds`. A read that
+    /// call, the same `If-Match`), within `settings.lostAnswerRounds`. A read that
     /// fails ends the document `failed`, saying it may have been applied.
     private mutating func resend(_ write: Write, after result: ReferralSender.CallResult, requestID: String, reason: String) -> Action {
         let lost = "the answer to the PATCH was lost (\(reason))"
@@ -256,7 +257,7 @@ public struct DocumentMachine {
                     message: "\(lost); a read showed the change applied: not sent again", requestID: requestID,
                     before: write.before, sentOperations: write.operations))
         }
-        guard lostAnswers < Self.lostAnswerRounds else {
+        guard lostAnswers < settings.lostAnswerRounds else {
             return finish(
                 Outcome(
                     document: document, kind: .failed, message: "\(lost) \(lostAnswers) times; the referral does not hold the change",

@@ -140,7 +140,7 @@ public struct ReferralSender: Sendable {
             document: document,
             settings: .init(
                 preflight: options.preflight, dryRun: options.dryRun, conflictRetries: options.conflictRetries,
-                recordsIntent: recordIntent != nil))
+                recordsIntent: recordIntent != nil, lostAnswerRounds: options.retry.maxAttempts))
         var action = machine.start()
         while true {
             switch action {

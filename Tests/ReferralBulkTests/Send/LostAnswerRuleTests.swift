@@ -15,7 +15,7 @@ import Testing
     func machine(_ operations: [PatchOperation], preflight: Bool) -> DocumentMachine {
         DocumentMachine(
             document: base.document(operations),
-            settings: .init(preflight: preflight, dryRun: false, conflictRetries: 1, recordsIntent: false))
+            settings: .init(preflight: preflight, dryRun: false, conflictRetries: 1, recordsIntent: false, lostAnswerRounds: 3))
     }
 
     func referral(team: [JSONValue], notes: String = "old") -> JSONValue {
@@ -91,7 +91,7 @@ import Testing
             #expect(machine.next(.patched(.answerLost("no answer (timed out)"), requestID: "w\(writes)")).read == .beforeResend)
             action = machine.next(.read(DocumentMachineTests.answer(200, referral(team: [jane]))))
         }
-        #expect(writes == DocumentMachine.lostAnswerRounds)
+        #expect(writes == machine.settings.lostAnswerRounds)
         let outcome = try #require(action.outcome)
         #expect(outcome.kind == .failed && outcome.message.contains("3 times; the referral does not hold the change"))
     }
