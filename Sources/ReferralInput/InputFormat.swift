@@ -7,17 +7,18 @@ public struct InputFormat: Sendable, Hashable {
     public var hasByteOrderMark: Bool
     /// The lines above the header as read (`sep=;`, a title row), line ends included.
     public var preamble: String
-    /// Set when the input was a workbook: the retry file is then a workbook too.
-    public var workbook: WorkbookReader.Kind?
+    /// The sheet read, when the input was a workbook: the retry file is then
+    /// an .xlsx with one sheet of that name, so the same `--sheet` reads it.
+    public var workbookSheet: String?
 
     public init(
         delimiter: UInt8, encoding: TextEncoding = .utf8, hasByteOrderMark: Bool = false, preamble: String = "",
-        workbook: WorkbookReader.Kind? = nil
+        workbookSheet: String? = nil
     ) {
         self.delimiter = delimiter
         self.encoding = encoding
         self.hasByteOrderMark = hasByteOrderMark
         self.preamble = preamble
-        self.workbook = workbook
+        self.workbookSheet = workbookSheet
     }
 }

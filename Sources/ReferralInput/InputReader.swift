@@ -36,7 +36,7 @@ public enum InputReader {
     public var format: InputFormat {
         switch self {
         case .csv(let reader): reader.format
-        case .workbook(let reader): InputFormat(delimiter: UInt8(ascii: ","), workbook: reader.kind)
+        case .workbook(let reader): InputFormat(delimiter: UInt8(ascii: ","), workbookSheet: reader.sheet.name)
         }
     }
 

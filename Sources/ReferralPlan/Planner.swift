@@ -78,6 +78,7 @@ extension PatchDocument {
         self.init(
             referralID: row.referralID, lines: row.record.line...row.record.endLine, ifMatch: row.ifMatch,
             operations: row.operations, sourceRows: [row.record.cells], sequence: sequence, problems: row.problems)
+        if let typed = row.record.typed { sourceCellTypes = [typed.types] }
     }
 
     /// Adds the next row of the same referral.
@@ -85,6 +86,7 @@ extension PatchDocument {
         lines = lines.lowerBound...row.record.endLine
         operations += row.operations
         sourceRows.append(row.record.cells)
+        if let typed = row.record.typed { sourceCellTypes.append(typed.types) }
         problems += row.problems
         if let rowETag = row.ifMatch {
             if let ifMatch, ifMatch != rowETag {
