@@ -19,10 +19,3 @@ struct SheetRow {
         types[column] = type
     }
 }
-
-/// A sheet's rows, in order, one at a time.
-protocol SheetRows: AnyObject {
-    func next() throws(WorkbookError) -> SheetRow?
-    /// Hidden columns (0-based) seen so far, for the warning that they are read as well.
-    var hiddenColumns: Set<Int> { get }
-}
