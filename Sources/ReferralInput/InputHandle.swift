@@ -12,6 +12,8 @@ public final class InputHandle: Sendable {
     /// Whether the input was copied (standard input or a pipe): it has no
     /// path another run could read again.
     public let isSpooled: Bool
+    /// For a workbook: its entries as expanded by the first pass.
+    let extractedParts = ExtractedParts()
 
     public init(path: String) throws(CSVFileError) {
         let name = path == "-" ? "standard input" : path

@@ -27,9 +27,12 @@ public enum InputReader {
         }
     }
 
-    /// `CSVReader.decodeOnly`; a workbook's cells are read whole either way.
+    /// `CSVReader.decodeOnly`: other columns' cells may read as empty.
     package func decodeOnly(columns: Set<Int>) {
-        if case .csv(let reader) = self { reader.decodeOnly(columns: columns) }
+        switch self {
+        case .csv(let reader): reader.decodeOnly(columns: columns)
+        case .workbook(let reader): reader.decodeOnly(columns: columns)
+        }
     }
 
     /// How the input is written, for the report that gives rows back.

@@ -7,7 +7,7 @@
 /// row and column counters. A repeated row or cell that holds something is
 /// yielded as many times as the spreadsheet shows it.
 final class ODSSheetRows: SheetRows {
-    private var scanner: XMLScanner
+    private let scanner: XMLScanner
     private let sheet: String
     private var inTable = false
     private var finished = false
@@ -25,6 +25,9 @@ final class ODSSheetRows: SheetRows {
         self.scanner = scanner
         self.sheet = sheet
     }
+
+    /// Every cell is read: an .ods cell's text is in its paragraphs, which must be walked anyway.
+    func decodeOnly(columns: Set<Int>) {}
 
     func next() throws(WorkbookError) -> SheetRow? {
         if var pending = repeating {

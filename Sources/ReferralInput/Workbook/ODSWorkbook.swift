@@ -9,7 +9,7 @@ final class ODSWorkbook {
     init(archive: WorkbookArchive) throws(WorkbookError) {
         self.archive = archive
         guard let source = try archive.open(Self.contentPart) else { throw .missingPart(Self.contentPart) }
-        var scanner = XMLScanner(source: source, part: Self.contentPart)
+        let scanner = XMLScanner(source: source, part: Self.contentPart)
         var hiddenStyles: Set<String> = []
         var styleName: String?
         var sheets: [WorkbookSheet] = []

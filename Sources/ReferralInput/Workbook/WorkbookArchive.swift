@@ -13,6 +13,7 @@ import ZIPFoundation
 /// memory stays one chunk whatever the sheet's size.
 final class WorkbookArchive {
     let name: String
+    private let handle: InputHandle
     private let archive: Archive
     private let entries: [String: Entry]
     private let bounds: ArchiveBounds
@@ -20,6 +21,7 @@ final class WorkbookArchive {
 
     init(handle: InputHandle, bounds: ArchiveBounds) throws(WorkbookError) {
         self.name = handle.name
+        self.handle = handle
         self.bounds = bounds
         // The descriptor's own path: the input may be a spooled copy with no name.
         let url = URL(fileURLWithPath: "/proc/self/fd/\(handle.descriptor.rawValue)")
@@ -55,6 +57,14 @@ final class WorkbookArchive {
         self.entries = entries
     }
 
+    /// The shared strings the first pass read, or those `read` reads now (and keeps for the next pass).
+    func sharedStrings(_ read: () throws(WorkbookError) -> [String]) throws(WorkbookError) -> [String] {
+        if let kept = handle.extractedParts.sharedStrings { return kept }
+        let strings = try read()
+        handle.extractedParts.sharedStrings = strings
+        return strings
+    }
+
     /// The archive's entry names, for a sentence about what it holds.
     var paths: [String] { entries.keys.sorted() }
 
@@ -63,6 +73,7 @@ final class WorkbookArchive {
     /// The entry's bytes, chunk by chunk; nil when the archive has no such entry.
     func open(_ path: String) throws(WorkbookError) -> ByteSource? {
         guard let entry = entries[path] else { return nil }
+        if let kept = handle.extractedParts.part(path) { return ByteSource(handle: kept) }
         let declared = entry.uncompressedSize
         if expandedSoFar + declared > bounds.maximumTotalBytes {
             throw .hostileArchive(reason: "its entries expand to more than \(bounds.maximumTotalBytes) bytes together")
@@ -98,7 +109,9 @@ final class WorkbookArchive {
             throw .hostileArchive(reason: "the entry \"\(Self.shown(path))\" expands to \(written) bytes, not the \(declared) its header declares")
         }
         expandedSoFar += written
-        return ByteSource(handle: InputHandle(temporary: copy, name: "\(name) (\(path))"))
+        let part = InputHandle(temporary: copy, name: "\(name) (\(path))")
+        handle.extractedParts.keep(part, as: path)
+        return ByteSource(handle: part)
     }
 
     private static func shown(_ path: String) -> String {

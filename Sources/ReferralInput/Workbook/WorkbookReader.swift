@@ -68,6 +68,9 @@ public final class WorkbookReader {
         return nil
     }
 
+    /// `CSVReader.decodeOnly`, for the survey's pass over a few columns.
+    public func decodeOnly(columns: Set<Int>) { rows.decodeOnly(columns: columns) }
+
     /// Hidden columns among the header's (0-based).
     public var hiddenHeaderColumns: [Int] {
         rows.hiddenColumns.filter { $0 < header.cells.count && !header.cells[$0].isEmpty }.sorted()

@@ -23,7 +23,7 @@ final class XLSXWorkbook {
         var sharedStrings: String?
         var styles: String?
         if let source = try archive.open(relsPart) {
-            var scanner = XMLScanner(source: source, part: relsPart)
+            let scanner = XMLScanner(source: source, part: relsPart)
             while let token = try scanner.next() {
                 guard token == .start, scanner.isNamed("Relationship"), let id = scanner.attribute("Id"),
                     let target = scanner.attribute("Target"), let type = scanner.attribute("Type")
@@ -38,7 +38,7 @@ final class XLSXWorkbook {
         self.stylesPart = styles
         var sheets: [Sheet] = []
         var date1904 = false
-        var scanner = XMLScanner(source: try archive.open(workbookPart)!, part: workbookPart)
+        let scanner = XMLScanner(source: try archive.open(workbookPart)!, part: workbookPart)
         while let token = try scanner.next() {
             guard token == .start else { continue }
             if scanner.isNamed("workbookPr") {
@@ -58,7 +58,7 @@ final class XLSXWorkbook {
     /// The rows of `sheet`, with the shared strings and date styles read first.
     func rows(of sheet: Sheet) throws(WorkbookError) -> SheetRows {
         guard let source = try archive.open(sheet.part) else { throw .missingPart(sheet.part) }
-        let strings = try sharedStringsPart.map(readSharedStrings) ?? []
+        let strings = try archive.sharedStrings { () throws(WorkbookError) in try sharedStringsPart.map(readSharedStrings) ?? [] }
         let dateStyles = try stylesPart.map(readDateStyles) ?? []
         return XLSXSheetRows(
             scanner: XMLScanner(source: source, part: sheet.part), sharedStrings: strings, dateStyles: dateStyles,
@@ -68,7 +68,7 @@ final class XLSXWorkbook {
     /// `_rels/.rels`' main document, the workbook part.
     private static func officeDocument(_ archive: WorkbookArchive) throws(WorkbookError) -> String? {
         guard let source = try archive.open("_rels/.rels") else { return nil }
-        var scanner = XMLScanner(source: source, part: "_rels/.rels")
+        let scanner = XMLScanner(source: source, part: "_rels/.rels")
         while let token = try scanner.next() {
             if token == .start, scanner.isNamed("Relationship"), scanner.attribute("Type")?.hasSuffix("/officeDocument") == true,
                 let target = scanner.attribute("Target")
@@ -93,11 +93,11 @@ final class XLSXWorkbook {
     /// Rich-text runs are joined; phonetic runs (`rPh`) are not text of the cell.
     private func readSharedStrings(_ part: String) throws(WorkbookError) -> [String] {
         guard let source = try archive.open(part) else { return [] }
-        var scanner = XMLScanner(source: source, part: part)
+        let scanner = XMLScanner(source: source, part: part)
         var strings: [String] = []
         while let token = try scanner.next() {
             if token == .start, scanner.isNamed("si") {
-                strings.append(try Self.readRichText(&scanner))
+                strings.append(try Self.readRichText(scanner))
             }
         }
         return strings
@@ -106,7 +106,7 @@ final class XLSXWorkbook {
     /// The text of an `si` or `is` element: its `t` elements, in order, with
     /// `_xHHHH_` escapes decoded, phonetic runs left out. Whitespace is
     /// kept as written whether or not `xml:space="preserve"` says so.
-    static func readRichText(_ scanner: inout XMLScanner) throws(WorkbookError) -> String {
+    static func readRichText(_ scanner: XMLScanner) throws(WorkbookError) -> String {
         guard !scanner.isSelfClosing else { return "" }
         var bytes: [UInt8] = []
         var inText = false
@@ -134,7 +134,7 @@ final class XLSXWorkbook {
     /// For each cell style (`cellXfs`), whether its number format shows a date.
     private func readDateStyles(_ part: String) throws(WorkbookError) -> [Bool] {
         guard let source = try archive.open(part) else { return [] }
-        var scanner = XMLScanner(source: source, part: part)
+        let scanner = XMLScanner(source: source, part: part)
         var customDates: [Int: Bool] = [:]
         var styles: [Bool] = []
         var inCellXfs = false

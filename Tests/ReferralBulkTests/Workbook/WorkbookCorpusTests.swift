@@ -116,7 +116,8 @@ import Testing
         let text = try String(contentsOf: Fixtures.url("workbooks/typed.csv"), encoding: .utf8)
         let path = try Fixtures.temporaryFile(text, name: "deals.xlsx")
         let planned = try Self.plan(path)
-        #expect(planned.sent == (try Self.plan(Self.workbook("typed.csv"))).sent)
+        let twin = try Self.plan(Self.workbook("typed.csv"))
+        #expect(planned.sent == twin.sent)
         #expect(planned.warnings.contains { $0.contains("deals.xlsx is named like a workbook (.xlsx) but holds CSV text") })
     }
 
