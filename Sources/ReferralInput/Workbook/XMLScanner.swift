@@ -8,9 +8,14 @@ import Glibc
 ///
 /// Why not FoundationXML's `XMLParser`: on Linux it is swift-corelibs'
 /// wrapper over libxml2, which builds an `NSString` for every name and text
-/// run and an `NSDictionary` for every element's attributes (MEASUREMENT),
-/// and a static libxml2 would also pull libicu and liblzma into the
-/// packaged binary. This scanner hands out byte ranges of its buffer and
+/// run and an `NSDictionary` for every element's attributes, and a static
+/// libxml2 would also pull libicu and liblzma into the packaged binary.
+/// Measured on the 57 MB sheet of scripts/bench-workbook's 100,000 rows:
+/// XMLParser alone (swiftc -O, a delegate that only counts the 2.9 million
+/// elements and reads two attributes of each cell) took 1.12 s for one pass;
+/// `plan` on the whole workbook with this scanner (survey and planning
+/// passes, JSON out) took 1.14 s. Two XMLParser passes alone would bring
+/// the tool under the 5x-openpyxl target (7.89 s for openpyxl). This scanner hands out byte ranges of its buffer and
 /// decodes only the attributes and text the reader asks for.
 ///
 /// Memory is the buffer: one chunk of the source plus the longest single
