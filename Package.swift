@@ -43,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         // SHA-256 for the input's fingerprint. Already resolved in the graph (swift-nio-ssl and swift-nio-extras name it).
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // The ZIP archive of an .xlsx or .ods workbook (read and written); zlib underneath, linked as the rest.
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // libcsv from Debian's libcsv-dev (scripts/bootstrap installs it).
@@ -68,6 +70,7 @@ let package = Package(
                 "ReferralModel",
                 "CLibCSV",
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: optimizedAcrossStages
         ),
@@ -179,6 +182,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                // Builds the hostile archives the workbook tests refuse.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             exclude: ["Fixtures"]
         ),

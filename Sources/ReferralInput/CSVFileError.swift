@@ -1,9 +1,9 @@
-/// Why a CSV file cannot be read at all (the CLI exits 2 with this sentence).
+/// Why an input (a CSV file or a workbook) cannot be read at all (the CLI exits 2 with this sentence).
 public enum CSVFileError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case empty
-    /// A spreadsheet workbook (`xlsx`, `xls`, `ods`) given where a CSV file was expected.
-    case workbook(kind: String)
+    /// A workbook that cannot be read, or a file that is neither a workbook nor text.
+    case workbook(WorkbookError)
     /// UTF-16 text with no byte-order mark: its byte order cannot be known for sure.
     case utf16WithoutByteOrderMark(likelyLittleEndian: Bool)
     /// Bytes that are not text in the encoding the file was read as.
@@ -21,8 +21,8 @@ public enum CSVFileError: Error, Sendable, Equatable, CustomStringConvertible {
             "cannot read \(path): \(reason)."
         case .empty:
             "the file is empty: it needs a header line naming an ID column and the fields to change."
-        case .workbook(let kind):
-            "this is a spreadsheet workbook (\(kind)), not a CSV file; open it and save it as \"CSV UTF-8 (comma delimited)\" (Excel) or \"Text CSV\" with UTF-8 (LibreOffice), then run again."
+        case .workbook(let error):
+            error.description
         case .utf16WithoutByteOrderMark(let little):
             "the file looks like UTF-16 text without a byte-order mark; save it as \"CSV UTF-8\", or pass --encoding \(little ? "utf-16le" : "utf-16be") if that is what it is."
         case .notInEncoding(.utf8, let line):

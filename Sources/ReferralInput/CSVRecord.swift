@@ -1,17 +1,20 @@
 import ReferralModel
 
-/// One record of a CSV file as the reader saw it: its cells and where it was.
+/// One record of a CSV file (or row of a sheet) as the reader saw it: its cells and where it was.
 public struct CSVRecord: Sendable, Hashable {
     /// The physical line the record starts on (1-based, the header is line 1).
     public var line: Int
     /// The physical line it ends on (greater than `line` when a quoted cell holds line breaks).
     public var endLine: Int
     public var cells: [String]
+    /// For a row of a workbook, its sheet and each cell's type; nil for CSV.
+    public var typed: TypedCells?
 
-    public init(line: Int, endLine: Int, cells: [String]) {
+    public init(line: Int, endLine: Int, cells: [String], typed: TypedCells? = nil) {
         self.line = line
         self.endLine = endLine
         self.cells = cells
+        self.typed = typed
     }
 
     /// True for a record whose every cell is empty or blank: a spreadsheet's

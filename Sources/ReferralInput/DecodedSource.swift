@@ -15,7 +15,7 @@ public final class DecodedSource {
         self.source = source
         self.name = source.name
         var first = try source.read()
-        // A byte-order mark or a workbook signature needs a few bytes to be seen.
+        // A byte-order mark needs a few bytes to be seen.
         while first.count < 8 {
             let more = try source.read()
             if more.isEmpty { break }

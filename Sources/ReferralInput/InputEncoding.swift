@@ -1,6 +1,6 @@
 /// Decides how a file's bytes are to be read, from its first bytes and
 /// `--encoding`, before anything else looks at it: a byte-order mark wins
-/// (and must agree with `--encoding`), a workbook or BOM-less UTF-16 is
+/// (and must agree with `--encoding`), BOM-less UTF-16 is
 /// refused with a sentence saying what it is, anything else is UTF-8 unless
 /// `--encoding` says otherwise.
 enum InputEncoding {
@@ -11,7 +11,6 @@ enum InputEncoding {
     }
 
     static func decide(start bytes: ArraySlice<UInt8>, requested: TextEncoding?) throws(CSVFileError) -> Decision {
-        if let kind = workbookKind(bytes) { throw .workbook(kind: kind) }
         for mark in [TextEncoding.utf8, .utf16LittleEndian, .utf16BigEndian] where bytes.starts(with: mark.byteOrderMark) {
             // "utf-16" names either byte order: the mark decides.
             if let requested, requested != mark, !(requested.isUTF16 && mark.isUTF16) {
@@ -22,16 +21,6 @@ enum InputEncoding {
         if let requested { return Decision(encoding: requested, byteOrderMarkLength: 0) }
         if let littleEndian = looksLikeUTF16(bytes) { throw .utf16WithoutByteOrderMark(likelyLittleEndian: littleEndian) }
         return Decision(encoding: .utf8, byteOrderMarkLength: 0)
-    }
-
-    /// `xlsx` and `ods` are ZIP archives; `xls` is an OLE2 compound file.
-    static func workbookKind(_ bytes: ArraySlice<UInt8>) -> String? {
-        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return "an Excel 97-2003 .xls file" }
-        guard bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) else { return nil }
-        let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
-        if text.contains("opendocument.spreadsheet") { return "an OpenDocument .ods file" }
-        if text.contains("xl/") || text.contains("[Content_Types].xml") { return "an Excel .xlsx file" }
-        return "a ZIP archive"
     }
 
     /// Text in UTF-16 has a zero byte beside nearly every ASCII character:

@@ -7,11 +7,18 @@ public struct InputFormat: Sendable, Hashable {
     public var hasByteOrderMark: Bool
     /// The lines above the header as read (`sep=;`, a title row), line ends included.
     public var preamble: String
+    /// The sheet read, when the input was a workbook: the retry file is then
+    /// an .xlsx with one sheet of that name, so the same `--sheet` reads it.
+    public var workbookSheet: String?
 
-    public init(delimiter: UInt8, encoding: TextEncoding = .utf8, hasByteOrderMark: Bool = false, preamble: String = "") {
+    public init(
+        delimiter: UInt8, encoding: TextEncoding = .utf8, hasByteOrderMark: Bool = false, preamble: String = "",
+        workbookSheet: String? = nil
+    ) {
         self.delimiter = delimiter
         self.encoding = encoding
         self.hasByteOrderMark = hasByteOrderMark
         self.preamble = preamble
+        self.workbookSheet = workbookSheet
     }
 }

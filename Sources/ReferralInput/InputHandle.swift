@@ -12,6 +12,8 @@ public final class InputHandle: Sendable {
     /// Whether the input was copied (standard input or a pipe): it has no
     /// path another run could read again.
     public let isSpooled: Bool
+    /// For a workbook: its entries as expanded by the first pass.
+    let extractedParts = ExtractedParts()
 
     public init(path: String) throws(CSVFileError) {
         let name = path == "-" ? "standard input" : path
@@ -47,20 +49,33 @@ public final class InputHandle: Sendable {
         self.isSpooled = true
     }
 
+    /// A handle over a temporary file (`temporaryFile`), read from its first byte.
+    init(temporary descriptor: FileDescriptor, name: String) {
+        self.name = name
+        self.descriptor = descriptor
+        self.isSpooled = true
+    }
+
     deinit { try? descriptor.close() }
 
-    /// Copies a stream into a temporary file that is unlinked at once (mode
-    /// 0600: it may hold customer data), and returns it open for reading.
-    private static func spool(_ source: FileDescriptor, name: String) throws(CSVFileError) -> FileDescriptor {
+    /// A temporary file, unlinked at once and open for reading and writing
+    /// (mode 0600: it may hold customer data).
+    static func temporaryFile() throws(CSVFileError) -> FileDescriptor {
         let folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         var template = Array("\(folder)/referral-bulk-input-XXXXXX".utf8CString)
         // mkstemp: swift-system has no temporary file that stays open.
         let created = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard created >= 0 else {
-            throw .unreadable(path: name, reason: "cannot make a temporary copy in \(folder): \(Errno(rawValue: errno))")
+            throw .unreadable(path: folder, reason: "cannot make a temporary file: \(Errno(rawValue: errno))")
         }
-        let copy = FileDescriptor(rawValue: created)
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        return FileDescriptor(rawValue: created)
+    }
+
+    /// Copies a stream into a temporary file and returns it open for reading.
+    private static func spool(_ source: FileDescriptor, name: String) throws(CSVFileError) -> FileDescriptor {
+        let folder = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        let copy = try temporaryFile()
         var buffer = [UInt8](repeating: 0, count: 256 * 1024)
         while true {
             let count: Int

@@ -16,7 +16,7 @@ struct ColumnSurvey {
     private(set) var ambiguousDates: [JSONPointer: Int] = [:]
 
     /// Reads the rest of `reader` (the header already read) through `columns`.
-    static func survey(_ reader: CSVReader, columns: ColumnMap) throws(CSVFileError) -> ColumnSurvey {
+    static func survey(_ reader: InputReader, columns: ColumnMap) throws(CSVFileError) -> ColumnSurvey {
         var survey = ColumnSurvey()
         let watched: [(column: Int, path: JSONPointer, kind: ValueKind)]
         switch columns.layout {

@@ -32,12 +32,14 @@ public enum InputFile {
 
     /// A planner over `handle` from its first byte (a handle can be planned more than once).
     public static func planner(handle: InputHandle, options: ReadingOptions) throws(OpenError) -> Planner {
-        let survey: CSVReader
+        let survey: InputReader
         do {
             survey = try reader(handle, options)
         } catch {
             throw .file(error)
         }
+        let given = options
+        let options = WorkbookNotes.effective(options, for: survey)
         var columns: ColumnMap
         do {
             columns = try ColumnMap(header: survey.header.cells, ignoreUnknownColumns: options.ignoreUnknownColumns)
@@ -54,7 +56,8 @@ public enum InputFile {
         }
         do {
             columns.settle(try ColumnSurvey.survey(survey, columns: columns), options: options)
-            return Planner(reader: try reader(handle, options), columns: columns)
+            columns.warnings += WorkbookNotes.warnings(afterReading: survey, named: handle.name, options: given)
+            return Planner(input: try reader(handle, options), columns: columns)
         } catch {
             throw .file(error)
         }
@@ -64,20 +67,32 @@ public enum InputFile {
     /// already settled: no second survey of the whole file.
     public static func planner(again planner: Planner, handle: InputHandle, options: ReadingOptions) throws(OpenError) -> Planner {
         do {
-            return Planner(reader: try reader(handle, options), columns: planner.columns)
+            return Planner(input: try reader(handle, options), columns: planner.columns)
         } catch {
             throw .file(error)
         }
     }
 
-    private static func reader(_ handle: InputHandle, _ options: ReadingOptions) throws(CSVFileError) -> CSVReader {
-        let source = try DecodedSource(ByteSource(handle: handle), requested: options.encoding)
-        return try CSVReader(source: source, delimiter: options.delimiter, header: .init(line: options.headerLine))
+    /// A reader for what the input is by its content: a workbook or CSV text.
+    private static func reader(_ handle: InputHandle, _ options: ReadingOptions) throws(CSVFileError) -> InputReader {
+        switch try InputKind.of(handle) {
+        case .zipArchive:
+            do {
+                return .workbook(try WorkbookReader(handle: handle, sheet: options.sheet, headerRow: options.headerLine))
+            } catch {
+                throw .workbook(error)
+            }
+        case .refused(let error):
+            throw .workbook(error)
+        case .text:
+            let source = try DecodedSource(ByteSource(handle: handle), requested: options.encoding)
+            return .csv(try CSVReader(source: source, delimiter: options.delimiter, header: .init(line: options.headerLine)))
+        }
     }
 
     /// A line below the header read that names an ID column: the header
     /// under a title row.
-    private static func likelyHeaderLine(_ reader: CSVReader) throws(CSVFileError) -> Int? {
+    private static func likelyHeaderLine(_ reader: InputReader) throws(CSVFileError) -> Int? {
         for _ in 0..<headerSearchRecords {
             guard let result = try reader.next() else { return nil }
             if case .record(let record) = result, ColumnMap.looksLikeHeader(record.cells) { return record.line }

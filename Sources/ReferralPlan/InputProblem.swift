@@ -4,22 +4,28 @@ public struct InputProblem: Sendable, Hashable, CustomStringConvertible {
     public var line: Int
     /// The column's header as the file spells it; nil for whole-row problems.
     public var column: String?
+    /// The column's letter when the row is a workbook's (`C`), shown beside its header.
+    public var columnLetter: String?
     public var value: String?
     public var reason: String
     public var hint: String?
 
-    public init(line: Int, column: String? = nil, value: String? = nil, reason: String, hint: String? = nil) {
+    public init(
+        line: Int, column: String? = nil, columnLetter: String? = nil, value: String? = nil, reason: String, hint: String? = nil
+    ) {
         self.line = line
         self.column = column
+        self.columnLetter = columnLetter
         self.value = value
         self.reason = reason
         self.hint = hint
     }
 
-    /// `line 12, column "Estimated Deal Value", value "10,000.50": ambiguous number; write 10000.50`
+    /// `line 12, column "Estimated Deal Value" (C), value "10,000.50": ambiguous number; write 10000.50`
     public var description: String {
         var text = "line \(line)"
         if let column { text += ", column \"\(column)\"" }
+        if let columnLetter { text += " (\(columnLetter))" }
         if let value { text += ", value \"\(Self.printable(value))\"" }
         text += ": \(reason)"
         if let hint { text += "; \(hint)" }

@@ -1,3 +1,4 @@
+import ReferralInput
 import ReferralModel
 
 /// The unit of work: every change the input asks of one referral, from one
@@ -16,6 +17,8 @@ public struct PatchDocument: Sendable, Hashable {
     public var operations: [PatchOperation]
     /// The input rows as read (cells in the input's column order).
     public var sourceRows: [[String]]
+    /// For a workbook's rows, each source cell's type (`retry.xlsx` writes the cells back as typed); empty for CSV.
+    public var sourceCellTypes: [[CellType]] = []
     /// Position of this document in the input (0, 1, 2, ...): its identity
     /// within one run, independent of the ID (the same ID may come twice).
     public var sequence: Int

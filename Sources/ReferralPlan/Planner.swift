@@ -1,7 +1,7 @@
 import ReferralInput
 import ReferralModel
 
-/// Turns a CSV reader's records into patch documents, one at a time.
+/// Turns an input's records (CSV or a workbook's sheet) into patch documents, one at a time.
 ///
 /// Adjacent rows with the same referral ID become one document, in file
 /// order; the same ID later in the file starts a new document. A document
@@ -9,7 +9,7 @@ import ReferralModel
 /// document at a time, whatever the file's size.
 public final class Planner {
     public let columns: ColumnMap
-    private let reader: CSVReader
+    private let reader: InputReader
     private var pending: PatchDocument?
     private var nextSequence = 0
     private var finished = false
@@ -17,9 +17,13 @@ public final class Planner {
     public private(set) var rowsRead = 0
 
     /// Plans `reader`'s rows through `columns` (settled for this file by `InputFile`).
-    public init(reader: CSVReader, columns: ColumnMap) {
+    public init(input reader: InputReader, columns: ColumnMap) {
         self.reader = reader
         self.columns = columns
+    }
+
+    public convenience init(reader: CSVReader, columns: ColumnMap) {
+        self.init(input: .csv(reader), columns: columns)
     }
 
     public var header: [String] { columns.header }
@@ -74,6 +78,7 @@ extension PatchDocument {
         self.init(
             referralID: row.referralID, lines: row.record.line...row.record.endLine, ifMatch: row.ifMatch,
             operations: row.operations, sourceRows: [row.record.cells], sequence: sequence, problems: row.problems)
+        if let typed = row.record.typed { sourceCellTypes = [typed.types] }
     }
 
     /// Adds the next row of the same referral.
@@ -81,6 +86,7 @@ extension PatchDocument {
         lines = lines.lowerBound...row.record.endLine
         operations += row.operations
         sourceRows.append(row.record.cells)
+        if let typed = row.record.typed { sourceCellTypes.append(typed.types) }
         problems += row.problems
         if let rowETag = row.ifMatch {
             if let ifMatch, ifMatch != rowETag {

@@ -15,11 +15,15 @@ public struct ReadingOptions: Sendable, Hashable {
     /// `--date-order`; nil: M/D/YYYY unless a value of the column contradicts it.
     public var dateOrder: DateOrder?
     public var ignoreUnknownColumns = false
+    /// `--sheet`: the workbook's sheet to read; nil: its only sheet.
+    public var sheet: String?
 
     public init(
         delimiter: UInt8? = nil, encoding: TextEncoding? = nil, headerLine: Int? = nil,
-        decimalSeparator: DecimalSeparator? = nil, dateOrder: DateOrder? = nil, ignoreUnknownColumns: Bool = false
+        decimalSeparator: DecimalSeparator? = nil, dateOrder: DateOrder? = nil, ignoreUnknownColumns: Bool = false,
+        sheet: String? = nil
     ) {
+        self.sheet = sheet
         self.delimiter = delimiter
         self.encoding = encoding
         self.headerLine = headerLine
@@ -44,14 +48,24 @@ public struct ReadingOptions: Sendable, Hashable {
         }
     }
 
-    /// The options as `key=value` words, for the journal's fingerprint.
+    /// The options that say how text is read, which a workbook's typed cells
+    /// do not need: named for the warning that they are ignored.
+    var textOnlyOptionNames: [String] {
+        [
+            delimiter.map { _ in "--delimiter" }, encoding.map { _ in "--encoding" },
+            decimalSeparator.map { _ in "--decimal-separator" }, dateOrder.map { _ in "--date-order" },
+        ].compactMap { $0 }
+    }
+
+    /// The options as `key=value` words, for the journal's fingerprint (a
+    /// sheet only when named, so a CSV run's fingerprint is what it was).
     public var fingerprintWords: [String] {
         [
             "delimiter=\(delimiter.map(String.init) ?? "auto")", "encoding=\(encoding?.rawValue ?? "auto")",
             "headerLine=\(headerLine.map(String.init) ?? "auto")",
             "decimalSeparator=\(decimalSeparator?.rawValue ?? "auto")", "dateOrder=\(dateOrder?.rawValue ?? "auto")",
             "ignoreUnknownColumns=\(ignoreUnknownColumns)",
-        ]
+        ] + (sheet.map { ["sheet=\($0)"] } ?? [])
     }
 }
 

@@ -22,9 +22,10 @@ struct RowPlan {
         func problem(_ column: Int?, _ error: ValueError) {
             problems.append(
                 InputProblem(
-                    line: line, column: column.map { columns.header[$0] }, value: column.map(cell), reason: error.reason,
-                    hint: error.hint))
+                    line: line, column: column.map { columns.header[$0] }, columnLetter: Self.letter(column, record),
+                    value: column.map(cell), reason: error.reason, hint: error.hint))
         }
+        if let typed = record.typed { checkCellTypes(typed, columns: columns) }
 
         if cells.count > columns.header.count, cells[columns.header.count...].contains(where: { !$0.isBlank }) {
             problems.append(
@@ -54,6 +55,7 @@ struct RowPlan {
             // (header and path included) cost more than checking its cell.
             for index in changes.indices {
                 let column = changes[index].column
+                if let typed = record.typed, column < typed.types.count, typed.types[column].isRefused { continue }
                 let text = cell(column)
                 // An empty cell means "no change".
                 guard !text.isBlank else { continue }
@@ -73,6 +75,36 @@ struct RowPlan {
             } catch {
                 problem(error.column, error.error)
             }
+        }
+    }
+
+    /// A workbook's column letter (`C`) for a problem in `column`; nil for CSV.
+    static func letter(_ column: Int?, _ record: CSVRecord) -> String? {
+        guard record.typed != nil, let column else { return nil }
+        return TypedCells.columnLetters(column)
+    }
+
+    /// A boolean, an error or a formula without a value in a column the row
+    /// uses is no value to send: a problem naming the cell (`Corrections!C7`).
+    private mutating func checkCellTypes(_ typed: TypedCells, columns: ColumnMap) {
+        for column in columns.usedColumns where column < typed.types.count && typed.types[column].isRefused {
+            let reference = typed.reference(column: column, row: record.line)
+            let (reason, hint): (String, String)
+            switch typed.types[column] {
+            case .boolean:
+                (reason, hint) = ("\(reference) is a TRUE/FALSE cell, which no field takes", "type the value as text")
+            case .error:
+                (reason, hint) = ("\(reference) holds the formula error \(record.cells[column])", "fix the formula or type the value")
+            default:
+                (reason, hint) = (
+                    "\(reference) is a formula saved without its value (the program that wrote the file computes none)",
+                    "open the file in a spreadsheet program (Excel, LibreOffice) and save it, so each formula's value is saved"
+                )
+            }
+            problems.append(
+                InputProblem(
+                    line: record.line, column: columns.header[column], columnLetter: TypedCells.columnLetters(column),
+                    value: record.cells[column], reason: reason, hint: hint))
         }
     }
 

@@ -1,3 +1,5 @@
+import ReferralModel
+
 /// A calendar date-time in UTC, parsed without Foundation's locale-dependent
 /// formatters: ISO 8601 (`2026-03-31`, `2026-03-31T17:00:00Z`, with a
 /// fraction or a `+02:00` offset) or Partner Center's `M/D/YYYY`.
@@ -126,26 +128,7 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Howard Hinnant's days-from-civil: days since 1970-01-01 of a proleptic Gregorian date.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = Int64(month)
-        let dayOfYear = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int64 { CivilDate.days(year: year, month: month, day: day) }
 
-    static func civil(fromDays days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
-    }
+    static func civil(fromDays days: Int64) -> (Int, Int, Int) { CivilDate.civil(fromDays: days) }
 }

@@ -15,7 +15,9 @@ import ReferralSend
 ///   input held it, in the input's own columns, delimiter, encoding (and
 ///   byte-order mark, and lines above the header), plus `Errors` (the
 ///   input's own `Errors` column when it has one): fix them and run the same
-///   command on it;
+///   command on it; for a workbook input, `retry.xlsx` instead, its cells
+///   typed as the input's were (written whole at the end: a workbook has no
+///   usable prefix);
 /// - `undo.csv`: for every updated document, the values the touched fields
 ///   had before, in the long layout (`id,op,path,value`): applying it
 ///   restores them; `undo-warnings.csv` lists what this API cannot undo
@@ -40,6 +42,9 @@ public final class ReportWriter {
     private let outputs: [(name: String, file: FileOutput)]
     private let csv = CSVWriter()
     private let retryCSV: CSVWriter
+    /// For a workbook input: the rows of `retry.xlsx`, copied into `retry` by `finish`.
+    private let retrySheet: XLSXSheetWriter?
+    private let retryName: String
     private let retryEncoding: TextEncoding
     private let inputColumns: Int
     /// Where the message goes in a retry row: the input's `Errors` column, or one more.
@@ -56,8 +61,9 @@ public final class ReportWriter {
     public init(folder: ReportFolder, inputHeader: [String], format: InputFormat, dryRun: Bool = false) throws(ReportFolder.Refusal) {
         self.folder = folder
         results = try folder.createReplacement("results.csv")
-        retry = try folder.createReplacement("retry.csv")
-        var outputs = [("results.csv", results), ("retry.csv", retry)]
+        retryName = format.workbookSheet == nil ? "retry.csv" : "retry.xlsx"
+        retry = try folder.createReplacement(retryName)
+        var outputs = [("results.csv", results), (retryName, retry)]
         if dryRun {
             let changes = try folder.createReplacement("changes.csv")
             outputs.append(("changes.csv", changes))
@@ -79,10 +85,20 @@ public final class ReportWriter {
                 "lines", "referral_id", "outcome", "http_status", "attempts", "message", "request_id", "new_etag", "read_attempts",
                 "server_request_id",
             ]))
-        var start = format.hasByteOrderMark ? format.encoding.byteOrderMark : []
-        start += format.encoding.encode(format.preamble, substitute: Self.unencodable)!
-        retry.write(bytes: start)
-        writeRetry(existingErrors == nil ? inputHeader + [Self.errorsHeader] : inputHeader)
+        let retryHeader = existingErrors == nil ? inputHeader + [Self.errorsHeader] : inputHeader
+        if let sheet = format.workbookSheet {
+            do {
+                retrySheet = try XLSXSheetWriter(sheetName: sheet, header: retryHeader)
+            } catch {
+                throw .cannotCreateFile(path: folder.path + "/retry.xlsx", errno: EIO)
+            }
+        } else {
+            retrySheet = nil
+            var start = format.hasByteOrderMark ? format.encoding.byteOrderMark : []
+            start += format.encoding.encode(format.preamble, substitute: Self.unencodable)!
+            retry.write(bytes: start)
+            writeRetry(retryHeader)
+        }
         undo?.write(bytes: csv.row(["id", "op", "path", "value"]))
         undoWarnings?.write(bytes: csv.row(["id", "path", "reason"]))
         changes?.write(bytes: csv.row(ChangeRow.header))
@@ -101,7 +117,19 @@ public final class ReportWriter {
                 String(outcome.readAttempts), outcome.serverRequestID ?? "",
             ]))
         if !outcome.kind.isSettled {
-            for row in document.sourceRows { writeRetry(Self.retryRow(row, columns: inputColumns, errorsColumn: errorsColumn, message: outcome.message)) }
+            for (index, row) in document.sourceRows.enumerated() {
+                let cells = Self.retryRow(row, columns: inputColumns, errorsColumn: errorsColumn, message: outcome.message)
+                if let retrySheet {
+                    let types = index < document.sourceCellTypes.count ? document.sourceCellTypes[index] : []
+                    do {
+                        try retrySheet.append(Self.typedRetryRow(cells, types: types, errorsColumn: errorsColumn))
+                    } catch {
+                        throw OutputFailure(path: folder.path + "/retry.xlsx", errno: EIO)
+                    }
+                } else {
+                    writeRetry(cells)
+                }
+            }
             unappliedTotal += 1
             if unapplied.count < ReportPage.listed {
                 unapplied.append(.init(lines: lines, referralID: document.referralID, outcome: outcome.kind.rawValue, message: outcome.message))
@@ -144,6 +172,21 @@ public final class ReportWriter {
             cells.append(message)
         }
         return cells
+    }
+
+    /// A retry row's cells as the input typed them: number cells as numbers,
+    /// date cells as dates, the rest (and the message) as text.
+    static func typedRetryRow(_ cells: [String], types: [CellType], errorsColumn: Int) -> [SheetCell] {
+        cells.enumerated().map { column, text in
+            guard column != errorsColumn, column < types.count, !text.isEmpty else { return text.isEmpty ? .empty : .text(text) }
+            switch types[column] {
+            case .number: return .number(text)
+            case .date:
+                guard let date = try? UTCDateTime.parse(text) else { return .text(text) }
+                return .dateTime(secondsSinceEpoch: date.secondsSinceEpoch)
+            default: return .text(text)
+            }
+        }
     }
 
     /// `?` for a character of our own messages (an ellipsis, say) that the
@@ -208,6 +251,18 @@ public final class ReportWriter {
         summary.pacing = pacing
         summary.exitStatus = exitStatus
         summary.abortReason = abortReason
+        if let retrySheet {
+            do {
+                let archive = try retrySheet.finish()
+                while true {
+                    let chunk = try archive.read()
+                    if chunk.isEmpty { break }
+                    retry.write(bytes: Array(chunk))
+                }
+            } catch {
+                throw .cannotWrite(path: folder.path + "/retry.xlsx", errno: EIO)
+            }
+        }
         // Every file is sealed (and so closed) before any is published: a
         // sync or close that fails keeps the earlier run's files in place
         // rather than publishing a report with a file cut short.

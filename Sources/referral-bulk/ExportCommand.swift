@@ -28,8 +28,10 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Referrals per page asked of the API ($top; the API may cap it).") var topPage: Int?
     @Option(help: "Columns, comma-separated (default: every column apply maps, Team member 1..50, eTag). Must include Referral ID.")
     var columns: String?
-    @Option(name: [.short, .customLong("output")], help: "The CSV file (written only when complete); default: standard output.")
+    @Option(name: [.short, .customLong("output")], help: "The CSV or .xlsx file (written only when complete); default: standard output.")
     var output: String?
+    @Option(help: "csv or xlsx (default: xlsx when -o ends in .xlsx, else csv).")
+    var format: String?
     @OptionGroup var api: APIOptions
 
     func validate() throws {
@@ -42,6 +44,9 @@ struct ExportCommand: AsyncParsableCommand {
         }
         if let updatedSince {
             do { _ = try UTCDateTime.parse(updatedSince) } catch { throw ValidationError("--updated-since: \(error)") }
+        }
+        if ExportFormat.chosen(named: format, output: output) == nil {
+            throw ValidationError("--format must be csv or xlsx, not '\(format ?? "")'.")
         }
         if let topPage, !(1...10_000).contains(topPage) { throw ValidationError("--top-page must be between 1 and 10000.") }
         if let columns { do { _ = try ExportColumn.list(parsing: columns) } catch { throw ValidationError(error.description) } }
@@ -62,6 +67,7 @@ struct ExportCommand: AsyncParsableCommand {
         configuration.columns = columns.flatMap { try? ExportColumn.list(parsing: $0) } ?? ExportColumn.standard
         configuration.retry = api.retryPolicy
         configuration.maxRequestsPerSecond = api.maxRps
+        configuration.format = ExportFormat.chosen(named: format, output: output) ?? .csv
 
         let destination: ExportOutput
         do {

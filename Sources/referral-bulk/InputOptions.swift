@@ -5,10 +5,13 @@ import ReferralPlan
 import ReferralReport
 import ReferralSend
 
-/// The options every command that reads a CSV file shares.
+/// The options every command that reads a CSV file or workbook shares.
 struct InputOptions: ParsableArguments {
-    @Argument(help: "The CSV file, or - for standard input.")
+    @Argument(help: "The CSV file or .xlsx/.ods workbook, or - for standard input.")
     var file: String
+
+    @Option(help: "The workbook's sheet to read (default: its only sheet).")
+    var sheet: String?
 
     @Option(help: "The delimiter: ',', ';' or 'tab' (default: an Excel 'sep=' first line, else detected from the header line).")
     var delimiter: String?
@@ -16,7 +19,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: "The file's encoding: \(TextEncoding.acceptedNames) (default: from its byte-order mark, else UTF-8).")
     var encoding: String?
 
-    @Option(help: "The line the header is on, when lines above it hold a title (default: the first non-blank line).")
+    @Option(help: "The line (a workbook's row) the header is on, when lines above it hold a title (default: the first non-blank line).")
     var headerLine: Int?
 
     @Option(help: "The decimal mark of numbers: '.' or ','. Without it, a number that reads differently either way (12.919, 1,234) is refused.")
@@ -58,7 +61,7 @@ struct InputOptions: ParsableArguments {
         var options = ReadingOptions(
             delimiter: delimiter.flatMap(ReadingOptions.delimiter(named:)), encoding: encoding.flatMap(TextEncoding.init(name:)),
             headerLine: headerLine, decimalSeparator: decimalSeparator.flatMap(DecimalSeparator.init(name:)),
-            dateOrder: dateOrder.flatMap(DateOrder.init(name:)), ignoreUnknownColumns: ignoreUnknownColumns)
+            dateOrder: dateOrder.flatMap(DateOrder.init(name:)), ignoreUnknownColumns: ignoreUnknownColumns, sheet: sheet)
         if let locale = locale.flatMap(SpreadsheetLocale.named) { options.adopt(locale) }
         return options
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ReferralInput
 import ReferralModel
 import ReferralPlan
 
@@ -90,6 +91,23 @@ public enum ExportColumn: Sendable, Hashable {
         case .customerCountry: Self.text(referral["customerProfile"]?["address"]?["country"])
         case .createdDate: Self.date(referral["createdDateTime"])
         case .updatedDate: Self.date(referral["updatedDateTime"])
+        }
+    }
+
+    /// The typed cell for this referral in a workbook: deal values as
+    /// numbers, dates as date cells, everything else as text (what `cell`
+    /// would write, so a workbook export and a CSV export read back alike).
+    public func sheetCell(_ referral: JSONValue) -> SheetCell {
+        let text = cell(referral)
+        guard !text.isEmpty else { return .empty }
+        switch self {
+        case .dealValue where DecimalText.parse(text) != nil:
+            return .number(text)
+        case .closingDate, .createdDate, .updatedDate:
+            guard let date = try? UTCDateTime.parse(text) else { return .text(text) }
+            return .dateTime(secondsSinceEpoch: date.secondsSinceEpoch)
+        default:
+            return .text(text)
         }
     }
 

@@ -16,6 +16,7 @@ public struct ExportRun: Sendable {
         /// `$top`: referrals per page (the API caps it); nil: the API's default.
         public var pageSize: Int?
         public var columns = ExportColumn.standard
+        public var format = ExportFormat.csv
         public var retry = RetryPolicy()
         public var maxRequestsPerSecond: Double?
         /// The request id (`client-request-id`) of the n-th page read (tests make them deterministic).
@@ -70,7 +71,13 @@ public struct ExportRun: Sendable {
         let sender = ReferralSender(options: options, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger)
         let writer = CSVWriter()
         let columns = configuration.columns
-        try output.write(writer.row(columns.map(\.header)))
+        let workbook: XLSXSheetWriter?
+        do {
+            workbook = configuration.format == .xlsx ? try XLSXSheetWriter(sheetName: "Referrals", header: columns.map(\.header)) : nil
+        } catch {
+            throw .output(error.description)
+        }
+        if workbook == nil { try output.write(writer.row(columns.map(\.header))) }
         var result = Result(rows: 0, pages: 0)
         var next: String? = ReferralRequest.listURL(
             endpoint: configuration.endpoint, filter: configuration.filter.odata, orderBy: Self.order, top: configuration.pageSize)
@@ -81,7 +88,15 @@ public struct ExportRun: Sendable {
             let page = try Self.page(await sender.call(.list(url: url, requestID: configuration.requestID(result.pages + 1)), &tally))
             guard case .array(let items)? = page["value"] else { throw .notAPage("it has no \"value\" array") }
             for referral in items {
-                try output.write(writer.row(columns.map { $0.cell(referral) }))
+                if let workbook {
+                    do {
+                        try workbook.append(columns.map { $0.sheetCell(referral) })
+                    } catch {
+                        throw .output(error.description)
+                    }
+                } else {
+                    try output.write(writer.row(columns.map { $0.cell(referral) }))
+                }
             }
             result.rows += items.count
             result.pages += 1
@@ -92,7 +107,24 @@ public struct ExportRun: Sendable {
             }
             if next == url { throw .notAPage("its next link is the page itself") }
         }
+        if let workbook { try Self.copy(workbook, to: output) }
         return result
+    }
+
+    /// The finished workbook's archive, into the output (which renames it into place on commit).
+    private static func copy(_ workbook: XLSXSheetWriter, to output: ExportOutput) throws(ExportError) {
+        do {
+            let archive = try workbook.finish()
+            while true {
+                let chunk = try archive.read()
+                if chunk.isEmpty { break }
+                try output.write(Array(chunk))
+            }
+        } catch let error as ExportError {
+            throw error
+        } catch {
+            throw .output("\(error)")
+        }
     }
 
     /// The page an answer carries, or why there is none.

@@ -1,0 +1,10 @@
+/// What `export` writes: CSV, or an .xlsx workbook with typed cells.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    case csv, xlsx
+
+    /// `--format`, else by the output's extension (`-o deals.xlsx`), else CSV.
+    public static func chosen(named name: String?, output: String?) -> ExportFormat? {
+        if let name { return ExportFormat(rawValue: name.lowercased()) }
+        return output?.lowercased().hasSuffix(".xlsx") == true ? .xlsx : .csv
+    }
+}
