@@ -13,11 +13,10 @@ import ReferralModel
 ///   the 429s that answer requests reserved before it are the same episode
 ///   and are ignored, and so is a 429 without `Retry-After` (or one under a
 ///   second) within a second of the decrease (the new pace has not been
-///   tried yet). A signal sets
-///   the pace to what the server actually accepted since the previous
-///   signal, spread over the time until it lets us send again
-///   (`Retry-After`): for a token bucket that is its refill rate, for a
-///   fixed window its quota per window.
+///   tried yet). A signal sets the pace to what the server actually
+///   accepted since the previous signal, spread over the time until it
+///   lets us send again (`Retry-After`): for a token bucket that is its
+///   refill rate, for a fixed window its quota per window.
 /// - It then probes upward, slowly at first (the limit was just measured)
 ///   and faster the longer nothing is refused (the limit may have risen);
 ///   slower after a long `Retry-After` (a window) and at low limits, so that
@@ -51,6 +50,9 @@ public struct RateController: Sendable {
         /// A signal that says too little to measure (under a second, nothing
         /// accepted) cuts the pace to this fraction instead.
         public var blindCut = 0.5
+        /// After a blind cut, the probe runs this much faster (at paces of
+        /// 10/s and more): the cut measured nothing, so the limit is likely near.
+        public var blindProbe = 0.25
 
         public init(cap: Double? = nil) { self.cap = cap }
     }
@@ -221,12 +223,11 @@ public struct RateController: Sendable {
         let current = sending < 1 ? rate(at: now) : min(rate(at: now), Double(sentInEpoch) / sending)
         // What got through, spread up to the resume: a token bucket refills
         // during the wait, so what the next epoch gets through includes the
-        // refill, and spreading it over the wait counts it once. An epoch
-        // under a second, or one where nothing got through (another process
-        // used the quota just as we resumed), measures nothing.
-        var rate =
-            epoch < 1 || acceptedInEpoch == 0
-            ? current * settings.blindCut : min(current, Double(acceptedInEpoch) / epoch)
+        // refill, and spreading it over the wait counts it once. Too little to
+        // measure (under a second, or nothing got through: another process
+        // used the quota just as we resumed) is a blind cut.
+        let blind = epoch < 1 || acceptedInEpoch == 0
+        var rate = blind ? current * settings.blindCut : min(current, Double(acceptedInEpoch) / epoch)
         if let cap = settings.cap { rate = min(rate, cap) }
         rate = max(settings.floor, rate)
         if case .announced = phase {} else { phase = .probing }
@@ -242,6 +243,11 @@ public struct RateController: Sendable {
         // "1 s"): probe as much slower, or every window would end in a 429.
         // At low limits the probe is stretched so that it costs one refusal in many calls.
         probeScale = max(1, retryAfter.map(\.inSeconds) ?? 1, settings.callsPerProbe / first)
+        // A blind cut measured nothing (the first 429 of a slow start that
+        // overshot, a limit with a small burst): at a pace where a probe's
+        // refusal is one call in many, climb back within a second or so,
+        // or the first seconds of a run stay at half the limit.
+        if blind, rate >= settings.callsPerProbe / 3 { probeScale = settings.blindProbe }
         nextSlot = resume
         lastDecrease = now
         limitFound = rate
