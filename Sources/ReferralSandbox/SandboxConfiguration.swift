@@ -18,6 +18,11 @@ public struct SandboxConfiguration: Sendable {
     public var rateSchedule: [RateSchedule.Step] = []
     /// Announce the quota in every answer (`RateLimit-Policy` and `RateLimit`).
     public var rateHeaders = false
+    /// The token bucket's capacity in calls (nil: one second's worth, at least one).
+    public var rateBurst: Double?
+    /// Sent as `Retry-After` on every 429 of the limit instead of the real
+    /// wait: a server that says `2` whatever, or `-5`, or a date.
+    public var rateRetryAfter: String?
     /// Fraction of referral requests answered 503.
     public var failRate = 0.0
     /// Fraction of referral requests whose connection is closed without an answer.

@@ -11,10 +11,12 @@ import ReferralModel
 ///   start), so the first refusal finds few requests in flight.
 /// - A 429 for a request reserved after the last decrease is one signal;
 ///   the 429s that answer requests reserved before it are the same episode
-///   and are ignored. A signal sets the pace to what the server actually accepted
-///   since the previous signal, spread over the time until it lets us send
-///   again (`Retry-After`): for a token bucket that is its refill rate, for
-///   a fixed window its quota per window.
+///   and are ignored, and so is a 429 without `Retry-After` (or one under a
+///   second) within a second of the decrease (the new pace has not been
+///   tried yet). A signal sets the pace to what the server actually
+///   accepted since the previous signal, spread over the time until it
+///   lets us send again (`Retry-After`): for a token bucket that is its
+///   refill rate, for a fixed window its quota per window.
 /// - It then probes upward, slowly at first (the limit was just measured)
 ///   and faster the longer nothing is refused (the limit may have risen);
 ///   slower after a long `Retry-After` (a window) and at low limits, so that
@@ -48,6 +50,9 @@ public struct RateController: Sendable {
         /// A signal that says too little to measure (under a second, nothing
         /// accepted) cuts the pace to this fraction instead.
         public var blindCut = 0.5
+        /// After a blind cut, the probe runs this much faster (at paces of
+        /// 10/s and more): the cut measured nothing, so the limit is likely near.
+        public var blindProbe = 0.25
 
         public init(cap: Double? = nil) { self.cap = cap }
     }
@@ -67,6 +72,17 @@ public struct RateController: Sendable {
         case throttled(retryAfter: Duration?, RateQuota?)
         /// 503: the service, not the tenant, is busy; only its `Retry-After` matters.
         case unavailable(retryAfter: Duration?)
+
+        /// What an answer with `status` said; a `Retry-After` longer than
+        /// `maxRetryAfter` is no pause (that call fails instead).
+        public init(status: Int, retryAfter: Duration?, quota: RateQuota?, maxRetryAfter: Duration) {
+            let pause = retryAfter.flatMap { $0 > maxRetryAfter ? nil : $0 }
+            switch status {
+            case 429: self = .throttled(retryAfter: pause, quota)
+            case 503: self = .unavailable(retryAfter: pause)
+            default: self = .accepted(quota)
+            }
+        }
     }
 
     /// A change of pace worth telling the person running it.
@@ -108,6 +124,8 @@ public struct RateController: Sendable {
     private var probeScale = 1.0
     /// The pace the first signal set: the scale of the probe's additive part.
     private var firstFound: Double?
+    /// When the last decrease was decided.
+    private var lastDecrease: ContinuousClock.Instant?
     /// The pace the last signal or announcement set: the limit as found.
     public private(set) var limitFound: Double?
 
@@ -172,12 +190,24 @@ public struct RateController: Sendable {
         case .throttled(let retryAfter, let quota):
             // Reserved before the last decrease: part of the episode already counted.
             guard reservation.episode == episode else { return nil }
+            // A 429 without `Retry-After` (or with one under a second: a date
+            // in the past, `0`) soon after a decrease answers a call the new
+            // pace had no time to prove wrong: cutting again on each would
+            // halve the pace to the floor (one call every 100 s, a hang to a
+            // person) in a few hundred milliseconds.
+            if (retryAfter ?? .zero) < .seconds(1), let lastDecrease, now - lastDecrease < blindInterval(at: now) { return nil }
             if let quota, let change = follow(quota, now: now), quota.remaining == 0 { return change }
             return decrease(retryAfter: retryAfter, now: now)
         case .unavailable(let retryAfter):
             guard let retryAfter, pause(until: now + retryAfter) else { return nil }
             return Change(from: pace(at: now), to: pace(at: now), reason: .paused(until: now + retryAfter))
         }
+    }
+
+    /// How long after a decrease a 429 without `Retry-After` is still the same
+    /// episode: a second, or two calls at the pace, whichever is longer.
+    private func blindInterval(at now: ContinuousClock.Instant) -> Duration {
+        .seconds(max(1, 2 / rate(at: now)))
     }
 
     /// One throttling signal: pace at what got through, pause until the server lets us send.
@@ -187,14 +217,17 @@ public struct RateController: Sendable {
         if retryAfter != nil { pause(until: resume) }
         let start = epochStart ?? now
         let epoch = (resume - start).inSeconds
-        // What was really sent: a pool that could not use the pace did not send at it.
-        let current = min(rate(at: now), Double(sentInEpoch) / max(1, (now - start).inSeconds))
-        // What got through, spread up to the resume; an epoch under a second, or
-        // one where nothing got through (another process used the quota just as
-        // we resumed), measures nothing.
-        var rate =
-            epoch < 1 || acceptedInEpoch == 0
-            ? current * settings.blindCut : min(current, Double(acceptedInEpoch) / epoch)
+        let sending = (now - start).inSeconds
+        // What was really sent: a pool that could not use the pace did not send at it
+        // (measured only over a second or more: one call in a few milliseconds says nothing).
+        let current = sending < 1 ? rate(at: now) : min(rate(at: now), Double(sentInEpoch) / sending)
+        // What got through, spread up to the resume: a token bucket refills
+        // during the wait, so what the next epoch gets through includes the
+        // refill, and spreading it over the wait counts it once. Too little to
+        // measure (under a second, or nothing got through: another process
+        // used the quota just as we resumed) is a blind cut.
+        let blind = epoch < 1 || acceptedInEpoch == 0
+        var rate = blind ? current * settings.blindCut : min(current, Double(acceptedInEpoch) / epoch)
         if let cap = settings.cap { rate = min(rate, cap) }
         rate = max(settings.floor, rate)
         if case .announced = phase {} else { phase = .probing }
@@ -208,8 +241,15 @@ public struct RateController: Sendable {
         firstFound = first
         // A long wait means a window (a bucket at one call a second or more says
         // "1 s"): probe as much slower, or every window would end in a 429.
+        // At low limits the probe is stretched so that it costs one refusal in many calls.
         probeScale = max(1, retryAfter.map(\.inSeconds) ?? 1, settings.callsPerProbe / first)
+        // A blind cut measured nothing (the first 429 of a slow start that
+        // overshot, a limit with a small burst): at a pace where a probe's
+        // refusal is one call in many, climb back within a second or so,
+        // or the first seconds of a run stay at half the limit.
+        if blind, rate >= settings.callsPerProbe / 3 { probeScale = settings.blindProbe }
         nextSlot = resume
+        lastDecrease = now
         limitFound = rate
         return Change(from: before, to: rate, reason: .throttled(retryAfter: retryAfter))
     }

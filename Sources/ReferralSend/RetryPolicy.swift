@@ -41,12 +41,26 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// `Retry-After` as seconds (`120`) or an HTTP date, relative to `now`;
     /// nil for anything else (a negative number, garbage): the backoff decides.
+    /// A date in the past is zero; any wait is at most `longest` (a year:
+    /// far past every `--max-retry-after`, so it still fails the call, and
+    /// far from the overflow of instants and of whole seconds in messages).
     public static func retryAfter(_ value: String?, now: Date) -> Duration? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        if let seconds = Int(value) { return seconds >= 0 ? .seconds(seconds) : nil }
+        if value.allSatisfy(\.isASCIIDigitOrSign) {
+            guard let seconds = Int(value), seconds >= 0 else {
+                // Digits too many for an Int are a very long wait; a sign is garbage.
+                return value.allSatisfy(\.isNumber) ? longest : nil
+            }
+            return min(.seconds(seconds), longest)
+        }
         guard let date = httpDate.withLock({ $0.date(from: value) }) else { return nil }
-        return .milliseconds(max(0, Int64((date.timeIntervalSince(now) * 1000).rounded(.up))))
+        let seconds = date.timeIntervalSince(now)
+        guard seconds.isFinite else { return nil }
+        return .milliseconds(Int64((min(max(0, seconds), longest.inSeconds) * 1000).rounded(.up)))
     }
+
+    /// The longest wait a `Retry-After` can say.
+    public static let longest: Duration = .seconds(365 * 86_400)
 
     /// Built once: a formatter is costly to make, and a throttled run reads
     /// a `Retry-After` per refused call. Not thread-safe, hence the lock.
@@ -57,4 +71,9 @@ public struct RetryPolicy: Sendable, Equatable {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         return Mutex(formatter)
     }()
+}
+
+extension Character {
+    /// `0`-`9`, `+` or `-`: what a number of seconds is written with.
+    fileprivate var isASCIIDigitOrSign: Bool { ("0"..."9").contains(self) || self == "-" || self == "+" }
 }

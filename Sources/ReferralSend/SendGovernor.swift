@@ -51,15 +51,8 @@ public actor SendGovernor {
 
     /// What the server answered to a request sent on `reservation`.
     public func answered(status: Int, retryAfter: Duration?, quota: RateQuota?, to reservation: RateController.Reservation) {
-        let answer: RateController.Answer
+        let answer = RateController.Answer(status: status, retryAfter: retryAfter, quota: quota, maxRetryAfter: maxRetryAfter)
         let tooLong = (status == 429 || status == 503) && retryAfter.map { $0 > maxRetryAfter } == true
-        // A wait longer than we honour is not a pause: that call fails instead.
-        let pause = tooLong ? nil : retryAfter
-        switch status {
-        case 429: answer = .throttled(retryAfter: pause, quota)
-        case 503: answer = .unavailable(retryAfter: pause)
-        default: answer = .accepted(quota)
-        }
         noteWait(tooLong: tooLong, status: status, retryAfter: retryAfter)
         let now = ContinuousClock.now
         guard let change = controller.answered(answer, to: reservation, now: now) else { return }

@@ -29,6 +29,10 @@ struct SandboxCommand: AsyncParsableCommand {
     var rateWindow: Duration?
     @Option(help: "With --rate-limit: later limits after the first request, e.g. 12s:60,24s:150.") var rateSchedule: String?
     @Flag(help: "Announce the quota in every answer (RateLimit-Policy and RateLimit headers).") var rateHeaders = false
+    @Option(help: "With --rate-limit: the token bucket holds this many calls (default one second's worth), e.g. 1.")
+    var rateBurst: Double?
+    @Option(help: "With --rate-limit: send this Retry-After on every 429 instead of the real wait, e.g. 2, -5 or an HTTP date.")
+    var rateRetryAfter: String?
     @Option(help: "Fraction of referral requests answered 503.") var failRate = 0.0
     @Option(help: "Fraction of referral requests whose connection is dropped unanswered.") var dropRate = 0.0
     @Option(help: "Fraction of PATCHes applied whose answer is lost (connection closed).") var lostResponseRate = 0.0
@@ -47,9 +51,14 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         if failRate + dropRate + lostResponseRate > 1 { throw ValidationError("the fault rates add up to more than 1.") }
         if let rateLimit, !(rateLimit > 0 && rateLimit.isFinite) { throw ValidationError("--rate-limit must be a positive number.") }
-        if rateLimit == nil, rateWindow != nil || rateSchedule != nil || rateHeaders {
-            throw ValidationError("--rate-window, --rate-schedule and --rate-headers need --rate-limit.")
+        if rateLimit == nil, rateWindow != nil || rateSchedule != nil || rateHeaders || rateBurst != nil || rateRetryAfter != nil {
+            throw ValidationError("--rate-window, --rate-schedule, --rate-headers, --rate-burst and --rate-retry-after need --rate-limit.")
         }
+        if let rateRetryAfter, rateRetryAfter.contains(where: { $0.isNewline || $0.asciiValue.map { $0 < 0x20 } == true }) {
+            throw ValidationError("--rate-retry-after must be one line of text.")
+        }
+        if let rateBurst, !(rateBurst >= 1 && rateBurst.isFinite) { throw ValidationError("--rate-burst must be at least 1.") }
+        if rateBurst != nil, rateWindow != nil { throw ValidationError("--rate-burst is for the token bucket, not --rate-window.") }
         if let rateWindow, rateWindow <= .zero { throw ValidationError("--rate-window must be positive.") }
         if let rateSchedule {
             do { _ = try RateSchedule.parseSteps(rateSchedule) } catch { throw ValidationError(error.description) }
@@ -70,6 +79,8 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.rateWindow = rateWindow
         configuration.rateSchedule = rateSchedule.flatMap { try? RateSchedule.parseSteps($0) } ?? []
         configuration.rateHeaders = rateHeaders
+        configuration.rateBurst = rateBurst
+        configuration.rateRetryAfter = rateRetryAfter
         configuration.failRate = failRate
         configuration.dropRate = dropRate
         configuration.lostResponseRate = lostResponseRate

@@ -42,6 +42,27 @@ import ReferralSandboxTesting
         }
     }
 
+    @Test func aBurstOfOneRefusesTheSecondCallAtOnceAndRefillsAtTheRate() {
+        let limiter = RateLimiter(schedule: RateSchedule(initial: 8), shape: .tokenBucket(burst: 1))
+        let start = ContinuousClock.now
+        #expect(limiter.take(now: start).retryAfter == nil)
+        #expect(limiter.take(now: start).retryAfter != nil)  // one call's worth, not a second's (8)
+        #expect(limiter.take(now: start + .milliseconds(130)).retryAfter == nil)  // 1/8 s later: one token
+    }
+
+    @Test func aToldRetryAfterReplacesTheRealWait() async throws {
+        try await TestSandbox.with({
+            $0.rateLimit = 0.001
+            $0.rateRetryAfter = "-5"
+        }) { harness in
+            let id = try TestSandbox.sampleID(1)
+            #expect(try await harness.get(id).status == 200)
+            let refused = try await harness.get(id)
+            #expect(refused.status == 429)
+            #expect(refused.headers.first(name: "Retry-After") == "-5")
+        }
+    }
+
     @Test func rateHeadersAnnounceTheQuotaTheClientReads() async throws {
         try await TestSandbox.with({
             $0.rateLimit = 5

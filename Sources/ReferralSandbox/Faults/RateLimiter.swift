@@ -2,12 +2,13 @@ import Synchronization
 
 /// The tenant's one rate limit: every token, every shard, reads and writes
 /// alike draw from it. A token bucket (bursts of up to one second's worth,
-/// at least one request) or a fixed window of `limit × window` calls; the
+/// at least one request, or `burst` calls) or a fixed window of `limit × window` calls; the
 /// limit follows `schedule` from the first request on. Counts what it
 /// accepted and refused, so a benchmark can read the server's own figures.
 final class RateLimiter: Sendable {
     enum Shape: Sendable, Equatable {
-        case tokenBucket
+        /// nil: one second's worth, at least one call.
+        case tokenBucket(burst: Double?)
         case fixedWindow(Duration)
     }
 
@@ -47,10 +48,11 @@ final class RateLimiter: Sendable {
     let shape: Shape
     private let state: Mutex<State>
 
-    init(schedule: RateSchedule, shape: Shape = .tokenBucket) {
+    init(schedule: RateSchedule, shape: Shape = .tokenBucket(burst: nil)) {
         self.schedule = schedule
         self.shape = shape
-        state = Mutex(State(tokens: max(1, schedule.initial)))
+        let burst: Double? = if case .tokenBucket(let burst) = shape { burst } else { nil }
+        state = Mutex(State(tokens: max(1, burst ?? schedule.initial)))
     }
 
     /// Takes one call from the quota at `now`, or says how long to wait.
@@ -63,8 +65,8 @@ final class RateLimiter: Sendable {
             let limit = schedule.limit(at: elapsed)
             var decision: Decision
             switch shape {
-            case .tokenBucket:
-                decision = Self.bucket(&state, limit: limit, now: now)
+            case .tokenBucket(let burst):
+                decision = Self.bucket(&state, limit: limit, capacity: max(1, burst ?? limit), now: now)
             case .fixedWindow(let window):
                 decision = Self.window(&state, limit: limit, window: window, elapsed: elapsed)
             }
@@ -83,8 +85,7 @@ final class RateLimiter: Sendable {
         }
     }
 
-    private static func bucket(_ state: inout State, limit: Double, now: ContinuousClock.Instant) -> Decision {
-        let capacity = max(1, limit)
+    private static func bucket(_ state: inout State, limit: Double, capacity: Double, now: ContinuousClock.Instant) -> Decision {
         let seconds = (now - (state.refilled ?? now)).inSeconds
         state.tokens = min(capacity, state.tokens + max(0, seconds) * limit)
         state.refilled = max(state.refilled ?? now, now)

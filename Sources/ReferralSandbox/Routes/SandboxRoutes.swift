@@ -43,7 +43,7 @@ struct SandboxRoutes: Sendable {
         limiter = configuration.rateLimit.map { limit in
             RateLimiter(
                 schedule: RateSchedule(initial: limit, steps: configuration.rateSchedule),
-                shape: configuration.rateWindow.map { .fixedWindow($0) } ?? .tokenBucket)
+                shape: configuration.rateWindow.map { .fixedWindow($0) } ?? .tokenBucket(burst: configuration.rateBurst))
         }
     }
 
@@ -103,9 +103,9 @@ struct SandboxRoutes: Sendable {
         let quota = limiter?.take()
         let announced = configuration.rateHeaders ? quota : nil
         if let quota, let retryAfter = quota.retryAfter {
-            return .refused(
-                Self.response(
-                    .throttled(retryAfter: retryAfter), quota: announced))
+            var refused = Self.response(.throttled(retryAfter: retryAfter), quota: announced)
+            if let told = configuration.rateRetryAfter { refused.headers[.retryAfter] = told }
+            return .refused(refused)
         }
         return .admitted(role, fault: decision.fault, quota: announced)
     }
