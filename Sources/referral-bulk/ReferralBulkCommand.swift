@@ -37,8 +37,11 @@ struct ReferralBulkCommand: AsyncParsableCommand {
 }
 
 /// Prints one readable sentence and exits with DESIGN.md's code 2.
-func failUnusable(_ sentence: String) -> Never {
+func failUnusable(_ sentence: String) -> Never { fail(sentence, status: .unusable) }
+
+/// Prints one readable sentence and exits with `status`.
+func fail(_ sentence: String, status: ExitStatus) -> Never {
     FileOutput.standardError.write("referral-bulk: \(sentence)\n")
     FileOutput.standardOutput.flush()
-    exit(ExitStatus.unusable.rawValue)
+    exit(status.rawValue)
 }

@@ -64,6 +64,11 @@ public struct ApplyRun: Sendable {
             case .journal(let error): error.description
             }
         }
+
+        /// Exit 2, except another run of the same job going on: exit 3, as for a run that can be tried again.
+        public var exitStatus: ExitStatus {
+            if case .journal(let error) = self { error.exitStatus } else { .unusable }
+        }
     }
 
     /// `--strict` found rows with problems: nothing was sent (exit 1).
@@ -116,6 +121,8 @@ public struct ApplyRun: Sendable {
         }
         // A dry run finishes nothing: a journal would make the real run skip what it only read.
         let journal = configuration.sender.dryRun ? nil : try openJournal()
+        // The journal holds the run lock: it must live until the run is over, not only until its last use.
+        defer { withExtendedLifetime(journal) {} }
         let writer: ReportWriter
         do {
             let folder = try ReportFolder.create(at: configuration.reportDirectory ?? ReportFolder.defaultName())
