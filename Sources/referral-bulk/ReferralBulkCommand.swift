@@ -12,7 +12,7 @@ struct ReferralBulkCommand: AsyncParsableCommand {
         commandName: "referral-bulk",
         abstract: "Apply mass updates to Partner Center referrals from a CSV file.",
         version: "0.3.0",
-        subcommands: [ApplyCommand.self, PlanCommand.self, ValidateCommand.self, ExportCommand.self, SandboxCommand.self]
+        subcommands: [ApplyCommand.self, PlanCommand.self, ValidateCommand.self, ExportCommand.self, LoginCommand.self, LogoutCommand.self, SandboxCommand.self]
     )
 
     /// Like ArgumentParser's own entry point, but a bad option exits 2

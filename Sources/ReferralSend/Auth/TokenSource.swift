@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where `apply` and `export` get their bearer token, chosen from the
 /// command's token options: at most one of a variable, a file, a command
 /// and a token endpoint; with none, `PARTNER_CENTER_TOKEN` when it is set,
@@ -92,8 +94,12 @@ public enum TokenSource: Sendable, Equatable {
     }
 
     /// The provider that hands out this source's tokens; `environment` is
-    /// where variables are read (the process's, or a test's).
-    public func provider(client: ReferralAPIClient, environment: [String: String]) throws(Refusal) -> any TokenProvider {
+    /// where variables are read (the process's, or a test's), `now` the
+    /// token cache's clock in seconds since 1970 (a test's simulated nights).
+    public func provider(
+        client: ReferralAPIClient, environment: [String: String],
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) throws(Refusal) -> any TokenProvider {
         switch self {
         case .environment(let variable): return EnvironmentTokenProvider(name: variable, environment: environment)
         case .file(let path): return FileTokenProvider(path: path)
@@ -102,13 +108,13 @@ public enum TokenSource: Sendable, Equatable {
             if let variable, let value = environment[variable], !value.isEmpty {
                 return EnvironmentTokenProvider(name: variable, environment: environment)
             }
-            return CachedTokenProvider(file: location.file(environment: environment), client: client)
+            return CachedTokenProvider(file: location.file(environment: environment), client: client, now: now)
         case .oauth(let url, _, _, _, let location):
             let credentials = try credentials(environment: environment)!
             guard let refresh = credentials.refreshToken else { return OAuthTokenProvider(url: url, credentials: credentials, client: client) }
             return CachedTokenProvider(
                 file: location.file(environment: environment), client: client, clientSecret: credentials.clientSecret,
-                seed: .init(refreshToken: refresh, tokenURL: url, clientID: credentials.clientID, scopes: Self.defaultScopes))
+                seed: .init(refreshToken: refresh, tokenURL: url, clientID: credentials.clientID, scopes: Self.defaultScopes), now: now)
         }
     }
 
