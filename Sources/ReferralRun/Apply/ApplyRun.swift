@@ -200,24 +200,25 @@ public struct ApplyRun: Sendable {
                 exitStatus: exitStatus, abortReason: abortReason, pacing: RunSummary.Pacing(
                     limitFound: await governor.limitFound, finalPace: await governor.pace,
                     cap: configuration.maxRequestsPerSecond))
-            writeMetrics(summary)
+            await writeMetrics(summary, tokens: tokens)
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus)
         } catch {
             // The run happened: it is aborted (exit 3, resumable), not unusable.
             var summary = writer.summary
             summary.exitStatus = .aborted
             summary.abortReason = [abortReason, error.description].compactMap { $0 }.joined(separator: "; ")
-            writeMetrics(summary)
+            await writeMetrics(summary, tokens: tokens)
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: .aborted)
         }
     }
 
     /// The run's outcome for monitoring; a file that cannot be written is
     /// said, and does not change how the run ended (the report has it all).
-    private func writeMetrics(_ summary: RunSummary) {
+    private func writeMetrics(_ summary: RunSummary, tokens: any TokenProvider) async {
         guard let path = configuration.metricsFile else { return }
         let file = MetricsFile(path: path, labels: RunMetrics.labels(input: configuration.input, shard: configuration.shard))
-        do { try file.write(summary) } catch { notify("warning: \(error.description)") }
+        let signIn = await tokens.signInTimes()
+        do { try file.write(summary, signIn: signIn) } catch { notify("warning: \(error.description)") }
     }
 
     private func openJournal() throws(StartError) -> Journal? {

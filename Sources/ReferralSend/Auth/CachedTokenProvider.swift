@@ -51,6 +51,11 @@ public final class CachedTokenProvider: TokenProvider {
 
     private let seeded: Bool
 
+    public func signInTimes() async -> SignInTimes? {
+        guard let cache = try? file.read() else { return nil }
+        return SignInTimes(signedIn: cache.signedIn, refreshIssued: cache.refreshIssued)
+    }
+
     private static func fetch(
         file: TokenCacheFile, client: ReferralAPIClient, clientSecret: Secret?, seed: Seed?, now: @Sendable () -> Int64,
         rejected: Secret?
@@ -89,7 +94,7 @@ public final class CachedTokenProvider: TokenProvider {
         // Issued at an unknown time: counted from now, the earliest it could lapse is later than it may.
         return TokenCache(
             tokenURL: seed.tokenURL, tenant: nil, clientID: seed.clientID, scopes: seed.scopes, account: nil,
-            refreshToken: seed.refreshToken, refreshIssued: now, seedHash: hash)
+            refreshToken: seed.refreshToken, refreshIssued: now, signedIn: now, seedHash: hash)
     }
 
     /// Renew a minute early, or a quarter of the lifetime for short-lived tokens.

@@ -35,6 +35,7 @@ package struct SignInStatus: Sendable, Equatable {
         if let expires = cache.accessExpires {
             lines.append("access token:   " + (expires > now ? "expires \(Self.time(expires)) (in \(Self.span(expires - now)))" : "expired \(Self.time(expires)); the next run refreshes it"))
         }
+        lines.append("signed in:      \(Self.time(cache.signedIn)) (\(Self.span(now - cache.signedIn)) ago)")
         let age = now - cache.refreshIssued
         lines.append("refresh token:  issued \(Self.time(cache.refreshIssued)) (\(Self.span(age)) ago), rotated on every use")
         if signedIn {

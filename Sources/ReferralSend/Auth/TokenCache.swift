@@ -14,6 +14,8 @@ package struct TokenCache: Sendable, Equatable {
     package var refreshToken: Secret
     /// When the refresh token on file was issued: an unused one lapses after `refreshLifetime`.
     package var refreshIssued: Int64
+    /// When the person signed in: rotations keep the sign-in, and its age is what to watch.
+    package var signedIn: Int64
     package var accessToken: Secret?
     package var accessExpires: Int64?
     /// SHA-256 of the refresh token from the environment this cache grew
@@ -26,7 +28,7 @@ package struct TokenCache: Sendable, Equatable {
 
     package init(
         tokenURL: String, tenant: String?, clientID: String?, scopes: [String], account: String?, refreshToken: Secret,
-        refreshIssued: Int64, accessToken: Secret? = nil, accessExpires: Int64? = nil, seedHash: String? = nil
+        refreshIssued: Int64, signedIn: Int64? = nil, accessToken: Secret? = nil, accessExpires: Int64? = nil, seedHash: String? = nil
     ) {
         self.tokenURL = tokenURL
         self.tenant = tenant
@@ -35,6 +37,7 @@ package struct TokenCache: Sendable, Equatable {
         self.account = account
         self.refreshToken = refreshToken
         self.refreshIssued = refreshIssued
+        self.signedIn = signedIn ?? refreshIssued
         self.accessToken = accessToken
         self.accessExpires = accessExpires
         self.seedHash = seedHash
@@ -68,6 +71,7 @@ package struct TokenCache: Sendable, Equatable {
         var members: [String: JSONValue] = [
             "version": 1, "token_url": .string(tokenURL), "scopes": .array(scopes.map(JSONValue.string)),
             "refresh_token": .string(refreshToken.revealed), "refresh_issued": .number(Decimal(refreshIssued)),
+            "signed_in": .number(Decimal(signedIn)),
         ]
         if let tenant { members["tenant"] = .string(tenant) }
         if let clientID { members["client_id"] = .string(clientID) }
@@ -85,7 +89,7 @@ package struct TokenCache: Sendable, Equatable {
         self.init(
             tokenURL: url, tenant: json["tenant"]?.stringValue, clientID: json["client_id"]?.stringValue,
             scopes: (json["scopes"]?.arrayValue ?? []).compactMap(\.stringValue), account: json["account"]?.stringValue,
-            refreshToken: Secret(refresh), refreshIssued: issued, accessToken: json["access_token"]?.stringValue.map(Secret.init),
+            refreshToken: Secret(refresh), refreshIssued: issued, signedIn: Self.integer(json["signed_in"]), accessToken: json["access_token"]?.stringValue.map(Secret.init),
             accessExpires: Self.integer(json["access_expires"]), seedHash: json["seed_sha256"]?.stringValue)
     }
 

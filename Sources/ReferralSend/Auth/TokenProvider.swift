@@ -8,11 +8,16 @@ public protocol TokenProvider: Sendable {
     /// already known to be missing or malformed (an unset variable, a token
     /// file with a second line): the command then exits 2, not 3.
     func checkBeforeStart() async throws(TokenError)
+    /// When the person signed in and the refresh token was issued, for a
+    /// source that keeps them (the token cache); nil for the others.
+    func signInTimes() async -> SignInTimes?
 }
 
 extension TokenProvider {
     /// Tokens fetched from elsewhere (a command, a token endpoint) are checked when fetched.
     public func checkBeforeStart() async throws(TokenError) {}
+
+    public func signInTimes() async -> SignInTimes? { nil }
 }
 
 /// Why no token could be had. The cases carry where the token was to come
