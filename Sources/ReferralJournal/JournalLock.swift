@@ -20,8 +20,7 @@ public final class JournalLock: Sendable {
         public var description: String {
             let holder = holderPID.map { "process \($0)" } ?? "another process"
             let started = since.map { " since \($0)" } ?? ""
-            return "another run of this job is going on (\(holder)\(started) holds \(path)); "
-                + "wait for it to finish, or give a different --state-dir"
+            return "another run of this job is going on (\(holder)\(started) holds \(path)); this run sent nothing: try again when it has finished"
         }
     }
 

@@ -46,8 +46,8 @@ public enum RunMetrics {
         }
         if let signIn {
             // Ages at the run's end: the alert rule in samples/ warns two weeks before 90 days.
-            gauge("sign_in_age", unit: "seconds", "Time since the person signed in (referral-bulk login) at the last run's end.", max(ended - Double(signIn.signedIn), 0))
-            gauge("refresh_token_age", unit: "seconds", "Age of the refresh token on file at the last run's end (it rotates on every use).", max(ended - Double(signIn.refreshIssued), 0))
+            gauge("sign_in_age", unit: "seconds", "Time since the person signed in (referral-bulk login) at the last run's end.", max(ended - Double(signIn.signedIn), 0).rounded())
+            gauge("refresh_token_age", unit: "seconds", "Age of the refresh token on file at the last run's end (it rotates on every use).", max(ended - Double(signIn.refreshIssued), 0).rounded())
         }
         return registry.emitToString()
     }
