@@ -111,7 +111,7 @@ public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
         case .appOnlyRefused(let refusal):
             "the identity platform refused the client_credentials grant (\(refusal)): the Partner Center referral API takes App+User tokens only; sign in with referral-bulk login"
         case .notSignedIn(let profile, let path):
-            "not signed in: there is no token cache \(path); sign in with referral-bulk login\(Self.profileOption(profile)), or give a token (--token-env, --token-file, --token-command, --token-url)"
+            "not signed in: there is no token cache \(path); sign in with referral-bulk login\(Self.profileOption(profile)), or give a token (set PARTNER_CENTER_TOKEN, or --token-env, --token-file, --token-command, --token-url), or rehearse with --sandbox"
         case .cacheExposed(let path, let mode):
             "the token cache \(path) can be read or written by others (mode \(String(mode, radix: 8))); it is not used: chmod 600 \(path), or delete it and sign in again"
         case .cacheUnusable(let path, let reason): "the token cache \(path) cannot be used: \(reason)"
