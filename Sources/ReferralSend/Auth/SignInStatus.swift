@@ -19,9 +19,6 @@ package struct SignInStatus: Sendable, Equatable {
 
     package var signedIn: Bool { cache.map { $0.refreshLapses > now } ?? false }
 
-    /// The refresh token's age in seconds (nil: not signed in).
-    package var refreshAge: Int64? { cache.map { now - $0.refreshIssued } }
-
     /// Lines for a person; every time in UTC, no token.
     package var lines: [String] {
         guard let cache else {

@@ -38,8 +38,6 @@ package struct TokenCacheFile: Sendable {
     var folder: String { (path as NSString).deletingLastPathComponent }
     var lockPath: String { path + ".lock" }
 
-    package var exists: Bool { access(path, F_OK) == 0 }
-
     /// The cache on file; nil when there is none. Refused when others may read it.
     package func read() throws(TokenError) -> TokenCache? {
         var status = stat()

@@ -10,7 +10,6 @@ package struct TokenGrant: Sendable, Equatable {
     package var refreshToken: Secret?
     /// `preferred_username` (or `upn`, `email`) of the ID token, when one came.
     package var account: String?
-    package var scope: String?
 
     /// Reads a `200` answer of a token endpoint; nil when it holds no access token.
     package static func parse(_ json: JSONValue) throws(TokenError) -> TokenGrant? {
@@ -19,8 +18,7 @@ package struct TokenGrant: Sendable, Equatable {
             accessToken: try BearerToken.parse(access, from: "the token endpoint's access_token"),
             lifetime: TokenRenewal.lifetime(json["expires_in"]) ?? .seconds(3600),
             refreshToken: json["refresh_token"]?.stringValue.flatMap { $0.isEmpty ? nil : Secret($0) },
-            account: json["id_token"]?.stringValue.flatMap(Self.account(idToken:)),
-            scope: json["scope"]?.stringValue)
+            account: json["id_token"]?.stringValue.flatMap(Self.account(idToken:)))
     }
 
     /// Who an ID token (a JWT) names. Only its payload is read, for display:

@@ -75,14 +75,6 @@ public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
     /// ` --profile NAME` for a sentence: the command to copy.
     package static func profileOption(_ profile: String) -> String { " --profile \(profile)" }
 
-    /// A person must sign in (again): `login --status` and the exit code say "not signed in".
-    public var needsSignIn: Bool {
-        switch self {
-        case .signInAgain, .mfaRequired, .appOnlyRefused, .notSignedIn: true
-        default: false
-        }
-    }
-
     public var description: String {
         switch self {
         case .variableNotSet(let name):

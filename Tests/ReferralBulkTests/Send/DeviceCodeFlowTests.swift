@@ -13,7 +13,7 @@ import Testing
     }
 
     let grant = TokenGrant(
-        accessToken: Secret("at"), lifetime: .seconds(3600), refreshToken: Secret("rt"), account: "a@b.example", scope: nil)
+        accessToken: Secret("at"), lifetime: .seconds(3600), refreshToken: Secret("rt"), account: "a@b.example")
 
     @Test func pollsAtTheIntervalUntilApproved() {
         var flow = DeviceCodeFlow(authorization, now: .seconds(100))
