@@ -7,9 +7,10 @@ import ReferralSend
 /// Writes a run's report folder as outcomes arrive:
 ///
 /// - `results.csv`: one row per document (lines, referral, outcome, HTTP
-///   status, attempts of the write, message, `MS-RequestId`, new eTag,
-///   attempts of the reads: a clean update is 1 and 1, and the summary's
-///   retries count every attempt beyond the first of each call);
+///   status, attempts of the write, message, our request id
+///   (`client-request-id`), new eTag, attempts of the reads: a clean update
+///   is 1 and 1, and the summary's retries count every attempt beyond the
+///   first of each call; the server's `Request-ID`);
 /// - `retry.csv`: the input rows that were not applied, every cell as the
 ///   input held it, in the input's own columns, delimiter, encoding (and
 ///   byte-order mark, and lines above the header), plus `Errors` (the
@@ -76,6 +77,7 @@ public final class ReportWriter {
         results.write(
             bytes: csv.row([
                 "lines", "referral_id", "outcome", "http_status", "attempts", "message", "request_id", "new_etag", "read_attempts",
+                "server_request_id",
             ]))
         var start = format.hasByteOrderMark ? format.encoding.byteOrderMark : []
         start += format.encoding.encode(format.preamble, substitute: Self.unencodable)!
@@ -96,7 +98,7 @@ public final class ReportWriter {
             bytes: csv.row([
                 lines, document.referralID, outcome.kind.rawValue, outcome.httpStatus.map(String.init) ?? "",
                 String(outcome.attempts), outcome.message, outcome.requestID ?? "", outcome.newETag ?? "",
-                String(outcome.readAttempts),
+                String(outcome.readAttempts), outcome.serverRequestID ?? "",
             ]))
         if !outcome.kind.isSettled {
             for row in document.sourceRows { writeRetry(Self.retryRow(row, columns: inputColumns, errorsColumn: errorsColumn, message: outcome.message)) }
@@ -199,9 +201,10 @@ public final class ReportWriter {
 
     /// Closes the CSV files and writes `summary.json`, `timeline.csv` and `report.html`.
     public func finish(
-        exitStatus: ExitStatus, abortReason: String?, pacing: RunSummary.Pacing = RunSummary.Pacing()
+        exitStatus: ExitStatus, abortReason: String?, pacing: RunSummary.Pacing = RunSummary.Pacing(), correlationID: String? = nil
     ) throws(ReportFolder.Refusal) -> RunSummary {
         summary.finished = Date()
+        summary.correlationID = correlationID
         summary.pacing = pacing
         summary.exitStatus = exitStatus
         summary.abortReason = abortReason

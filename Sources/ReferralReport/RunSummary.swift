@@ -20,6 +20,8 @@ public struct RunSummary: Sendable {
     public var finished = Date()
     public var exitStatus: ExitStatus = .success
     public var abortReason: String?
+    /// The `MS-CorrelationId` every call of the run carried.
+    public var correlationID: String?
     /// A dry run: counts and irreversible changes are what a real run would do.
     public var dryRun = false
     public var pacing = Pacing()
@@ -87,6 +89,7 @@ public struct RunSummary: Sendable {
                 "teamMembersAdded": .number(Decimal(irreversible.teamMembersAdded)),
             ], "exitCode": .number(Decimal(Int(exitStatus.rawValue))),
             "aborted": .bool(abortReason != nil), "dryRun": .bool(dryRun), "abortReason": abortReason.map(JSONValue.string) ?? .null,
+            "correlationId": correlationID.map(JSONValue.string) ?? .null,
         ]
     }
 
@@ -99,6 +102,7 @@ public struct RunSummary: Sendable {
         // An aborted run that finished nothing did not find "nothing to do": it did nothing.
         let none = abortReason == nil ? "nothing to do" : "none finished before the run stopped"
         var line = "\(documents) document(s): \(counts.isEmpty ? none : counts) in \(String(format: "%.2f", wallSeconds)) s (\(rate) rows/s)"
+        if let correlationID { line += "\ncorrelation id (MS-CorrelationId of every call): \(correlationID)" }
         if !irreversible.isEmpty { line += "\n\(irreversible): \(dryRun ? "a real run could not undo these" : "these cannot be undone")" }
         return line
     }

@@ -24,6 +24,11 @@ public struct SandboxConfiguration: Sendable {
     public var dropRate = 0.0
     /// Fraction of PATCH requests that are applied, then answered by a closed connection.
     public var lostResponseRate = 0.0
+    /// Answer a PATCH whose request id (`client-request-id`, else
+    /// `MS-RequestId`) was seen with the first answer, applying nothing
+    /// again. Off (`--no-replay`): a retry is applied again, as by a service
+    /// that does not deduplicate, so a client's own care is what is tested.
+    public var replaysRequestIDs = true
     /// A hostile server to play instead of a faithful one (nil: faithful).
     public var hostile: HostileMode?
     /// Lifetime of tokens issued by `POST /oauth2/token`.

@@ -59,7 +59,10 @@ public struct TestSandbox: Sendable {
         public var headers: HTTPHeaders
         public var body: [UInt8]
         public var json: JSONValue? { try? JSONParser.parse(body) }
-        public var code: String? { json?["code"]?.stringValue }
+        /// The documented error object's `code` and `message` (for the
+        /// token endpoint: OAuth's `error` string).
+        public var code: String? { json?["error"]?["code"]?.stringValue ?? json?["error"]?.stringValue }
+        public var message: String? { json?["error"]?["message"]?.stringValue }
     }
 
     public var baseURL: String { sandbox.baseURL }

@@ -57,15 +57,9 @@ public enum AnswerCheck {
         return "redirected (\(response.status)) to \(host); redirects are not followed"
     }
 
-    /// `code: description` from an API error body, cleaned; else `HTTP status`.
+    /// What an error answer says, in the words of `ServerError`, the one reader of error bodies.
     public static func serverMessage(_ response: APIResponse) -> String {
-        let json = response.json
-        let description = json?["description"]?.stringValue.map { ServerText.clean($0) } ?? ""
-        let code = json?["code"]?.stringValue.map { ServerText.clean($0, limit: 60) }
-        if let code, !description.isEmpty { return "\(code): \(description)" }
-        if !description.isEmpty { return description }
-        if let code { return code }
-        return "HTTP \(response.status)"
+        ServerError(response).description
     }
 
     static func contentType(_ response: APIResponse) -> String {

@@ -14,7 +14,10 @@ import ReferralPlan
 /// own lost attempt may have applied it); any other 412 re-reads and
 /// re-plans up to `conflictRetries` times, unless the input gave the eTag.
 /// A 400 is explained by one read: the referral's state, not an error code,
-/// says whether it was an invalid transition.
+/// says whether it was an invalid transition. A write that is not
+/// idempotent (`LostAnswerRule`) and lost its answer is never resent blind:
+/// the referral is read, and only what it does not hold yet is sent, in a
+/// new call, with or without preflight.
 public struct DocumentMachine {
     public struct Settings: Sendable {
         public var preflight: Bool
@@ -24,12 +27,16 @@ public struct DocumentMachine {
         public var conflictRetries: Int
         /// Whether what a PATCH overwrites is recorded (the journal) before it is sent.
         public var recordsIntent: Bool
+        /// Reads and resends after lost answers, at most (the run's `--max-attempts`):
+        /// a server that keeps losing answers gets the document `failed`, not an endless loop.
+        public var lostAnswerRounds: Int
 
-        public init(preflight: Bool, dryRun: Bool, conflictRetries: Int, recordsIntent: Bool) {
+        public init(preflight: Bool, dryRun: Bool, conflictRetries: Int, recordsIntent: Bool, lostAnswerRounds: Int = 6) {
             self.preflight = preflight
             self.dryRun = dryRun
             self.conflictRetries = conflictRetries
             self.recordsIntent = recordsIntent
+            self.lostAnswerRounds = max(1, lostAnswerRounds)
         }
     }
 
@@ -44,6 +51,9 @@ public struct DocumentMachine {
         case lostAnswer
         /// After a 400: does the referral's state make it an invalid transition?
         case explainRejection
+        /// After a write that is not idempotent lost its answer: what does
+        /// the referral hold already? Only the rest may be sent.
+        case beforeResend
     }
 
     public enum Event {
@@ -91,13 +101,19 @@ public struct DocumentMachine {
         case preflight
         case lostAnswer(Write, answer: APIResponse, requestID: String)
         case explainRejection(Outcome, operations: [PatchOperation])
+        case beforeResend(Write, requestID: String, reason: String)
     }
+
 
     public let document: PatchDocument
     public let settings: Settings
     private var state = State.idle
     /// Re-reads after a 412 so far.
     public private(set) var rereads = 0
+    /// Reads made because a write that is not idempotent lost its answer.
+    public private(set) var lostAnswers = 0
+    /// What the lost answers led to, said in the outcome.
+    private var lostAnswerNote: String?
 
     public init(document: PatchDocument, settings: Settings) {
         self.document = document
@@ -153,13 +169,16 @@ public struct DocumentMachine {
                         before: write.before, sentOperations: write.operations))
             }
             return conflict(write, answer, requestID: requestID)
+        case .beforeResend(let write, let requestID, let reason):
+            return resend(write, after: result, requestID: requestID, reason: reason)
         case .explainRejection(var outcome, let operations):
             // Anything but the referral (no answer, an error) leaves the 400 as the server said it.
             if case .referral(let referral, _) = referral(result),
                 let violation = Preflight.transitionViolation(operations, referral: referral)
             {
                 outcome.kind = .invalidTransition
-                outcome.message = "\(violation.code): \(violation.description)"
+                // Our reading of the referral, and what the server itself said.
+                outcome.message = "\(violation.code): \(violation.description) (the API answered \(outcome.message))"
             }
             return finish(outcome)
         }
@@ -190,6 +209,11 @@ public struct DocumentMachine {
     }
 
     private mutating func patchEnded(_ write: Write, _ result: ReferralSender.CallResult, requestID: String) -> Action {
+        if case .answerLost(let reason) = result {
+            lostAnswers += 1
+            state = .reading(.beforeResend(write, requestID: requestID, reason: reason))
+            return .read(.beforeResend)
+        }
         guard case .answered(let answer, let hadUnansweredAttempt) = result else {
             state = .finished
             return unanswered(result, requestID: requestID)
@@ -202,6 +226,48 @@ public struct DocumentMachine {
             return conflict(write, answer, requestID: requestID)
         }
         return answered(write, answer, requestID: requestID)
+    }
+
+    /// After a lost answer to a write that is not idempotent: done if the
+    /// referral holds every change; else send only what is missing (a new
+    /// call, the same `If-Match`), within `settings.lostAnswerRounds`. A read that
+    /// fails ends the document `failed`, saying it may have been applied.
+    private mutating func resend(_ write: Write, after result: ReferralSender.CallResult, requestID: String, reason: String) -> Action {
+        let lost = "the answer to the PATCH was lost (\(reason))"
+        let referral: JSONValue
+        switch self.referral(result) {
+        case .referral(let read, _):
+            referral = read
+        case .ended(.finish(var outcome)):
+            outcome.kind = .failed
+            outcome.message = "\(lost), and the referral could not be read to check it: not sent again, it may have been applied (\(outcome.message))"
+            outcome.requestID = requestID
+            outcome.sentOperations = write.operations
+            outcome.before = write.before
+            return finish(outcome)
+        case .ended(let action):
+            state = .finished
+            return action
+        }
+        let missing = LostAnswerRule.missing(write.operations, from: referral)
+        guard !missing.isEmpty else {
+            return finish(
+                Outcome(
+                    document: document, kind: .updated, httpStatus: 200,
+                    message: "\(lost); a read showed the change applied: not sent again", requestID: requestID,
+                    before: write.before, sentOperations: write.operations))
+        }
+        guard lostAnswers < settings.lostAnswerRounds else {
+            return finish(
+                Outcome(
+                    document: document, kind: .failed, message: "\(lost) \(lostAnswers) times; the referral does not hold the change",
+                    requestID: requestID, before: write.before, sentOperations: write.operations))
+        }
+        lostAnswerNote = "\(lost); a read showed \(missing.count) of \(write.operations.count) operation(s) missing: only those were sent again"
+        let paths = Set(missing.map(\.path))
+        let resend = Write(operations: missing, before: write.before.filter { paths.contains($0.path) }, ifMatch: write.ifMatch)
+        state = .writing(resend)
+        return .patch(operations: resend.operations, ifMatch: resend.ifMatch)
     }
 
     /// A 412 not explained by our own lost attempt: read and plan again
@@ -226,6 +292,8 @@ public struct DocumentMachine {
 
     private mutating func finish(_ outcome: Outcome) -> Action {
         state = .finished
+        var outcome = outcome
+        if let lostAnswerNote { outcome.message = outcome.message.isEmpty ? lostAnswerNote : "\(outcome.message) (\(lostAnswerNote))" }
         return .finish(outcome)
     }
 
@@ -250,8 +318,8 @@ public struct DocumentMachine {
     /// A call that ended without an answer.
     private func unanswered(_ result: ReferralSender.CallResult, requestID: String?) -> Action {
         switch result {
-        case .answered:
-            preconditionFailure("an answer is judged by what it says")
+        case .answered, .answerLost:
+            preconditionFailure("an answer, or a lost one, is judged by what it says")
         case .gaveUp(let reason, let status):
             return .finish(Outcome(document: document, kind: .failed, httpStatus: status, message: reason, requestID: requestID))
         case .credentials(let reason):
@@ -264,7 +332,9 @@ public struct DocumentMachine {
     /// The outcome an answer to a write (or a read's API error) stands for.
     static func outcome(of response: APIResponse, _ document: PatchDocument, requestID: String?) -> Outcome {
         if let problem = AnswerCheck.writeProblem(response) ?? AnswerCheck.notFoundProblem(response) {
-            return Outcome(document: document, kind: .failed, httpStatus: response.status, message: problem, requestID: requestID)
+            var outcome = Outcome(document: document, kind: .failed, httpStatus: response.status, message: problem, requestID: requestID)
+            outcome.serverRequestID = response.serverRequestID
+            return outcome
         }
         let kind: Outcome.Kind
         switch response.status {
@@ -274,8 +344,10 @@ public struct DocumentMachine {
         case 412: kind = .conflict
         default: kind = .failed
         }
-        return Outcome(
+        var outcome = Outcome(
             document: document, kind: kind, httpStatus: response.status, message: kind == .updated ? "" : AnswerCheck.serverMessage(response),
             requestID: requestID, newETag: kind == .updated ? response.eTag : nil)
+        outcome.serverRequestID = response.serverRequestID
+        return outcome
     }
 }

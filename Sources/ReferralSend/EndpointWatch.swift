@@ -12,5 +12,11 @@ final class EndpointWatch: Sendable {
 
     func answered(status: Int) { health.withLock { $0.answered(status: status) } }
 
+    func gatewayFailed(status: Int, at now: ContinuousClock.Instant) -> EndpointHealth.Verdict {
+        health.withLock { $0.gatewayFailed(status: status, at: now) }
+    }
+
+    var gatewaySpan: Duration { health.withLock { $0.gatewaySpan } }
+
     func tokenRejectedAfterRefresh() -> EndpointHealth.Verdict { health.withLock { $0.tokenRejectedAfterRefresh() } }
 }

@@ -55,8 +55,11 @@ public struct Outcome: Sendable {
     /// Attempts of the reads (preflight, and the reads that explain a 412 or a 400).
     public var readAttempts = 0
     public var message: String
-    /// `MS-RequestId` of the PATCH call, if one was made.
+    /// Our request id (`client-request-id`, `MS-RequestId`) of the PATCH call, if one was made.
     public var requestID: String?
+    /// The server's `Request-ID` of the answer that decided the outcome (or
+    /// of the last answer met): what Microsoft support looks a call up by.
+    public var serverRequestID: String?
     /// The referral's eTag after the update, when known.
     public var newETag: String?
     /// Before-values of the fields the sent patch touched (for undo.csv).

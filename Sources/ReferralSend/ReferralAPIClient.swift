@@ -5,8 +5,9 @@ import NIOHTTP1
 import ReferralModel
 
 /// The HTTP side of the referral API over AsyncHTTPClient: one connection
-/// pool sized to the run's concurrency, a fresh `MS-CorrelationId` on
-/// every attempt, and answers taken as the endpoint itself gave them.
+/// pool sized to the run's concurrency, the request's headers sent as
+/// built (`ReferralRequest`, `ReferralSender`), and answers taken as the
+/// endpoint itself gave them.
 ///
 /// - Redirects are never followed: the token and the patch would go
 ///   somewhere else. A 3xx comes back as an answer for the sender to refuse.
@@ -42,7 +43,6 @@ public final class ReferralAPIClient: ReferralTransport {
         var http = HTTPClientRequest(url: request.url)
         http.method = HTTPMethod(rawValue: request.method.rawValue)
         for (name, value) in request.headers { http.headers.add(name: name, value: value) }
-        http.headers.add(name: "MS-CorrelationId", value: UUID().uuidString.lowercased())
         http.headers.add(name: "Authorization", value: "Bearer \(token.revealed)")
         if !request.body.isEmpty { http.body = .bytes(ByteBuffer(bytes: request.body)) }
         return try await execute(http, limit: Self.bodyLimit)

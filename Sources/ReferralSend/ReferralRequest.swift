@@ -11,8 +11,8 @@ public struct ReferralRequest: Sendable, Equatable {
     public var headers: [(String, String)]
     public var body: [UInt8]
 
-    /// The `MS-RequestId` the call is sent under (the same on every attempt).
-    public var requestID: String? { headers.first { $0.0 == "MS-RequestId" }?.1 }
+    /// The `client-request-id` the call is sent under (the same on every attempt).
+    public var requestID: String? { headers.first { $0.0 == "client-request-id" }?.1 }
 
     public static func == (lhs: ReferralRequest, rhs: ReferralRequest) -> Bool {
         lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
@@ -62,11 +62,15 @@ public struct ReferralRequest: Sendable, Equatable {
             body: PatchOperation.body(operations))
     }
 
-    /// `MS-RequestId` is the caller's (the same on every retry of one call);
-    /// `MS-CorrelationId` is added per attempt by the client.
+    /// The request id is the caller's: a new GUID per logical call, the same
+    /// on every retry of it. `client-request-id` is the Partner API's own
+    /// header (what lets the service drop a retried duplicate);
+    /// `MS-RequestId` carries the same value for the gateways and the other
+    /// Partner Center API that read it. The run's `MS-CorrelationId` is
+    /// added by the sender, which knows the run.
     static func commonHeaders(requestID: String) -> [(String, String)] {
         [
-            ("Accept", "application/json"), ("MS-RequestId", requestID),
+            ("Accept", "application/json"), ("client-request-id", requestID), ("MS-RequestId", requestID),
             ("MS-PartnerCenter-Application", "referral-bulk"),
         ]
     }
@@ -90,10 +94,18 @@ public struct APIResponse: Sendable {
 
     public var json: JSONValue? { try? JSONParser.parse(body) }
 
-    /// The eTag of the referral after this answer (header, else body), unquoted.
+    /// The server's own id of this answer (`Request-ID`, any case), cleaned:
+    /// what Microsoft support asks for. Nil when the answer carries none.
+    public var serverRequestID: String? {
+        guard let value = header("Request-ID"), !value.isEmpty else { return nil }
+        return ServerText.clean(value, limit: 80)
+    }
+
+    /// The eTag of the referral after this answer (header, else body), unquoted
+    /// (the API's JSON carries it quoted: `"\"2500ec5a-…\""`).
     public var eTag: String? {
         if let header = header("ETag") { return ETag.unquoted(header) }
-        return json?["eTag"]?.stringValue
+        return json?["eTag"]?.stringValue.map(ETag.unquoted)
     }
 }
 

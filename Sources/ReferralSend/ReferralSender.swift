@@ -8,7 +8,7 @@ import ReferralPlan
 ///
 /// With preflight it reads the referral first (eTag into `If-Match`,
 /// transition check, fields already as asked dropped), then PATCHes with
-/// retries under one `MS-RequestId`; on 412 it re-reads and re-plans up to
+/// retries under one request id (`client-request-id`); on 412 it re-reads and re-plans up to
 /// `conflictRetries` times. A 412 after an attempt that got no answer is
 /// checked against a fresh read: if the referral already holds every
 /// change, our own earlier attempt applied it, and it is `updated`.
@@ -32,11 +32,14 @@ public struct ReferralSender: Sendable {
         /// Read and decide as a real run would, and stop before any write
         /// (`DryRun`): the outcome says what the PATCH would have been.
         public var dryRun = false
-        /// The `MS-RequestId` of a document's n-th call. A fresh UUID in a
+        /// The request id (`client-request-id`, `MS-RequestId`) of a document's n-th call. A fresh UUID in a
         /// real run (the API remembers IDs: reusing one across runs would
         /// replay stale answers); tests make them deterministic so the
         /// sandbox's seeded faults land on the same calls every time.
         public var requestID: @Sendable (PatchDocument, Int) -> String = { _, _ in UUID().uuidString.lowercased() }
+        /// The run's `MS-CorrelationId`, on every call: a support engineer
+        /// finds the whole run by it (the summary prints it).
+        public var correlationID = UUID().uuidString.lowercased()
 
         public init(endpoint: String) { self.endpoint = endpoint }
     }
@@ -78,6 +81,8 @@ public struct ReferralSender: Sendable {
         var retries = 0
         var throttled = 0
         var calls = 0
+        /// The `Request-ID` of the last answer met (for an outcome whose deciding answer is not a write's).
+        var lastServerRequestID: String?
         let started = ContinuousClock.now
 
         package init() {}
@@ -87,6 +92,9 @@ public struct ReferralSender: Sendable {
     public enum CallResult: Sendable {
         case answered(APIResponse, hadUnansweredAttempt: Bool)
         case gaveUp(String, lastStatus: Int?)
+        /// An attempt that may have reached the server got no answer, and the
+        /// call may not be sent again blind (`LostAnswerRule`): why.
+        case answerLost(String)
         /// No usable token: the run must stop.
         case credentials(String)
         case cancelled
@@ -105,6 +113,14 @@ public struct ReferralSender: Sendable {
         outcome.retries = tally.retries
         outcome.throttled = tally.throttled
         outcome.latency = ContinuousClock.now - tally.started
+        if outcome.serverRequestID == nil { outcome.serverRequestID = tally.lastServerRequestID }
+        logger.debug(
+            "outcome",
+            metadata: [
+                "outcome": "\(outcome.kind.rawValue)", "status": "\(outcome.httpStatus.map(String.init) ?? "none")",
+                "request.id": "\(outcome.requestID ?? "")", "server.request.id": "\(outcome.serverRequestID ?? "")",
+                "message": "\(outcome.message)",
+            ])
         return outcome
     }
 
@@ -124,7 +140,7 @@ public struct ReferralSender: Sendable {
             document: document,
             settings: .init(
                 preflight: options.preflight, dryRun: options.dryRun, conflictRetries: options.conflictRetries,
-                recordsIntent: recordIntent != nil))
+                recordsIntent: recordIntent != nil, lostAnswerRounds: options.retry.maxAttempts))
         var action = machine.start()
         while true {
             switch action {
@@ -145,7 +161,9 @@ public struct ReferralSender: Sendable {
                 let request = ReferralRequest.patch(
                     endpoint: options.endpoint, referralID: document.referralID, operations: operations, ifMatch: ifMatch,
                     requestID: requestID, returnRepresentation: options.returnRepresentation)
-                action = machine.next(.patched(await call(request, &tally, logger: logger), requestID: requestID))
+                let result = await call(
+                    request, &tally, logger: logger, resendsUnanswered: LostAnswerRule.mayResendBlind(operations))
+                action = machine.next(.patched(result, requestID: requestID))
             case .finish(let outcome):
                 return outcome
             case .leaveForResume:
@@ -157,11 +175,17 @@ public struct ReferralSender: Sendable {
         }
     }
 
-    /// One call with its retries: the same request (and `MS-RequestId`) every attempt.
+    /// One call with its retries: the same request (and request id) every attempt, under the run's correlation id.
     /// Shared with `ExportRun`, whose page reads meet the same retries, governor and token refresh.
     /// `logger` carries the caller's metadata (a document's `referral.id`).
-    package func call(_ request: ReferralRequest, _ tally: inout Tally, logger: Logger? = nil) async -> CallResult {
+    /// With `resendsUnanswered` false (a write that is not idempotent), an
+    /// attempt that may have arrived but got no answer ends the call.
+    package func call(
+        _ request: ReferralRequest, _ tally: inout Tally, logger: Logger? = nil, resendsUnanswered: Bool = true
+    ) async -> CallResult {
         let logger = logger ?? self.logger
+        var request = request
+        request.headers.append(("MS-CorrelationId", options.correlationID))
         var machine = CallRetryMachine(policy: options.retry)
         var random = SystemRandomNumberGenerator()
         var token: Secret
@@ -189,7 +213,14 @@ public struct ReferralSender: Sendable {
                 let response = try await transport.send(request, token: token)
                 answer = response
                 lastStatus = response.status
-                watch.answered(status: response.status)
+                if let id = response.serverRequestID { tally.lastServerRequestID = id }
+                if (502...504).contains(response.status), ServerError(response).fromGateway {
+                    if case .gatewayDown(let status) = watch.gatewayFailed(status: response.status, at: .now) {
+                        stop.stop(.unreachable(Self.gatewayDown(status, endpoint: options.endpoint, span: watch.gatewaySpan)))
+                    }
+                } else {
+                    watch.answered(status: response.status)
+                }
                 let retryAfter = RetryPolicy.retryAfter(response.header("Retry-After"), now: Date())
                 event = .response(status: response.status, retryAfter: retryAfter)
                 if response.status == 429 { tally.throttled += 1 }
@@ -201,6 +232,7 @@ public struct ReferralSender: Sendable {
                 if case .unreachable(let reason) = watch.attemptFailed(failure) {
                     stop.stop(.unreachable("cannot reach \(Self.origin(of: options.endpoint)): \(reason)"))
                 }
+                if !resendsUnanswered, LostAnswerRule.mayHaveArrived(failure) { return .answerLost("no answer (\(failure))") }
                 event = .transportFailure("no answer (\(failure))")
             }
             let action = machine.next(event, random: &random)
@@ -209,6 +241,7 @@ public struct ReferralSender: Sendable {
                 metadata: [
                     "method": "\(request.method.rawValue)", "request.id": "\(request.requestID ?? "")", "attempt": "\(machine.attempts)",
                     "status": "\(answer.map { String($0.status) } ?? "none")",
+                    "server.request.id": "\(answer?.serverRequestID ?? "")",
                 ])
             switch action {
             case .finish:
@@ -236,7 +269,9 @@ public struct ReferralSender: Sendable {
                     }
                     return .answered(answer, hadUnansweredAttempt: false)
                 }
-                return .gaveUp(reason, lastStatus: lastStatus)
+                // The server's own words first (a gateway's page, a throttling message), then why we stopped.
+                guard let answer else { return .gaveUp(reason, lastStatus: lastStatus) }
+                return .gaveUp("\(ServerError(answer).description) (\(reason))", lastStatus: lastStatus)
             }
         }
     }
@@ -253,6 +288,12 @@ public struct ReferralSender: Sendable {
     /// A token provider's failure in our words (a `TokenError` is one already).
     static func tokenProblem(_ error: any Error) -> String {
         (error as? TokenError)?.description ?? "the token provider failed"
+    }
+
+    /// The one sentence a run stopped by a dead backend behind a live gateway ends with.
+    static func gatewayDown(_ status: Int, endpoint: String, span: Duration) -> String {
+        "a gateway in front of \(origin(of: endpoint)) answered every call with \(status) for \(CallRetryMachine.describe(span)) "
+            + "and the API behind it never answered: it is down or cannot be reached from the gateway"
     }
 
     /// `https://host[:port]` of the endpoint, for messages (no path, no user info).

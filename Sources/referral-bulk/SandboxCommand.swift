@@ -32,6 +32,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Fraction of referral requests answered 503.") var failRate = 0.0
     @Option(help: "Fraction of referral requests whose connection is dropped unanswered.") var dropRate = 0.0
     @Option(help: "Fraction of PATCHes applied whose answer is lost (connection closed).") var lostResponseRate = 0.0
+    @Flag(help: "Apply a retried PATCH again instead of replaying its first answer by request id.") var noReplay = false
     @Option(help: "Play a hostile server: \(HostileMode.arguments).", transform: { text in
         guard let mode = HostileMode(argument: text) else { throw ValidationError("--fault must be \(HostileMode.arguments).") }
         return mode
@@ -76,6 +77,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.failRate = failRate
         configuration.dropRate = dropRate
         configuration.lostResponseRate = lostResponseRate
+        configuration.replaysRequestIDs = !noReplay
         configuration.tokenTTL = tokenTtl
         configuration.refreshTokenLifetime = refreshTokenLifetime
         configuration.autoApprove = autoApprove

@@ -58,6 +58,34 @@ func wideInput(_ referrals: [JSONValue]) -> String {
         }
     }
 
+    /// The issue's observation: one team member added per referral, 5 % of
+    /// answers lost, `--no-preflight`. The sandbox forgets request ids, so
+    /// only the client's own rule can keep a member from being added twice.
+    @Test func lostAnswersNeverAddATeamMemberTwiceEvenWithoutPreflightOrReplay() async throws {
+        let referrals = openReferrals(200)
+        try await ApplyHarness.with(
+            sandbox: {
+                $0.seed = 20
+                $0.lostResponseRate = 0.05
+                $0.replaysRequestIDs = false
+            }, referrals: referrals
+        ) { harness in
+            var text = "id,Team member 1\n"
+            for referral in referrals { text += "\(referral["id"]!.stringValue!),\"Ada, Lovelace, , ada.lovelace@contoso.example\"\n" }
+            let result = try await harness.apply(try harness.write("input.csv", text), report: "run") { $0.sender.preflight = false }
+            let rows = try harness.rows("run", "results.csv").dropFirst()
+            #expect(rows.count == 200 && rows.allSatisfy { $0[2] == "updated" }, "\(rows.filter { $0[2] != "updated" })")
+            #expect(result.exitStatus == .success)
+            let checked = rows.filter { $0[5].contains("the answer to the PATCH was lost") }
+            #expect(!checked.isEmpty)  // the faults really happened, and the outcome says so
+            for referral in referrals {
+                let team = try #require(harness.referral(referral["id"]!.stringValue!)?["team"]?.arrayValue)
+                #expect(team.count { $0["email"]?.stringValue == "ada.lovelace@contoso.example" } == 1, "a team member was added twice")
+            }
+            #expect(harness.sandbox.changeLog().count == 200)
+        }
+    }
+
     @Test func conflictsAndInvalidTransitionsAreReportedAsSuch() async throws {
         let referrals = TestSandbox.sampleReferrals()
         try await ApplyHarness.with(referrals: referrals) { harness in
@@ -215,6 +243,14 @@ func wideInput(_ referrals: [JSONValue]) -> String {
             #expect(rows[0][4] == "attempts" && rows[0][8] == "read_attempts")
             #expect(rows.dropFirst().allSatisfy { $0[2] == "updated" && $0[4] == "1" && $0[8] == "1" })
             #expect(result.summary.retries == 0)
+            // The server's Request-ID of each PATCH's answer, beside our client-request-id.
+            #expect(rows[0][6] == "request_id" && rows[0][9] == "server_request_id")
+            let serverIDs = rows.dropFirst().map { $0[9] }
+            #expect(serverIDs.allSatisfy { UUID(uuidString: $0) != nil } && Set(serverIDs).count == referrals.count)
+            #expect(rows.dropFirst().allSatisfy { $0[6] != $0[9] })
+            let summary = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: harness.path("run", "summary.json")))))
+            let correlation = try #require(summary["correlationId"]?.stringValue)
+            #expect(UUID(uuidString: correlation) != nil && result.summary.oneLine.contains(correlation))
         }
     }
 }

@@ -122,9 +122,30 @@ extension ApplyHarness {
         }
     }
 
+    /// Referrals in the documented shapes (the docs' GET by id, the created
+    /// referral, a real list item's skeleton with its many extra fields and
+    /// nulls): export, then apply the file as it is: every row `unchanged`.
+    @Test func documentedShapeReferralsRoundTripUnchanged() async throws {
+        let docs = try DocumentedExamples.load()
+        let shapes = [
+            try #require(docs.blocks(in: "2.3").first { $0.firstLine.hasPrefix("HTTP/1.1 200") }).json(),
+            try docs.blocks(in: "2.4")[1].json(), try #require(docs.blocks(in: "2.9").first).json(),
+        ]
+        #expect(shapes.allSatisfy { $0["id"]?.stringValue != nil })
+        try await ApplyHarness.with(referrals: shapes) { harness in
+            let result = try await harness.export("export.csv")
+            #expect(result.rows == 3)
+            let applied = try await harness.apply(harness.file("export.csv"), report: "run")
+            let rows = try harness.rows("run", "results.csv").dropFirst()
+            #expect(rows.count == 3 && rows.allSatisfy { $0[2] == "unchanged" }, "\(Array(rows))")
+            #expect(applied.exitStatus == .success)
+            #expect(harness.sandbox.changeLog().isEmpty)
+        }
+    }
+
     @Test func theFileIsWrittenOnlyWhenTheLastPageArrivedAndNeverWhenTheAPIRefuses() async throws {
         try await ApplyHarness.with(referrals: TestSandbox.sampleReferrals()) { harness in
-            await #expect(throws: ExportError.refused(status: 400, message: "UnsupportedFilter: the function 'contains' is not supported in $filter (only any() on team)")) {
+            await #expect(throws: ExportError.refused(status: 400, message: "400 UnsupportedFilter: the function 'contains' is not supported in $filter (only any() on team)")) {
                 try await harness.export("refused.csv") { $0.filter.filter = "contains(name,'x')" }
             }
             await #expect(throws: ExportError.self) {

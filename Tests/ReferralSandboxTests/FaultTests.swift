@@ -44,7 +44,9 @@ import ReferralSandboxTesting
             #expect(try await harness.patch(id, body).status == 204)  // the bucket holds one request
             let throttled = try await harness.patch(id, body)
             #expect(throttled.status == 429)
-            #expect(throttled.code == "TooManyRequests")
+            // The throttling gateway's shape, as Partner Center's guidance shows it.
+            let seconds = try #require(Int(throttled.headers.first(name: "Retry-After") ?? ""))
+            #expect(throttled.json == ["statusCode": 429, "message": .string("Rate limit is exceeded. Try again in \(seconds) seconds.")])
             #expect(Int(throttled.headers.first(name: "Retry-After") ?? "") ?? 0 >= 1)
             #expect(harness.sandbox.changeLog().count == 1)
         }

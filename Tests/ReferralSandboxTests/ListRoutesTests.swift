@@ -97,7 +97,7 @@ import ReferralSandboxTesting
             let reply = try await harness.send(.GET, "/v1.0/engagements/referrals?" + query, token: harness.adminToken)
             #expect(reply.status == 400)
             #expect(reply.code == "InvalidFilter" || reply.code == "UnsupportedFilter" || reply.code == "InvalidQueryOption")
-            #expect(reply.json?["description"]?.stringValue?.isEmpty == false)
+            #expect(reply.message?.isEmpty == false)
         }
     }
 

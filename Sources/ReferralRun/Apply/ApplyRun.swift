@@ -199,13 +199,14 @@ public struct ApplyRun: Sendable {
             let summary = try writer.finish(
                 exitStatus: exitStatus, abortReason: abortReason, pacing: RunSummary.Pacing(
                     limitFound: await governor.limitFound, finalPace: await governor.pace,
-                    cap: configuration.maxRequestsPerSecond))
+                    cap: configuration.maxRequestsPerSecond), correlationID: configuration.sender.correlationID)
             await writeMetrics(summary, tokens: tokens)
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus)
         } catch {
             // The run happened: it is aborted (exit 3, resumable), not unusable.
             var summary = writer.summary
             summary.exitStatus = .aborted
+            summary.correlationID = configuration.sender.correlationID
             summary.abortReason = [abortReason, error.description].compactMap { $0 }.joined(separator: "; ")
             await writeMetrics(summary, tokens: tokens)
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: .aborted)

@@ -30,7 +30,7 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .badColumns(let detail): "--columns: \(detail)."
         case .output(let detail): detail
-        case .refused(let status, let message): "the API refused the export (HTTP \(status)): \(message)"
+        case .refused(_, let message): "the API refused the export: \(message)"
         case .foreignNextLink(let link): "the API's next link leaves the endpoint (\(link.prefix(120))); the token is not sent there"
         case .notAPage(let detail): "the API's answer is not a page of referrals: \(detail)"
         case .credentialsRejected(let detail): "credentials rejected: \(detail)"

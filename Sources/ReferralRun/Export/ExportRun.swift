@@ -18,7 +18,7 @@ public struct ExportRun: Sendable {
         public var columns = ExportColumn.standard
         public var retry = RetryPolicy()
         public var maxRequestsPerSecond: Double?
-        /// The `MS-RequestId` of the n-th page read (tests make them deterministic).
+        /// The request id (`client-request-id`) of the n-th page read (tests make them deterministic).
         public var requestID: @Sendable (Int) -> String = { _ in UUID().uuidString.lowercased() }
 
         public init(endpoint: String) { self.endpoint = endpoint }
@@ -100,13 +100,12 @@ public struct ExportRun: Sendable {
         let response: APIResponse
         switch result {
         case .answered(let answer, _): response = answer
-        case .gaveUp(let reason, _): throw .apiFailed(reason)
+        case .gaveUp(let reason, _), .answerLost(let reason): throw .apiFailed(reason)
         case .credentials(let reason): throw .credentialsRejected(reason)
         case .cancelled: throw .interrupted
         }
         let json = response.json
-        var message = json?["description"]?.stringValue ?? "HTTP \(response.status)"
-        if let code = json?["code"]?.stringValue { message = "\(code): \(message)" }
+        let message = AnswerCheck.serverMessage(response)
         switch response.status {
         case 200:
             guard let json else { throw .notAPage("it is not JSON") }

@@ -9,7 +9,8 @@ import ReferralModel
 ///
 /// Order of checks on a referral request (as the real API would meet them):
 /// authentication (401) → injected faults (503, dropped connection) → rate
-/// limit (429) → `MS-RequestId` replay (the stored first answer, nothing
+/// limit (429) → request-id replay (`client-request-id`, else `MS-RequestId`;
+/// the stored first answer, nothing
 /// applied again) → 404 → role (403) → `If-Match` (412) → patch syntax (400)
 /// → schema and transitions (400) → apply atomically → remember the answer
 /// → lost-response fault (applied, then the connection closes unanswered).
@@ -21,7 +22,14 @@ struct SandboxRoutes: Sendable {
     let faults: FaultPlan
     let limiter: RateLimiter?
 
-    static let requestIDHeader = HTTPField.Name("MS-RequestId")!
+    static let clientRequestIDHeader = HTTPField.Name("client-request-id")!
+    static let legacyRequestIDHeader = HTTPField.Name("MS-RequestId")!
+
+    /// The id a retried call is recognised by: the Partner API's
+    /// `client-request-id`, else (older clients) `MS-RequestId`.
+    static func requestID(_ request: Request) -> String? {
+        request.headers[clientRequestIDHeader] ?? request.headers[legacyRequestIDHeader]
+    }
     static let preferHeader = HTTPField.Name("Prefer")!
     static let referralPath = "/v1.0/engagements/referrals/:id"
     static let listPath = "/v1.0/engagements/referrals"
@@ -43,6 +51,7 @@ struct SandboxRoutes: Sendable {
 
     func router() -> Router<SandboxContext> {
         let router = Router(context: SandboxContext.self)
+        router.add(middleware: RequestIDMiddleware())
         router.get(RouterPath(Self.referralPath)) { request, context in
             try await referral(request, context, isWrite: false)
         }
@@ -89,7 +98,7 @@ struct SandboxRoutes: Sendable {
                     .error(401, "900421", "Multi-factor authentication is required: this token was issued without MFA.")))
         }
         let role = grant.role
-        let requestID = request.headers[Self.requestIDHeader]
+        let requestID = Self.requestID(request)
         let faultKey = requestID ?? "\(request.method) \(request.uri.path)"
         let decision = faults.decide(key: faultKey, occurrence: store.nextOccurrence(of: faultKey), isWrite: isWrite)
         if decision.delay > .zero { try await Task.sleep(for: decision.delay) }
@@ -106,7 +115,7 @@ struct SandboxRoutes: Sendable {
         if let quota, let retryAfter = quota.retryAfter {
             return .refused(
                 Self.response(
-                    .error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: retryAfter), quota: announced))
+                    .throttled(retryAfter: retryAfter), quota: announced))
         }
         return .admitted(role, fault: decision.fault, quota: announced)
     }
@@ -117,7 +126,7 @@ struct SandboxRoutes: Sendable {
         case .refused(let response): return response
         case .admitted(let admitted, let decided, let quota): (role, fault, announced) = (admitted, decided, quota)
         }
-        let requestID = request.headers[Self.requestIDHeader]
+        let requestID = Self.requestID(request)
         let id = (context.parameters.get("id") ?? "").removingPercentEncoding ?? ""
         if let hostile = configuration.hostile, let answer = Self.hostileAnswer(hostile, isWrite: isWrite, uri: request.uri.path, referral: store.referral(id)) {
             return answer
@@ -135,6 +144,7 @@ struct SandboxRoutes: Sendable {
         let answer = store.patch(
             id: id, body: Array(body.readableBytesView), ifMatch: request.headers[.ifMatch], requestID: requestID,
             returnRepresentation: request.headers[Self.preferHeader]?.contains("return=representation") == true,
+            replay: configuration.replaysRequestIDs,
             mayUpdate: { referral in Self.may(role, update: referral) })
         if fault == .loseResponse, (200..<300).contains(answer.status) {
             try drop(context)
@@ -178,7 +188,7 @@ struct SandboxRoutes: Sendable {
         case (.redirectWrites(let base), true):
             return Response(status: .temporaryRedirect, headers: [.location: base + uri], body: .init())
         case (.throttleEverything(let seconds), _):
-            return response(.error(429, "TooManyRequests", "too many requests for this tenant", retryAfter: seconds))
+            return response(.throttled(retryAfter: seconds))
         default:
             return nil
         }
@@ -206,7 +216,9 @@ struct SandboxRoutes: Sendable {
             // A Referral User sees the referrals whose team lists them, as for updates.
             Self.may(role, update: referral) && (query.filter.map { FilterEvaluator.matches($0, referral) } ?? true)
         }
-        var body: [String: JSONValue] = ["value": .array(page.items)]
+        // `@odata.count` as the documented pages carry it: here, the referrals on this page
+        // (the docs do not say whether it counts the page or every match; a client must not rely on either).
+        var body: [String: JSONValue] = ["value": .array(page.items), "@odata.count": .number(Decimal(page.items.count))]
         if page.hasMore, let last = page.last {
             var options = parameters.filter { $0.key != "$skiptoken" }
             options["$skiptoken"] = SkipToken(order: query.order, after: last).encoded
@@ -247,7 +259,7 @@ struct SandboxRoutes: Sendable {
         do {
             form = try URLEncodedFormDecoder().decode(TokenRequest.self, from: String(decoding: body.readableBytesView, as: UTF8.self))
         } catch {
-            return Self.response(.error(400, "invalid_request", "the body is not a form: \(error)"))
+            return Self.response(.oauthError("invalid_request", "the body is not a form: \(error)"))
         }
         let issued: TokenRegistry.Issued?
         switch form.grantType {
@@ -256,9 +268,9 @@ struct SandboxRoutes: Sendable {
         case "refresh_token":
             issued = try? tokens.refresh(form.refreshToken ?? "").get()
         default:
-            return Self.response(.error(400, "unsupported_grant_type", "grant_type must be client_credentials or refresh_token"))
+            return Self.response(.oauthError("unsupported_grant_type", "grant_type must be client_credentials or refresh_token"))
         }
-        guard let issued else { return Self.response(.error(400, "invalid_grant", "the credentials or refresh token are not valid")) }
+        guard let issued else { return Self.response(.oauthError("invalid_grant", "the credentials or refresh token are not valid")) }
         return Self.response(
             .json(
                 200,
@@ -274,7 +286,7 @@ struct SandboxRoutes: Sendable {
     static func response(_ answer: SandboxResponse, quota: RateLimiter.Decision? = nil) -> Response {
         var headers = HTTPFields()
         if !answer.body.isEmpty { headers[.contentType] = "application/json" }
-        if let eTag = answer.eTag { headers[.eTag] = "\"\(eTag)\"" }
+        if let eTag = answer.eTag { headers[.eTag] = eTag.hasPrefix("\"") || eTag.hasPrefix("W/") ? eTag : ReferralStore.quoted(eTag) }
         if let retryAfter = answer.retryAfter { headers[.retryAfter] = String(retryAfter) }
         if let quota {
             // IETF structured fields (draft-ietf-httpapi-ratelimit-headers).

@@ -71,7 +71,7 @@ public enum SeedReferrals {
             return [
                 "id": .string(id), "engagementId": .string(uuid(&random)), "name": .string("\(customer) - \(project)"),
                 "externalReferenceId": .string("CRM-\(100_000 + index)"), "status": .string(status),
-                "substatus": .string(substatus), "eTag": .string(TokenRegistry.hex(random.next())),
+                "substatus": .string(substatus), "eTag": .string(ReferralStore.quoted(TokenRegistry.hex(random.next()))),
                 "createdDateTime": "2026-01-01T00:00:00Z", "updatedDateTime": "2026-01-01T00:00:00Z",
                 "details": [
                     "dealValue": .number(Decimal(Int(random.next() % 500_000) + 1000)), "currency": "USD",

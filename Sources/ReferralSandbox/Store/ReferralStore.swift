@@ -38,7 +38,7 @@ final class ReferralStore: Sendable {
             if initial.referrals[id] == nil { initial.order.append(id) }
             var stored = referral
             if stored["eTag"] == nil, case .object(var members) = stored {
-                members["eTag"] = .string(TokenRegistry.hex(SplitMix64.value(seed: seed, key: id, counter: 0)))
+                members["eTag"] = .string(Self.quoted(TokenRegistry.hex(SplitMix64.value(seed: seed, key: id, counter: 0))))
                 stored = .object(members)
             }
             initial.referrals[id] = stored
@@ -121,11 +121,11 @@ final class ReferralStore: Sendable {
     /// Everything a PATCH does once it is past authentication, faults and
     /// the rate limit, in the order the API checks it.
     func patch(
-        id: String, body: [UInt8], ifMatch: String?, requestID: String?, returnRepresentation: Bool,
+        id: String, body: [UInt8], ifMatch: String?, requestID: String?, returnRepresentation: Bool, replay: Bool = true,
         mayUpdate: (JSONValue) -> Bool
     ) -> SandboxResponse {
         state.withLock { state in
-            if let requestID, let earlier = state.replay[requestID] { return earlier }
+            if replay, let requestID, let earlier = state.replay[requestID] { return earlier }
             let response = Self.apply(
                 &state, seed: seed, id: id, body: body, ifMatch: ifMatch, requestID: requestID,
                 returnRepresentation: returnRepresentation, mayUpdate: mayUpdate)
@@ -136,7 +136,7 @@ final class ReferralStore: Sendable {
                     return .error(500, "StateNotSaved", "\(error)")
                 }
             }
-            if let requestID { Self.remember(&state, requestID, response) }
+            if replay, let requestID { Self.remember(&state, requestID, response) }
             return response
         }
     }
@@ -153,8 +153,9 @@ final class ReferralStore: Sendable {
             return .error(403, "Forbidden", "this user may not update this referral")
         }
         let currentETag = before["eTag"]?.stringValue ?? ""
-        if let ifMatch, ifMatch != "*", ETag.unquoted(ifMatch) != currentETag {
-            return .error(412, "PreconditionFailed", "the referral changed since eTag \(ifMatch) was read")
+        // Quoted, weak or bare: all name the same tag (a seed file may hold bare ones).
+        if let ifMatch, ifMatch != "*", ETag.unquoted(ifMatch) != ETag.unquoted(currentETag) {
+            return .preconditionFailed("Etag value did not Match")
         }
         let operations: [PatchOperation]
         do {
@@ -169,7 +170,7 @@ final class ReferralStore: Sendable {
         let after: JSONValue
         do {
             try ReferralSchema.checkWritable(operations)
-            let patched = try PatchApplier.apply(operations, to: before)
+            let patched = try PatchApplier.apply(operations, to: Self.withTeam(before, for: operations))
             after = try ReferralSchema.validate(patched: patched, before: before)
         } catch let violation as ReferralSchema.Violation {
             return .error(400, violation.code, violation.description)
@@ -180,14 +181,14 @@ final class ReferralStore: Sendable {
         let newETag = TokenRegistry.hex(SplitMix64.value(seed: seed, key: id, counter: Int(truncatingIfNeeded: state.version)))
         let now = timestamp()
         guard case .object(var members) = after else { return .error(500, "Internal", "not an object") }
-        members["eTag"] = .string(newETag)
+        members["eTag"] = .string(Self.quoted(newETag))
         members["updatedDateTime"] = .string(now)
         let stored = JSONValue.object(members)
         state.referrals[id] = stored
         state.log.append(
             ChangeRecord(
                 sequence: state.log.count + 1, referralID: id, requestID: requestID, at: now, operations: operations,
-                eTagBefore: currentETag, eTagAfter: newETag))
+                eTagBefore: ETag.unquoted(currentETag), eTagAfter: newETag))
         return returnRepresentation
             ? .json(200, stored, eTag: newETag)
             : SandboxResponse(status: 204, body: [], eTag: newETag)
@@ -208,5 +209,20 @@ final class ReferralStore: Sendable {
 
     static func timestamp() -> String {
         UTCDateTime(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)).description
+    }
+
+    /// An eTag as the API's JSON carries it: a quoted string (`"\"2500ec5a-…\""`),
+    /// sent back in `If-Match` byte for byte.
+    static func quoted(_ tag: String) -> String { "\"\(tag)\"" }
+
+    /// The referral with an empty `team` when a patch adds to a team it does
+    /// not have: the docs add a member (`/team/-`) to their example referral,
+    /// which lists no team, and the API takes it.
+    static func withTeam(_ referral: JSONValue, for operations: [PatchOperation]) -> JSONValue {
+        guard case .object(var members) = referral, members["team"] == nil,
+            operations.contains(where: { $0.op == .add && $0.path.tokens.first == "team" && $0.path.tokens.count == 2 })
+        else { return referral }
+        members["team"] = .array([])
+        return .object(members)
     }
 }

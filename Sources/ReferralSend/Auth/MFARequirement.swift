@@ -14,14 +14,14 @@ package enum MFARequirement {
             || message.contains("900421")
     }
 
-    /// Whether `response` is a 401 that says MFA is missing.
+    /// Whether `response` is a 401 that says MFA is missing, in its code,
+    /// its message or an inner error's (read by `ServerError`, the one
+    /// reader of error bodies).
     package static func isMissing(in response: APIResponse) -> Bool {
         guard response.status == 401 else { return false }
-        // Integrator: use issue 20's error-body reader here
-        let json = response.json
-        let error = json?["error"]
-        let code = error?["code"]?.stringValue ?? json?["code"]?.stringValue
-        let message = error?["message"]?.stringValue ?? json?["description"]?.stringValue ?? json?["message"]?.stringValue
-        return isMissing(code: code, message: message)
+        let error = ServerError(response)
+        return isMissing(code: error.code, message: error.message)
+            || error.innerCodes.contains { isMissing(code: $0, message: nil) }
+            || error.innerMessages.contains { isMissing(code: nil, message: $0) }
     }
 }

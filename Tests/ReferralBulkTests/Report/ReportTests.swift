@@ -71,6 +71,8 @@ import Testing
             Outcome.BeforeValue(path: JSONPointer(tokens: ["team", "-"]), value: nil),
         ]
         updated.latency = .milliseconds(20)
+        updated.requestID = "ours-1"
+        updated.serverRequestID = "9f8bed52-e4df-4d0c-9ca6-929a187b0731"
         try writer.record(updated)
         var failed = Outcome(document: document("r2", line: 3, cells: ["r2", "-discount"]), kind: .failed, httpStatus: 503, message: "503 after 6 attempts")
         failed.throttled = 2
@@ -81,7 +83,8 @@ import Testing
 
         let results = try read(folder, "results.csv")
         #expect(results.count == 4)
-        #expect(results[1] == ["2", "r1", "updated", "204", "2", "", "", "", "0"])
+        #expect(results[0].last == "server_request_id")
+        #expect(results[1] == ["2", "r1", "updated", "204", "2", "", "ours-1", "", "0", "9f8bed52-e4df-4d0c-9ca6-929a187b0731"])
         #expect(results[2][2] == "failed")
         let retry = try read(folder, "retry.csv")
         #expect(retry == [["id", "notes", "Errors"], ["r2", "'-discount", "503 after 6 attempts"]])

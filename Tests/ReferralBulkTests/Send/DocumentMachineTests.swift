@@ -111,7 +111,7 @@ import Testing
         let outcome = try #require(
             machine.next(.patched(Self.answer(status, ["code": "Code", "description": "said"]), requestID: "w1")).outcome)
         #expect(outcome.kind == kind)
-        #expect(outcome.message == "Code: said")
+        #expect(outcome.message == "\(status) Code: said")
         #expect(outcome.httpStatus == status)
         #expect(outcome.requestID == "w1")
     }
@@ -181,7 +181,7 @@ import Testing
         _ = machine.start()
         let outcome = try #require(machine.next(.read(Self.answer(status, ["code": "Code", "description": "said"]))).outcome)
         #expect(outcome.kind == kind)
-        #expect(outcome.message == "Code: said")
+        #expect(outcome.message == "\(status) Code: said")
         #expect(outcome.requestID == nil)
     }
 
@@ -283,6 +283,8 @@ import Testing
         let outcome = try #require(machine.next(.read(Self.answer(200, closed))).outcome)
         #expect(outcome.kind == .invalidTransition)
         #expect(outcome.message.hasPrefix("ReferralClosed: "))
+        // Our explanation keeps what the server said.
+        #expect(outcome.message.hasSuffix("(the API answered 400 E_1093: update rejected)"))
         #expect(outcome.httpStatus == 400)
         #expect(outcome.requestID == "w1")
         #expect(outcome.sentOperations == [notes])
@@ -300,7 +302,7 @@ import Testing
         // Whatever the explaining read met, the document ends with the write's answer and the run goes on.
         let outcome = try #require(machine.next(.read(read)).outcome)
         #expect(outcome.kind == .failed)
-        #expect(outcome.message == "Bad: dealValue is too large")
+        #expect(outcome.message == "400 Bad: dealValue is too large")
     }
 }
 

@@ -41,7 +41,9 @@ final class ScriptedTransport: ReferralTransport {
 
     var sent: [(request: ReferralRequest, token: String)] { state.withLock { $0.sent } }
 
-    func requestID(_ index: Int) -> String? { sent[index].request.headers.first { $0.0 == "MS-RequestId" }?.1 }
+    func requestID(_ index: Int) -> String? { header("client-request-id", of: index) }
+
+    func header(_ name: String, of index: Int) -> String? { sent[index].request.headers.first { $0.0 == name }?.1 }
 }
 
 /// Tokens "t1", "t2", ... : each refresh hands out the next one.
@@ -174,6 +176,29 @@ final class CountingTokens: TokenProvider {
         #expect(transport.requestID(0) == transport.requestID(1))
     }
 
+    @Test func everyCallCarriesTheDocumentedRequestIDsAndTheRunsCorrelationID() async throws {
+        // A preflight read, a PATCH answered 503 then 204: two logical calls, three attempts.
+        let transport = ScriptedTransport([
+            .answer(200, active, headers: [("Request-ID", "srv-read")]), .answer(503, nil, headers: [("request-id", "srv-503")]),
+            .answer(204, nil, headers: [("request-id", "srv-patch")]),
+        ])
+        let sender = sender(transport)
+        let outcome = try #require(await sender.send(document([notes])))
+        #expect(outcome.kind == .updated)
+        let ids = (0..<3).map { transport.requestID($0) }
+        #expect(ids[1] == ids[2] && ids[0] != ids[1])  // a new GUID per call, the same on its retry
+        #expect((0..<3).allSatisfy { transport.header("MS-RequestId", of: $0) == ids[$0] })
+        let correlation = (0..<3).map { transport.header("MS-CorrelationId", of: $0) }
+        #expect(correlation.allSatisfy { $0 == sender.options.correlationID })
+        #expect(UUID(uuidString: sender.options.correlationID) != nil)
+        #expect(outcome.requestID == ids[1])
+        #expect(outcome.serverRequestID == "srv-patch")
+        // An outcome decided by a read carries the read's server id.
+        let read = ScriptedTransport([.answer(200, active, headers: [("Request-ID", "srv-only-read")])])
+        let unchanged = try #require(await self.sender(read).send(document([PatchOperation(.replace, notes.path, "old")])))
+        #expect(unchanged.kind == .unchanged && unchanged.serverRequestID == "srv-only-read")
+    }
+
     @Test func retriesExhaustedIsFailed() async throws {
         let transport = ScriptedTransport([.noAnswer, .noAnswer, .noAnswer, .noAnswer])
         let outcome = try #require(await sender(transport, preflight: false).send(document([notes])))
@@ -221,7 +246,7 @@ final class CountingTokens: TokenProvider {
         let api = ScriptedTransport([.answer(404, ["code": "NotFound", "description": "no referral with id r1"])])
         let fromTheAPI = try #require(await base.sender(api).send(base.document([notes])))
         #expect(fromTheAPI.kind == .notFound)
-        #expect(fromTheAPI.message == "NotFound: no referral with id r1")
+        #expect(fromTheAPI.message == "404 NotFound: no referral with id r1")
     }
 
     @Test func aRedirectIsNotFollowedAndNamesItsHost() async throws {
@@ -253,8 +278,8 @@ final class CountingTokens: TokenProvider {
         let transport = ScriptedTransport([.answer(422, ["code": "Bad\u{1B}[31m", "description": .string(description)])])
         let outcome = try #require(await base.sender(transport, preflight: false).send(base.document([notes])))
         #expect(!outcome.message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
-        #expect(outcome.message.hasPrefix(#"Bad\u{1b}[31m: bad value\u{d}\u{a}Injected: header"#))
-        #expect(outcome.message.count < 300)
+        #expect(outcome.message.hasPrefix(#"422 Bad\u{1b}[31m: bad value\u{d}\u{a}Injected: header"#))
+        #expect(outcome.message.count < ServerError.messageLimit + 40)
     }
 
     @Test func a400WithoutPreflightIsExplainedByOneReadOfAClosedReferral() async throws {
@@ -278,7 +303,7 @@ final class CountingTokens: TokenProvider {
         ])
         let outcome = try #require(await base.sender(transport, preflight: false).send(base.document([notes])))
         #expect(outcome.kind == .failed)
-        #expect(outcome.message == "InvalidStatusTransition: dealValue is too large")
+        #expect(outcome.message == "400 InvalidStatusTransition: dealValue is too large")
     }
 }
 

@@ -16,7 +16,10 @@ import Testing
             operations: [PatchOperation(.replace, JSONPointer(tokens: ["name"]), "x")], ifMatch: "abc", requestID: "req-1",
             returnRepresentation: true)
         let headers = Dictionary(request.headers, uniquingKeysWith: { first, _ in first })
+        // The Partner API's own header, and the other Partner Center API's with the same value.
+        #expect(headers["client-request-id"] == "req-1")
         #expect(headers["MS-RequestId"] == "req-1")
+        #expect(request.requestID == "req-1")
         #expect(headers["If-Match"] == "\"abc\"")
         #expect(headers["Prefer"] == "return=representation")
         #expect(headers["Content-Type"] == "application/json")

@@ -50,6 +50,32 @@ import Testing
     }
 }
 
+@Suite struct GatewayHealthTests {
+    let start = ContinuousClock.now
+
+    @Test func gatewayErrorsAloneForTheSpanMeanTheBackendIsDown() {
+        var health = EndpointHealth(threshold: 3, gatewaySpan: .seconds(5))
+        // Many errors within the span are a hiccup so far.
+        for tenth in 0..<40 { #expect(health.gatewayFailed(status: 502, at: start + .milliseconds(100 * tenth)) == .keepGoing) }
+        #expect(health.gatewayFailed(status: 504, at: start + .seconds(5)) == .gatewayDown(status: 504))
+    }
+
+    @Test func fewErrorsOverALongTimeAreNotEnough() {
+        var health = EndpointHealth(threshold: 3, gatewaySpan: .seconds(5))
+        for second in 0..<5 { #expect(health.gatewayFailed(status: 502, at: start + .seconds(second * 10)) == .keepGoing) }
+        #expect(health.gatewayFailed(status: 502, at: start + .seconds(60)) == .gatewayDown(status: 502))
+    }
+
+    @Test func anAnswerFromTheAPIStartsTheSpanOver() {
+        var health = EndpointHealth(threshold: 1, gatewaySpan: .seconds(5))
+        #expect(health.gatewayFailed(status: 502, at: start) == .keepGoing)
+        health.answered(status: 404)
+        #expect(health.gatewayFailed(status: 502, at: start + .seconds(6)) == .keepGoing)
+        #expect(health.gatewayFailed(status: 502, at: start + .seconds(10)) == .keepGoing)
+        #expect(health.gatewayFailed(status: 502, at: start + .seconds(11)) == .gatewayDown(status: 502))
+    }
+}
+
 @Suite struct StopSignalTests {
     @Test func aStopEndsEveryWaitAtOnce() async throws {
         let stop = StopSignal()
