@@ -92,6 +92,10 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                // SHA-256 of a refresh token seed (the token cache remembers which one it grew from).
+                .product(name: "Crypto", package: "swift-crypto"),
+                // The token cache is written and locked through file descriptors.
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: optimizedAcrossStages
         ),
@@ -117,6 +121,7 @@ let package = Package(
                 "ReferralSend",
                 "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: optimizedAcrossStages
         ),

@@ -50,11 +50,25 @@ public final class Journal: Sendable {
         case stateFolder(path: String, errno: Int32)
         /// SQLite refused the journal file: its result code and message.
         case database(path: String, code: Int32, message: String)
+        /// The run lock file cannot be opened or locked.
+        case lock(path: String, errno: Int32)
+        /// Another run of the same job holds the lock.
+        case busy(JournalLock.Busy)
 
         public var description: String {
             switch self {
             case .stateFolder(let path, let errno): "cannot create the state folder \(path): \(String(cString: strerror(errno)))."
             case .database(let path, _, let message): "cannot open the journal: the journal \(path) failed: \(message)."
+            case .lock(let path, let errno): "cannot lock \(path): \(String(cString: strerror(errno)))."
+            case .busy(let busy): "\(busy)."
+            }
+        }
+
+        /// A busy job is a run that could not happen now (exit 3, try again later); the rest is exit 2.
+        public var exitStatus: ExitStatus {
+            switch self {
+            case .busy: .aborted
+            case .stateFolder, .database, .lock: .unusable
             }
         }
     }
@@ -66,6 +80,8 @@ public final class Journal: Sendable {
     public let path: String
     private let fingerprint: String
     private let statements: Mutex<Statements>
+    /// Held as long as this journal is open: one run of this input at a time.
+    private let lock: JournalLock
 
     private final class Statements: @unchecked Sendable {
         let database: SQLiteDatabase
@@ -104,12 +120,15 @@ public final class Journal: Sendable {
         COMMIT;
         """
 
-    /// Opens (or starts) the journal of `fingerprint` in `directory`.
+    /// Opens (or starts) the journal of `fingerprint` in `directory`, and
+    /// holds its run lock until the journal is released (`JournalLock`).
     /// `fresh` forgets what earlier runs of this input recorded.
     public init(directory: String, fingerprint: String, inputPath: String, fresh: Bool) throws(OpenError) {
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
             throw .stateFolder(path: directory, errno: errno)
         }
+        // Before the journal records this run: a second run must leave no trace.
+        let lock = try JournalLock(directory: directory, fingerprint: fingerprint)
         let path = "\(directory)/journal.sqlite"
         let opened: Opened
         do {
@@ -122,6 +141,7 @@ public final class Journal: Sendable {
         self.run = opened.run
         self.notice = opened.notice
         self.statements = Mutex(opened.statements)
+        self.lock = lock
     }
 
     private struct Opened {

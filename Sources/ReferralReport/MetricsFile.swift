@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ReferralSend
 import SystemPackage
 
 /// `--metrics-file`: `RunMetrics` written the way node_exporter's textfile
@@ -24,9 +25,10 @@ public struct MetricsFile: Sendable {
         self.labels = labels
     }
 
-    public func write(_ summary: RunSummary) throws(Failure) {
+    /// `signIn`: the token cache's sign-in and refresh token times, when the run used one.
+    public func write(_ summary: RunSummary, signIn: SignInTimes? = nil) throws(Failure) {
         let previous = try? String(contentsOfFile: path, encoding: .utf8)
-        let bytes = Array(RunMetrics.text(summary, labels: labels, previous: previous).utf8)
+        let bytes = Array(RunMetrics.text(summary, labels: labels, previous: previous, signIn: signIn).utf8)
         // Not *.prom: the collector ignores it until the rename.
         let temporary = "\(path).\(getpid()).tmp"
         let descriptor: FileDescriptor

@@ -19,7 +19,7 @@ public enum RunMetrics {
         return [("job", name), ("shard", shard.description)]
     }
 
-    public static func text(_ summary: RunSummary, labels: [(String, String)], previous: String?) -> String {
+    public static func text(_ summary: RunSummary, labels: [(String, String)], previous: String?, signIn: SignInTimes? = nil) -> String {
         let registry = PrometheusCollectorRegistry()
         /// `referral_bulk_<name>[_<unit>]`
         func gauge(_ name: String, unit: String = "", _ help: String, _ value: Double, extra: [(String, String)] = []) {
@@ -43,6 +43,11 @@ public enum RunMetrics {
             gauge(
                 "last_run_documents", "Documents of the last run, by outcome.", Double(summary.counts[kind, default: 0]),
                 extra: [("outcome", kind.rawValue)])
+        }
+        if let signIn {
+            // Ages at the run's end: the alert rule in samples/ warns two weeks before 90 days.
+            gauge("sign_in_age", unit: "seconds", "Time since the person signed in (referral-bulk login) at the last run's end.", max(ended - Double(signIn.signedIn), 0).rounded())
+            gauge("refresh_token_age", unit: "seconds", "Age of the refresh token on file at the last run's end (it rotates on every use).", max(ended - Double(signIn.refreshIssued), 0).rounded())
         }
         return registry.emitToString()
     }

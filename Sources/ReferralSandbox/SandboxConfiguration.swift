@@ -38,6 +38,12 @@ public struct SandboxConfiguration: Sendable {
     public var hostile: HostileMode?
     /// Lifetime of tokens issued by `POST /oauth2/token`.
     public var tokenTTL: Duration = .seconds(3600)
+    /// Refresh tokens lapse when unused this long (`--refresh-token-lifetime`; 90 days on the identity platform).
+    public var refreshTokenLifetime: Duration = .seconds(90 * 86_400)
+    /// Approve every device code at once, with MFA, as Referral Admin (`--auto-approve`, for rehearsals).
+    public var autoApprove = false
+    /// The sandbox's clock for tokens and device codes: a test moves it by days.
+    public var now: @Sendable () -> ContinuousClock.Instant = { .now }
 
     /// Keep the referrals in this file across runs (`apply --sandbox` keeps
     /// it in the state dir); nil: they live as long as the process.

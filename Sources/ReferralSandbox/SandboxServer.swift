@@ -29,7 +29,9 @@ public enum SandboxServer {
     public static func start(
         _ configuration: SandboxConfiguration, referrals: [JSONValue], logger: Logger = defaultLogger
     ) async throws -> RunningSandbox {
-        let tokens = TokenRegistry(seed: configuration.seed, lifetime: configuration.tokenTTL)
+        let tokens = TokenRegistry(
+            seed: configuration.seed, lifetime: configuration.tokenTTL, refreshLifetime: configuration.refreshTokenLifetime,
+            now: configuration.now)
         let store: ReferralStore
         if let statePath = configuration.statePath {
             let (file, current, changes) = try SandboxStateFile.open(path: statePath, seed: referrals, reset: configuration.resetState)

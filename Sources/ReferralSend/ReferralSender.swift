@@ -254,6 +254,8 @@ public struct ReferralSender: Sendable {
                     return .cancelled
                 }
             case .refreshTokenThenRetry:
+                // A token without MFA: a refreshed one from the same sign-in would be refused the same way.
+                if let answer, MFARequirement.isMissing(in: answer) { return .credentials(TokenError.mfaRequired.description) }
                 tally.retries += 1
                 do {
                     token = try await tokens.tokenRejected(token)

@@ -21,12 +21,14 @@ struct APIOptions: ParsableArguments {
     @Option(help: "Environment variable holding the bearer token (default \(TokenSource.defaultVariable)).") var tokenEnv: String?
     @Option(help: "File holding the bearer token (re-read when it changes).") var tokenFile: String?
     @Option(help: "Command printing a token, or {\"access_token\",\"expires_in\"} JSON.") var tokenCommand: String?
-    @Option(help: "OAuth2 token endpoint (client credentials or refresh token grant).") var tokenUrl: String?
+    @Option(help: "OAuth2 token endpoint (client credentials, or a refresh token from the environment that seeds the profile's token cache).")
+    var tokenUrl: String?
     @Option(help: "OAuth2 client id, with --token-url.") var clientId: String?
     @Option(help: "Environment variable holding the OAuth2 client secret (default \(TokenSource.defaultClientSecretVariable)).")
     var clientSecretEnv: String?
     @Option(help: "Environment variable holding an OAuth2 refresh token (default \(TokenSource.defaultRefreshTokenVariable)).")
     var refreshTokenEnv: String?
+    @OptionGroup var profile: ProfileOptions
     @Option(help: "Attempts per call, the first included.") var maxAttempts = 6
     @Option(help: "Time limit of one request attempt, answer body included, e.g. 30s (100ms to 1h).", transform: parseDuration(within: .milliseconds(100) ... .seconds(3600)))
     var timeout: Duration = .seconds(30)
@@ -49,7 +51,7 @@ struct APIOptions: ParsableArguments {
         get throws(TokenSource.Refusal) {
             try TokenSource(
                 tokenEnv: tokenEnv, tokenFile: tokenFile, tokenCommand: tokenCommand, tokenURL: tokenUrl, clientID: clientId,
-                clientSecretEnv: clientSecretEnv, refreshTokenEnv: refreshTokenEnv)
+                clientSecretEnv: clientSecretEnv, refreshTokenEnv: refreshTokenEnv, profile: profile.profile, tokenCache: profile.tokenCache)
         }
     }
 

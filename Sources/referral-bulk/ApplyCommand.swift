@@ -133,7 +133,7 @@ struct ApplyCommand: AsyncParsableCommand {
             await drawing.value
             try? await client.shutdown()
             await embedded?.stop()
-            failUnusable("\(error)")
+            fail("\(error)", status: (error as? ApplyRun.StartError)?.exitStatus ?? .unusable)
         }
         watcher.cancel()
         drawing.cancel()

@@ -12,7 +12,7 @@ struct ReferralBulkCommand: AsyncParsableCommand {
         commandName: "referral-bulk",
         abstract: "Apply mass updates to Partner Center referrals from a CSV file.",
         version: "0.3.0",
-        subcommands: [ApplyCommand.self, PlanCommand.self, ValidateCommand.self, ExportCommand.self, SandboxCommand.self]
+        subcommands: [ApplyCommand.self, PlanCommand.self, ValidateCommand.self, ExportCommand.self, LoginCommand.self, LogoutCommand.self, SandboxCommand.self]
     )
 
     /// Like ArgumentParser's own entry point, but a bad option exits 2
@@ -37,8 +37,11 @@ struct ReferralBulkCommand: AsyncParsableCommand {
 }
 
 /// Prints one readable sentence and exits with DESIGN.md's code 2.
-func failUnusable(_ sentence: String) -> Never {
+func failUnusable(_ sentence: String) -> Never { fail(sentence, status: .unusable) }
+
+/// Prints one readable sentence and exits with `status`.
+func fail(_ sentence: String, status: ExitStatus) -> Never {
     FileOutput.standardError.write("referral-bulk: \(sentence)\n")
     FileOutput.standardOutput.flush()
-    exit(ExitStatus.unusable.rawValue)
+    exit(status.rawValue)
 }

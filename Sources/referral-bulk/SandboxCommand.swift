@@ -43,6 +43,10 @@ struct SandboxCommand: AsyncParsableCommand {
     })
     var fault: HostileMode?
     @Option(help: "Lifetime of tokens from /oauth2/token, e.g. 20s or 1h.", transform: parseDuration(within: .seconds(1) ... .seconds(30 * 86_400))) var tokenTtl: Duration = .seconds(3600)
+    @Option(help: "Refresh tokens lapse when unused this long, e.g. 2160h (90 days, the default) or 10s (invalid_grant, AADSTS700082).", transform: parseDuration(within: .seconds(1) ... .seconds(366 * 86_400)))
+    var refreshTokenLifetime: Duration = .seconds(90 * 86_400)
+    @Flag(help: "Approve every device-code sign-in at once, with MFA, as Referral Admin (otherwise: POST /_sandbox/devicecode user_code=... decision=approve|approve-without-mfa|decline).")
+    var autoApprove = false
 
     func validate() throws {
         for (name, rate) in [("--fail-rate", failRate), ("--drop-rate", dropRate), ("--lost-response-rate", lostResponseRate)]
@@ -86,6 +90,8 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.lostResponseRate = lostResponseRate
         configuration.replaysRequestIDs = !noReplay
         configuration.tokenTTL = tokenTtl
+        configuration.refreshTokenLifetime = refreshTokenLifetime
+        configuration.autoApprove = autoApprove
         configuration.hostile = fault
         let referrals: [JSONValue]
         do {
@@ -105,6 +111,7 @@ struct SandboxCommand: AsyncParsableCommand {
         var banner = "\(sandbox.baseURL)\n"
         for role in SandboxRole.allCases { banner += "token \(role.rawValue): \(sandbox.tokens[role]!)\n" }
         banner += "client \(sandbox.clientID) \(sandbox.clientSecret)\n"
+        banner += "sign in: referral-bulk login --authority \(sandbox.baseURL) --tenant sandbox --client-id \(sandbox.clientID)\n"
         FileOutput.standardOutput.write(banner)
         FileOutput.standardOutput.flush()
         await SignalWatcher.waitForTerminationSignal()

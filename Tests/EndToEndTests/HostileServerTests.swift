@@ -119,7 +119,9 @@ func closedLoopbackPort() throws -> Int {
             let report = harness.folder.appendingPathComponent("report").path
             let state = harness.folder.appendingPathComponent("state").path
             let arguments = ["apply", input, "--endpoint", harness.sandbox.baseURL, "--report-dir", report, "--state-dir", state]
-            let missing = try await ChildProcess.run(arguments, environment: ["PARTNER_CENTER_TOKEN": ""])
+            // No token cache either: an empty config folder, whatever this machine's user signed in to.
+            let missing = try await ChildProcess.run(
+                arguments, environment: ["PARTNER_CENTER_TOKEN": "", "XDG_CONFIG_HOME": harness.folder.appendingPathComponent("config").path])
             #expect(missing.status == 2)
             for option in ["PARTNER_CENTER_TOKEN", "--token-file", "--token-command", "--sandbox"] {
                 #expect(missing.output.contains(option), "\(option)")

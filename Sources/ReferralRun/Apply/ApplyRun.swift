@@ -64,6 +64,11 @@ public struct ApplyRun: Sendable {
             case .journal(let error): error.description
             }
         }
+
+        /// Exit 2, except another run of the same job going on: exit 3, as for a run that can be tried again.
+        public var exitStatus: ExitStatus {
+            if case .journal(let error) = self { error.exitStatus } else { .unusable }
+        }
     }
 
     /// `--strict` found rows with problems: nothing was sent (exit 1).
@@ -116,6 +121,8 @@ public struct ApplyRun: Sendable {
         }
         // A dry run finishes nothing: a journal would make the real run skip what it only read.
         let journal = configuration.sender.dryRun ? nil : try openJournal()
+        // The journal holds the run lock: it must live until the run is over, not only until its last use.
+        defer { withExtendedLifetime(journal) {} }
         let writer: ReportWriter
         do {
             let folder = try ReportFolder.create(at: configuration.reportDirectory ?? ReportFolder.defaultName())
@@ -193,7 +200,7 @@ public struct ApplyRun: Sendable {
                 exitStatus: exitStatus, abortReason: abortReason, pacing: RunSummary.Pacing(
                     limitFound: await governor.limitFound, finalPace: await governor.pace,
                     cap: configuration.maxRequestsPerSecond), correlationID: configuration.sender.correlationID)
-            writeMetrics(summary)
+            await writeMetrics(summary, tokens: tokens)
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus)
         } catch {
             // The run happened: it is aborted (exit 3, resumable), not unusable.
@@ -201,17 +208,18 @@ public struct ApplyRun: Sendable {
             summary.exitStatus = .aborted
             summary.correlationID = configuration.sender.correlationID
             summary.abortReason = [abortReason, error.description].compactMap { $0 }.joined(separator: "; ")
-            writeMetrics(summary)
+            await writeMetrics(summary, tokens: tokens)
             return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: .aborted)
         }
     }
 
     /// The run's outcome for monitoring; a file that cannot be written is
     /// said, and does not change how the run ended (the report has it all).
-    private func writeMetrics(_ summary: RunSummary) {
+    private func writeMetrics(_ summary: RunSummary, tokens: any TokenProvider) async {
         guard let path = configuration.metricsFile else { return }
         let file = MetricsFile(path: path, labels: RunMetrics.labels(input: configuration.input, shard: configuration.shard))
-        do { try file.write(summary) } catch { notify("warning: \(error.description)") }
+        let signIn = await tokens.signInTimes()
+        do { try file.write(summary, signIn: signIn) } catch { notify("warning: \(error.description)") }
     }
 
     private func openJournal() throws(StartError) -> Journal? {

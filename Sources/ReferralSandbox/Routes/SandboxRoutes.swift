@@ -18,6 +18,7 @@ struct SandboxRoutes: Sendable {
     let configuration: SandboxConfiguration
     let store: ReferralStore
     let tokens: TokenRegistry
+    let devices: DeviceCodeRegistry
     let faults: FaultPlan
     let limiter: RateLimiter?
 
@@ -37,6 +38,7 @@ struct SandboxRoutes: Sendable {
         self.configuration = configuration
         self.store = store
         self.tokens = tokens
+        devices = DeviceCodeRegistry(seed: configuration.seed, autoApprove: configuration.autoApprove, now: tokens.now)
         faults = FaultPlan(
             seed: configuration.seed, failRate: configuration.failRate, dropRate: configuration.dropRate,
             lostResponseRate: configuration.lostResponseRate, latency: configuration.latency, jitter: configuration.jitter)
@@ -62,6 +64,7 @@ struct SandboxRoutes: Sendable {
         router.post("/oauth2/token") { request, _ in
             try await token(request)
         }
+        IdentityRoutes(tokens: tokens, devices: devices).add(to: router)
         router.get("/_sandbox/referrals") { _, _ in
             Self.response(.json(200, ["items": .array(store.allReferrals())]))
         }
@@ -85,9 +88,16 @@ struct SandboxRoutes: Sendable {
     private func admit(_ request: Request, _ context: SandboxContext, isWrite: Bool) async throws -> Admission {
         let authorization = request.headers[.authorization] ?? ""
         let bearer = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
-        guard let role = tokens.role(for: bearer) else {
+        guard let grant = tokens.grant(for: bearer) else {
             return .refused(Self.response(.error(401, "Unauthorized", "a valid bearer token is required")))
         }
+        // Partner Center requires MFA on App+User calls; the reports we have carry this code.
+        guard grant.mfa else {
+            return .refused(
+                Self.response(
+                    .error(401, "900421", "Multi-factor authentication is required: this token was issued without MFA.")))
+        }
+        let role = grant.role
         let requestID = Self.requestID(request)
         let faultKey = requestID ?? "\(request.method) \(request.uri.path)"
         let decision = faults.decide(key: faultKey, occurrence: store.nextOccurrence(of: faultKey), isWrite: isWrite)
@@ -256,7 +266,7 @@ struct SandboxRoutes: Sendable {
         case "client_credentials":
             issued = tokens.issue(clientID: form.clientID ?? "", clientSecret: form.clientSecret ?? "")
         case "refresh_token":
-            issued = tokens.refresh(form.refreshToken ?? "")
+            issued = try? tokens.refresh(form.refreshToken ?? "").get()
         default:
             return Self.response(.oauthError("unsupported_grant_type", "grant_type must be client_credentials or refresh_token"))
         }

@@ -19,7 +19,7 @@ public final class CommandTokenProvider: TokenProvider {
     public init(command: String, timeout: Duration = .seconds(30)) {
         self.command = command
         self.timeout = timeout
-        renewal = TokenRenewal { [command, timeout] in try await Self.run(command, timeout: timeout) }
+        renewal = TokenRenewal { [command, timeout] _ in try await Self.run(command, timeout: timeout) }
     }
 
     public func token() async throws -> Secret { try await renewal.token() }

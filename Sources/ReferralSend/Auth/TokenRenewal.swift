@@ -13,15 +13,17 @@ actor TokenRenewal {
         var renewAt: ContinuousClock.Instant?
     }
 
-    private let fetch: @Sendable () async throws -> Fetched
+    /// Fetches a token; its argument is the token just rejected, if that is why
+    /// (a fetch that finds a token on file must not hand that one back).
+    private let fetch: @Sendable (Secret?) async throws -> Fetched
     private var current: Fetched?
     private var fetching: Task<Fetched, any Error>?
 
-    init(fetch: @escaping @Sendable () async throws -> Fetched) { self.fetch = fetch }
+    init(fetch: @escaping @Sendable (Secret?) async throws -> Fetched) { self.fetch = fetch }
 
     func token() async throws -> Secret {
         if let current, current.renewAt.map({ $0 > .now }) ?? true { return current.token }
-        return try await renew()
+        return try await renew(rejected: nil)
     }
 
     /// After a 401 with `rejected`. A token fetched since (by another
@@ -29,17 +31,17 @@ actor TokenRenewal {
     /// shared, even when `rejected` was issued a moment ago.
     func rejected(_ rejected: Secret) async throws -> Secret {
         if let current, current.token != rejected { return current.token }
-        let fresh = try await renew()
+        let fresh = try await renew(rejected: rejected)
         guard fresh != rejected else { throw TokenError.refetchedTheRejectedToken }
         return fresh
     }
 
-    private func renew() async throws -> Secret {
+    private func renew(rejected: Secret?) async throws -> Secret {
         let task: Task<Fetched, any Error>
         if let fetching {
             task = fetching
         } else {
-            task = Task { [fetch] in try await fetch() }
+            task = Task { [fetch] in try await fetch(rejected) }
             fetching = task
         }
         defer { if fetching == task { fetching = nil } }

@@ -142,11 +142,36 @@ import Testing
         let changed = try Journal(directory: folder, fingerprint: "new", inputPath: "/x.csv", fresh: false)
         #expect(try changed.entry(for: outcome(2, .updated).document) == nil)
         #expect(changed.notice == "the file changed since the last run: starting a new journal")
-        let resumed = try Journal(directory: folder, fingerprint: "old", inputPath: "/x.csv", fresh: false)
-        #expect(try resumed.entry(for: outcome(2, .updated).document) != nil)
+        do {
+            let resumed = try Journal(directory: folder, fingerprint: "old", inputPath: "/x.csv", fresh: false)
+            #expect(try resumed.entry(for: outcome(2, .updated).document) != nil)
+        }
         let fresh = try Journal(directory: folder, fingerprint: "old", inputPath: "/x.csv", fresh: true)
         #expect(try fresh.entry(for: outcome(2, .updated).document) == nil)
         #expect(fresh.run == 1)
+    }
+
+    @Test func aSecondRunOfTheSameJobIsRefusedNamingTheHolderUntilTheFirstEnds() throws {
+        let folder = directory()
+        do {
+            let first = try Journal(directory: folder, fingerprint: "job", inputPath: "/x.csv", fresh: false)
+            do {
+                _ = try Journal(directory: folder, fingerprint: "job", inputPath: "/x.csv", fresh: false)
+                Issue.record("a second journal of the same job was opened while the first was open")
+            } catch {
+                guard case .busy(let busy) = error else { throw error }
+                #expect(busy.holderPID == getpid())
+                #expect(busy.since?.hasSuffix("Z") == true)
+                #expect(error.exitStatus == .aborted)
+                #expect(error.description.hasPrefix("another run of this job is going on (process \(getpid()) since "))
+            }
+            // Another shard of the same file has another fingerprint: it runs beside the first.
+            _ = try Journal(directory: folder, fingerprint: "job-shard-1", inputPath: "/x.csv", fresh: false)
+            // The refused run recorded nothing: the first is still run 1, and the next is run 2.
+            #expect(first.run == 1)
+        }
+        let next = try Journal(directory: folder, fingerprint: "job", inputPath: "/x.csv", fresh: false)
+        #expect(next.run == 2)
     }
 
     @Test func fingerprintsFollowContentAndOptions() throws {

@@ -4,6 +4,7 @@ import Testing
 @testable import ReferralModel
 @testable import ReferralPlan
 @testable import ReferralReport
+@testable import ReferralSend
 
 @Suite struct RunMetricsTests {
     func summary(_ status: ReferralModel.ExitStatus, endedAt seconds: Double) -> RunSummary {
@@ -49,5 +50,18 @@ import Testing
         let text = RunMetrics.text(summary(.aborted, endedAt: 1_800_000_000), labels: RunMetrics.labels(input: "x.csv", shard: nil), previous: nil)
         #expect(text.contains("referral_bulk_last_success_timestamp_seconds 0"))
         #expect(text.contains("referral_bulk_last_run_exit_code 3"))
+    }
+
+    @Test func aRunFromTheTokenCacheReportsTheSignInsAndTheRefreshTokensAge() throws {
+        let ended = 1_800_000_000.0
+        let signIn = SignInTimes(signedIn: Int64(ended) - 80 * 86_400, refreshIssued: Int64(ended) - 86_400)
+        let text = RunMetrics.text(summary(.success, endedAt: ended), labels: [], previous: nil, signIn: signIn)
+        #expect(text.contains("referral_bulk_sign_in_age_seconds 6912000"))
+        #expect(text.contains("referral_bulk_refresh_token_age_seconds 86400"))
+        // The sample alert rule reads this gauge, two weeks before 90 days.
+        let rules = try String(contentsOfFile: Fixtures.repository.appendingPathComponent("samples/cron/referral-bulk-alerts.yml").path, encoding: .utf8)
+        #expect(rules.contains("expr: referral_bulk_sign_in_age_seconds > (90 - 14) * 86400"))
+        // Without a cache (a token from the environment, a file, a command) there is no age to report.
+        #expect(!RunMetrics.text(summary(.success, endedAt: ended), labels: [], previous: nil).contains("sign_in_age"))
     }
 }

@@ -86,7 +86,7 @@ import Testing
 
     @Test func aTokenRejectedRightAfterIssueIsRenewedOnceForEveryWorker() async throws {
         let fetches = Mutex(0)
-        let renewal = TokenRenewal {
+        let renewal = TokenRenewal { _ in
             let count = fetches.withLock { $0 += 1; return $0 }
             try await Task.sleep(for: .milliseconds(100))
             return .init(token: Secret("t\(count)"), renewAt: nil)

@@ -4,9 +4,13 @@ import Testing
 /// The token options name one source, or are refused with the reason; the
 /// chosen source reads the environment it is handed, not the process's.
 @Suite struct TokenSourceTests {
-    @Test func noOptionMeansTheDefaultEnvironmentVariable() throws {
-        #expect(try TokenSource() == .environment(variable: "PARTNER_CENTER_TOKEN"))
+    @Test func noOptionMeansTheDefaultVariableElseTheDefaultProfilesCache() throws {
+        #expect(try TokenSource() == .cache(.init(profile: "default"), unlessVariable: "PARTNER_CENTER_TOKEN"))
         #expect(try TokenSource(tokenEnv: "MY_TOKEN") == .environment(variable: "MY_TOKEN"))
+        // A profile named is that profile's cache, whatever the environment holds.
+        #expect(try TokenSource(profile: "nightly") == .cache(.init(profile: "nightly"), unlessVariable: nil))
+        #expect(try TokenSource(tokenCache: "/c.json") == .cache(.init(path: "/c.json"), unlessVariable: nil))
+        #expect(throws: TokenSource.Refusal.severalSources(["--token-env", "--profile"])) { try TokenSource(tokenEnv: "T", profile: "p") }
     }
 
     @Test func eachSourceOptionChoosesItsSource() throws {
@@ -16,10 +20,10 @@ import Testing
             try TokenSource(tokenURL: "https://login.example/token", clientID: "app")
                 == .oauth(
                     url: "https://login.example/token", clientID: "app", clientSecretVariable: "PARTNER_CENTER_CLIENT_SECRET",
-                    refreshTokenVariable: "PARTNER_CENTER_REFRESH_TOKEN"))
+                    refreshTokenVariable: "PARTNER_CENTER_REFRESH_TOKEN", cache: .init()))
         #expect(
             try TokenSource(tokenURL: "https://login.example/token", clientSecretEnv: "S", refreshTokenEnv: "R")
-                == .oauth(url: "https://login.example/token", clientID: nil, clientSecretVariable: "S", refreshTokenVariable: "R"))
+                == .oauth(url: "https://login.example/token", clientID: nil, clientSecretVariable: "S", refreshTokenVariable: "R", cache: .init()))
     }
 
     @Test func twoSourcesAreRefusedNamingBoth() {
@@ -32,7 +36,7 @@ import Testing
         let refusal = TokenSource.Refusal.severalSources(["--token-file", "--token-command", "--token-url"])
         #expect(
             refusal.description
-                == "give one of --token-env, --token-file, --token-command and --token-url, not --token-file and --token-command and --token-url.")
+                == "give one of --token-env, --token-file, --token-command, --token-url and --profile/--token-cache, not --token-file and --token-command and --token-url.")
     }
 
     @Test(arguments: [
@@ -99,7 +103,11 @@ import Testing
         #expect(try await TokenSource(tokenFile: path).provider(client: client, environment: [:]).token() == Secret("from-file"))
         #expect(try await TokenSource(tokenCommand: "echo from-command").provider(client: client, environment: [:]).token() == Secret("from-command"))
         let oauth = try TokenSource(tokenURL: "https://login.example/token").provider(client: client, environment: ["PARTNER_CENTER_REFRESH_TOKEN": "r"])
-        #expect(oauth is OAuthTokenProvider)
+        // A refresh token rotates: it goes through the profile's cache, never kept in memory only.
+        #expect(oauth is CachedTokenProvider)
+        let clientOnly = try TokenSource(tokenURL: "https://login.example/token", clientID: "app").provider(
+            client: client, environment: ["PARTNER_CENTER_CLIENT_SECRET": "s"])
+        #expect(clientOnly is OAuthTokenProvider)
         #expect(throws: TokenSource.Refusal.self) {
             try TokenSource(tokenURL: "https://login.example/token").provider(client: client, environment: [:])
         }
