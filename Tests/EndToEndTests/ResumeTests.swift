@@ -129,7 +129,15 @@ import Testing
             let rows = try harness.rows("resumed", "results.csv").dropFirst()
             #expect(rows.count == 200)
             #expect(Set(rows.map { $0[0] }).count == 200)
-            #expect(rows.allSatisfy { ["skipped", "updated", "unchanged"].contains($0[2]) })
+            // Wherever the kill fell: a document the killed run sent but did not
+            // record is found applied, and is its `updated`, not `unchanged`.
+            #expect(rows.allSatisfy { ["skipped", "updated"].contains($0[2]) }, "\(rows.filter { !["skipped", "updated"].contains($0[2]) })")
+            let summary = try JSONParser.parse(Data(contentsOf: harness.folder.appendingPathComponent("resumed/summary.json")))
+            #expect(summary["fileOutcomes"]?["updated"] == 200)
+            // Undo covers every referral (a field that did not exist, or an added team member, as a warning).
+            let undone = try harness.rows("resumed", "undo.csv").dropFirst().map { $0[0] }
+            let warned = try harness.rows("resumed", "undo-warnings.csv").dropFirst().map { $0[0] }
+            #expect(Set(undone + warned) == Set(referrals.map { $0["id"]!.stringValue! }))
             for (index, referral) in referrals.enumerated() {
                 let now = try #require(harness.referral(referral["id"]!.stringValue!))
                 #expect(now["details"]?["notes"] == .string("Note \(index), revised"))
