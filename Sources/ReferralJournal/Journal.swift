@@ -17,9 +17,10 @@ import Synchronization
 /// locally for free.
 ///
 /// Before a PATCH is sent, the values it will overwrite are recorded
-/// (write-ahead): a `kill -9` between the send and the outcome still leaves
-/// the journal able to undo that referral, though the re-run finds it
-/// `unchanged`. Each record is its own transaction: in WAL mode a commit
+/// (write-ahead): after a `kill -9` between the send and the outcome, the
+/// re-run finds the referral as asked, and the intent tells it the change
+/// is that run's (`updated`, undone from the intent's before-values, not
+/// `unchanged`). Each record is its own transaction: in WAL mode a commit
 /// survives the process being killed at any moment.
 public final class Journal: Sendable {
     /// An earlier run's outcome for a document.
@@ -40,6 +41,8 @@ public final class Journal: Sendable {
     public struct Intent: Sendable, Equatable {
         public var before: [Outcome.BeforeValue]
         public var sentOperations: [PatchOperation]
+        /// Which run of this input recorded it.
+        public var run: Int
     }
 
     public static let finishedKinds: Set<Outcome.Kind> = [.updated, .unchanged, .invalidTransition, .notFound]
@@ -94,7 +97,7 @@ public final class Journal: Sendable {
             self.database = database
             lookup = try database.prepare(
                 "SELECT kind, status, message, request_id, etag, run, before, sent FROM outcomes WHERE fingerprint = ? AND key = ?")
-            lookupIntent = try database.prepare("SELECT before, sent FROM intents WHERE fingerprint = ? AND key = ?")
+            lookupIntent = try database.prepare("SELECT before, sent, run FROM intents WHERE fingerprint = ? AND key = ?")
             insert = try database.prepare(
                 """
                 INSERT OR REPLACE INTO outcomes (fingerprint, key, kind, status, message, request_id, etag, run, before, sent)
@@ -221,7 +224,8 @@ public final class Journal: Sendable {
         return try locked { statements throws(SQLiteDatabase.Failure) in
             var intent: Intent?
             try statements.lookupIntent.run([.text(fingerprint), .text(key)]) { row in
-                intent = Intent(before: Self.beforeValues(row.text(0)), sentOperations: Self.operations(row.text(1)))
+                intent = Intent(
+                    before: Self.beforeValues(row.text(0)), sentOperations: Self.operations(row.text(1)), run: row.integer(2) ?? 0)
             }
             return intent
         }

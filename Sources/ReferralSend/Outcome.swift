@@ -76,10 +76,10 @@ public struct Outcome: Sendable {
     }
 
     /// Whether the referral holds a change this file made, which undo must
-    /// restore: updated now, or by an earlier run (skipped, or found as asked
-    /// after a run killed between sending and recording).
+    /// restore: updated now (a run killed between sending and recording
+    /// included), or by an earlier run (skipped).
     public var carriesChange: Bool {
-        kind == .updated || (!sentOperations.isEmpty && (kind == .skipped || kind == .unchanged))
+        kind == .updated || (kind == .skipped && !sentOperations.isEmpty)
     }
     /// Time from the first request to the answer that decided the outcome.
     public var latency: Duration?

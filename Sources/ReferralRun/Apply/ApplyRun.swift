@@ -164,13 +164,10 @@ public struct ApplyRun: Sendable {
                 guard let journal else { return await sender.send(document) }
                 do throws(OutputFailure) {
                     if let entry = try journal.entry(for: document) { return Self.skipped(document, entry) }
-                    guard var outcome = await sender.send(document) else { return nil }
-                    // Found as asked, but an earlier run recorded sending it: that run's
-                    // change (killed before its outcome was recorded) is what undo restores.
-                    if outcome.kind == .unchanged, let intent = try journal.intent(for: document) {
-                        outcome.before = intent.before
-                        outcome.sentOperations = intent.sentOperations
-                    }
+                    // Looked up before sending: a PATCH of this run records its own intent over it.
+                    let earlier = try journal.intent(for: document)
+                    guard let outcome = await sender.send(document) else { return nil }
+                    if outcome.kind == .unchanged, let earlier { return Self.appliedEarlier(outcome, earlier) }
                     return outcome
                 } catch {
                     stop.stop(.outputFailed(error.description))
@@ -262,6 +259,24 @@ public struct ApplyRun: Sendable {
             document: document, kind: .skipped, httpStatus: entry.httpStatus,
             message: "finished by run \(entry.run) of this file (\(earlier))", requestID: entry.requestID, newETag: entry.newETag,
             before: entry.before, sentOperations: entry.sentOperations, finishedEarlierAs: entry.kind)
+    }
+
+    /// A document found as asked for which an earlier run recorded the
+    /// write-ahead intent and never an outcome: that run was killed between
+    /// sending the PATCH and recording its answer, which is a lost answer,
+    /// and this read proves the change is there. So it is `updated` (not
+    /// `unchanged`, which would say the file changed nothing), and undo
+    /// restores what that run overwrote. The intent's operations are the
+    /// document's own, minus what was already as asked then, so "the
+    /// document is as asked" covers every field the intent sent.
+    static func appliedEarlier(_ found: Outcome, _ intent: Journal.Intent) -> Outcome {
+        var outcome = found
+        outcome.kind = .updated
+        outcome.message =
+            "applied by run \(intent.run) of this file, which was interrupted before recording it: a read shows every field as it asked, nothing sent again"
+        outcome.before = intent.before
+        outcome.sentOperations = intent.sentOperations
+        return outcome
     }
 
     static func describe(_ reason: StopSignal.Reason) -> String {

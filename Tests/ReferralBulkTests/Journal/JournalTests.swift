@@ -130,7 +130,7 @@ import Testing
         #expect(try reopened.entry(for: updated.document)?.before == before)
         #expect(try reopened.entry(for: updated.document)?.sentOperations == updated.document.operations)
         #expect(try reopened.entry(for: killed) == nil)
-        #expect(try reopened.intent(for: killed) == Journal.Intent(before: before, sentOperations: killed.operations))
+        #expect(try reopened.intent(for: killed) == Journal.Intent(before: before, sentOperations: killed.operations, run: 1))
     }
 
     @Test func aChangedFileOrFreshStartsOver() throws {
