@@ -16,7 +16,7 @@ import Testing
         let referrals = openReferrals(200)
         try await ApplyHarness.with(referrals: referrals) { harness in
             let input = try harness.write("input.csv", wideInput(referrals))
-            let deadPort = try NginxProxy.freePort()
+            let deadPort = try freeLoopbackPort()
             let started = ContinuousClock.now
             let stopped = try await NginxProxy.with(upstreamPort: deadPort) { proxy in
                 try await harness.apply(input, report: "run1") {

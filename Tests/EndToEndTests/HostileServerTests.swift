@@ -6,23 +6,6 @@ import Testing
 
 @testable import ReferralSandbox
 
-/// A loopback port that was bound and closed again: nothing listens there.
-func closedLoopbackPort() throws -> Int {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    try #require(socket >= 0)
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-    }
-    try #require(bound)
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 /// The servers real proxies, gateways and broken deployments are, played
 /// by the sandbox: every row gets the outcome that really happened, and
 /// the sandbox's log shows what the server really did.
@@ -91,7 +74,7 @@ func closedLoopbackPort() throws -> Int {
         try await ApplyHarness.with(referrals: referrals) { harness in
             let (endpoint, reason) =
                 switch kind {
-                case "refused": ("http://127.0.0.1:\(try closedLoopbackPort())", "connection refused")
+                case "refused": ("http://127.0.0.1:\(try freeLoopbackPort())", "connection refused")
                 case "dns": ("https://referrals.invalid", "DNS failure")
                 default: ("https://127.0.0.1:\(harness.sandbox.port)", "TLS failure")  // the sandbox speaks plain HTTP
                 }

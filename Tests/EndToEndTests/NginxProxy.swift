@@ -19,7 +19,7 @@ struct NginxProxy {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("referral-bulk-nginx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let port = try freePort()
+        let port = try freeLoopbackPort()
         let prefix = folder.path
         // Root may run the tests: nginx then wants a user for its workers; root's own keeps the temp folder writable.
         let user = getuid() == 0 ? "user root;" : ""
@@ -64,24 +64,6 @@ struct NginxProxy {
         }
         try await waitUntilListening(port: port, process: process, log: "\(prefix)/error.log")
         return try await body(NginxProxy(port: port))
-    }
-
-    /// A loopback port nobody listens on right now (bound to port 0, then released).
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(socket, pointer, length) == 0 && getsockname(socket, pointer, &length) == 0
-            }
-        }
-        try #require(bound, "no free loopback port")
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     /// Polls until nginx accepts connections (at most 10 s), failing with its log if it exits.

@@ -1,3 +1,4 @@
+import ReferralModel
 import Synchronization
 
 /// The sandbox's side of the device authorization grant (RFC 8628): codes

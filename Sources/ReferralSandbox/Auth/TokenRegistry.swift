@@ -1,3 +1,4 @@
+import ReferralModel
 import Synchronization
 
 /// Bearer tokens and what they stand for. Ready-made role tokens never

@@ -1,3 +1,5 @@
+import ReferralModel
+
 /// Decides, reproducibly, which requests meet which fault.
 ///
 /// Each decision comes from (seed, the request's `MS-RequestId` or method

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+import ReferralModel
+
 @testable import ReferralSend
 
 /// Random `Retry-After` values (garbage, negative, huge, HTTP dates past
@@ -9,22 +11,10 @@ import Testing
 /// accepted or given up, and the run ends in bounded time. Seeded, so a
 /// failure names the seed that replays it.
 @Suite struct RetryAfterPropertyTests {
-    /// SplitMix64: the same seed gives the same values on every machine.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The simulation's wall clock starts here (HTTP dates are relative to it).
     static let epoch = Date(timeIntervalSince1970: 1_700_000_000)
 
-    static func randomHeader(_ random: inout Seeded, at now: Date) -> String? {
+    static func randomHeader(_ random: inout SplitMix64, at now: Date) -> String? {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
@@ -55,7 +45,7 @@ import Testing
     /// controller; the server answers 429 (or now and then 503) with a random
     /// `Retry-After` to its first `refusals` calls, then accepts everything.
     static func run(seed: UInt64, referrals: Int = 8, refusals: Int) -> Outcome {
-        var random = Seeded(state: seed)
+        var random = SplitMix64(seed: seed)
         let policy = RetryPolicy()
         var controller = RateController()
         let origin = ContinuousClock.now
@@ -111,7 +101,7 @@ import Testing
 
     @Test(arguments: 0..<200)
     func everyReferralIsAskedAgainOrAccountedForInBoundedTime(seed: UInt64) {
-        var random = Seeded(state: seed &* 7919)
+        var random = SplitMix64(seed: seed &* 7919)
         let referrals = 1 + Int(random.next() % 16)
         let refusals = Int(random.next() % 40)
         let outcome = Self.run(seed: seed, referrals: referrals, refusals: refusals)

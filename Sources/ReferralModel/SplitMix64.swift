@@ -1,13 +1,13 @@
 /// A tiny, explicit pseudo-random generator: the same seed gives the same
 /// sequence on every machine and every run (unlike `Hasher`, which Swift
 /// seeds randomly per process).
-struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// A generator seeded from a seed and a text key (FNV-1a of its bytes).
-    init(seed: UInt64, key: String, counter: Int) {
+    package init(seed: UInt64, key: String, counter: Int) {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key.utf8 {
             hash ^= UInt64(byte)
@@ -17,12 +17,12 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// The first value of the generator for (seed, key, counter).
-    static func value(seed: UInt64, key: String, counter: Int) -> UInt64 {
+    package static func value(seed: UInt64, key: String, counter: Int) -> UInt64 {
         var generator = SplitMix64(seed: seed, key: key, counter: counter)
         return generator.next()
     }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -31,5 +31,5 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform double in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    package mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
