@@ -28,7 +28,7 @@ struct ReportPage {
         var settled: Bool
     }
 
-    /// Rows beyond this many are counted and left to `retry.csv` / `changes.csv`.
+    /// Rows beyond this many are counted and left to the retry file / `changes.csv`.
     static let listed = 1000
 
     var title: String
@@ -43,13 +43,16 @@ struct ReportPage {
     /// How many not-applied rows the list leaves out, nil when none.
     var unappliedMore: Int?
     var anyUnapplied: Bool
+    /// The retry file this run writes: `retry.csv`, or `retry.xlsx` for a workbook input.
+    var retryFile: String
     var changes: [ChangeRow]
     var changesMore: Int?
     var anyChanges: Bool
     var irreversible: String?
 
     init(
-        summary: RunSummary, timeline: RunTimeline, unapplied: [Unapplied], unappliedTotal: Int, changes: [ChangeRow], changesTotal: Int
+        summary: RunSummary, timeline: RunTimeline, unapplied: [Unapplied], unappliedTotal: Int, retryFile: String,
+        changes: [ChangeRow], changesTotal: Int
     ) {
         dryRun = summary.dryRun
         title = summary.dryRun ? "referral-bulk dry run" : "referral-bulk run"
@@ -64,6 +67,7 @@ struct ReportPage {
         self.unapplied = unapplied
         anyUnapplied = unappliedTotal > 0
         unappliedMore = unappliedTotal > unapplied.count ? unappliedTotal - unapplied.count : nil
+        self.retryFile = retryFile
         self.changes = changes
         anyChanges = changesTotal > 0
         changesMore = changesTotal > changes.count ? changesTotal - changes.count : nil

@@ -93,8 +93,8 @@ enum ReportTemplate {
         <tr><th>lines</th><th>referral</th><th>outcome</th><th>message</th></tr>
         {{#unapplied}}<tr><td>{{lines}}</td><td>{{referralID}}</td><td>{{outcome}}</td><td>{{message}}</td></tr>
         {{/unapplied}}</table>
-        {{/anyUnapplied}}{{#unappliedMore}}<p>… and {{.}} more: see retry.csv.</p>{{/unappliedMore}}
-        {{#anyUnapplied}}<p>retry.csv holds these rows as the input had them, with an Errors column: fix them and run it.</p>{{/anyUnapplied}}
+        {{/anyUnapplied}}{{#unappliedMore}}<p>… and {{.}} more: see {{retryFile}}.</p>{{/unappliedMore}}
+        {{#anyUnapplied}}<p>{{retryFile}} holds these rows as the input had them, with an Errors column: fix them and run it.</p>{{/anyUnapplied}}
         </body>
         </html>
 

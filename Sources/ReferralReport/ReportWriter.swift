@@ -282,8 +282,8 @@ public final class ReportWriter {
         try folder.writeAtomically("summary.json", bytes)
         try folder.writeAtomically("timeline.csv", timeline.csv(csv))
         let page = ReportPage(
-            summary: summary, timeline: timeline, unapplied: unapplied, unappliedTotal: unappliedTotal, changes: changeRows,
-            changesTotal: changeRowsTotal)
+            summary: summary, timeline: timeline, unapplied: unapplied, unappliedTotal: unappliedTotal, retryFile: retryName,
+            changes: changeRows, changesTotal: changeRowsTotal)
         try folder.writeAtomically("report.html", Array(page.html().utf8))
         return summary
     }

@@ -37,6 +37,7 @@ import Testing
         #expect(!html.contains("<img"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
         #expect(html.contains("<svg"))  // the charts are there, inline
+        #expect(html.contains("<p>retry.csv holds these rows"))  // a CSV input's retry file
         // Nothing to fetch: no source, link or stylesheet reference.
         #expect(!html.contains(" src=\"") && !html.contains("href=") && !html.contains("@import") && !html.contains("url("))
     }

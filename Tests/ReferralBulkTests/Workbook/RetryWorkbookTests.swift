@@ -25,6 +25,10 @@ import Testing
         }
         _ = try writer.finish(exitStatus: .someRowsNotApplied, abortReason: nil)
         #expect(!FileManager.default.fileExists(atPath: path + "/retry.csv"))
+        // report.html names the file written, not retry.csv.
+        let page = try String(contentsOfFile: path + "/report.html", encoding: .utf8)
+        #expect(page.contains("<p>retry.xlsx holds these rows as the input had them"))
+        #expect(!page.contains("retry.csv"))
 
         // Read back by the tool: the same sheet name, so the same --sheet reads it.
         let reader = try WorkbookReader(handle: InputHandle(path: path + "/retry.xlsx"), sheet: "Deals", headerRow: nil)

@@ -67,6 +67,24 @@ import Testing
         #expect(withLocale.warnings.contains { $0.contains("not needed for a workbook") })
     }
 
+    /// Saved by LibreOffice under de-DE from a German CSV: number and date
+    /// cells with German formats, which plan as the CSV read with its locale.
+    @Test(arguments: ["de-DE-libreoffice.xlsx", "de-DE-libreoffice.ods"])
+    func theGermanLibreOfficeWorkbooksPlanAsTheirCSV(file: String) throws {
+        var deDE = ReadingOptions()
+        deDE.adopt(SpreadsheetLocale.named("de-DE")!)
+        let twin = try Self.plan(Self.workbook("de-DE.csv"), deDE)
+        let planned = try Self.plan(Self.workbook(file))
+        #expect(twin.sent.count == 4)
+        #expect(twin.problems.isEmpty)
+        #expect(planned.sent == twin.sent)
+        #expect(planned.problems.isEmpty)
+        #expect(planned.warnings.isEmpty)
+        let values = planned.documents.map { Dictionary(uniqueKeysWithValues: $0.operations.map { ($0.path.description, $0.value) }) }
+        #expect(values[2]["/details/dealValue"] == .number(Decimal(string: "1234567.89")!))  // typed 1.234.567,89
+        #expect(values[1]["/details/closingDateTime"] == .string("2027-05-31T00:00:00Z"))  // typed 31.05.2027
+    }
+
     @Test(arguments: ["layout.xlsx", "layout.ods"])
     func severalSheetsAreRefusedListingThemWithHiddenOnesMarked(file: String) throws {
         #expect(throws: InputFile.OpenError.file(.workbook(.severalSheets([

@@ -5,7 +5,10 @@ One table of intended values (ROWS) is written by openpyxl (1900 and 1904
 date systems), by xlsxwriter, and re-saved by LibreOffice headless as .xlsx
 and .ods from the openpyxl file. Each workbook must plan exactly as its
 twin, typed.csv (written here with Python's csv module, values in plain
-form). Needs: pip install openpyxl xlsxwriter; soffice on PATH.
+form). A German CSV (GERMAN_ROWS, `1.234,56` and `01.05.2027`) is imported
+by LibreOffice under de-DE and saved as .xlsx and .ods (de-DE-libreoffice.*),
+whose twin is that CSV read with --locale de-DE.
+Needs: pip install openpyxl xlsxwriter; soffice on PATH.
 Run from this folder: python3 make-workbooks.py
 """
 import csv, datetime, os, shutil, subprocess, tempfile
@@ -100,9 +103,44 @@ def with_xlsxwriter(path):
     wb.close()
 
 
-def with_libreoffice(source, fmt, target):
+# The German table: typed by a German user, as text in a semicolon CSV.
+GERMAN_ROWS = [
+    ("0747e25c-18a7-5133-a842-8fff1d14cc94", "Contoso renewal", "12.919,50", "EUR", "01.05.2027", "Jürgen sagt \"ja\"; neu"),
+    ("5b79db10-7e74-58fb-9156-a3fbd5f77f71", "Größe GmbH", "1.234,56", "USD", "31.05.2027", "Zeile 2"),
+    ("f9f49038-dd94-557b-bb39-2e7833c788b4", "Müller & Söhne", "1.234.567,89", "GBP", "12.01.2027", ""),
+    ("c83302f7-5156-5b7a-a402-2d8725604959", "Éclair SARL", "0,5", "EUR", "03.12.2027", "nur Notiz"),
+]
+# LibreOffice's CSV filter options: separator ";" (59), quote '"' (34), UTF-8
+# (76), from line 1, standard column types, language de-DE (1031), quoted
+# fields not forced to text, special numbers (dates) detected.
+GERMAN_CSV_FILTER = "CSV:59,34,76,1,,1031,false,true"
+# A profile whose locale is de-DE, so the dates get the German default date
+# format (DD.MM.YY in the .ods; LibreOffice writes it to .xlsx as dd/mm/yy).
+GERMAN_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse"><value>de-DE</value></prop></item>
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse"><value>de-DE</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale" oor:op="fuse"><value>de-DE</value></prop></item>
+</oor:items>
+"""
+
+
+def german_csv(path):
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, delimiter=";", lineterminator="\n")
+        writer.writerow(HEADER)
+        writer.writerows(GERMAN_ROWS)
+
+
+def with_libreoffice(source, fmt, target, german=False):
     work = tempfile.mkdtemp(prefix="make-workbooks-")
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", fmt,
+    options = []
+    if german:
+        os.makedirs(f"{work}/profile/user")
+        with open(f"{work}/profile/user/registrymodifications.xcu", "w", encoding="utf-8") as profile:
+            profile.write(GERMAN_PROFILE)
+        options = [f"--infilter={GERMAN_CSV_FILTER}"]
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{work}/profile", "--headless", *options, "--convert-to", fmt,
                     "--outdir", work, source], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     produced = os.path.join(work, os.path.splitext(os.path.basename(source))[0] + "." + fmt.split(":")[0])
     shutil.move(produced, target)
@@ -144,3 +182,6 @@ with_openpyxl("openpyxl-1904.xlsx", CALENDAR_MAC_1904)
 with_xlsxwriter("xlsxwriter.xlsx")
 with_libreoffice("openpyxl.xlsx", "ods", "libreoffice.ods")
 with_libreoffice("openpyxl.xlsx", "xlsx:Calc MS Excel 2007 XML", "libreoffice.xlsx")
+german_csv("de-DE.csv")
+with_libreoffice("de-DE.csv", "xlsx:Calc MS Excel 2007 XML", "de-DE-libreoffice.xlsx", german=True)
+with_libreoffice("de-DE.csv", "ods", "de-DE-libreoffice.ods", german=True)
