@@ -10,13 +10,20 @@ import Testing
 enum ChildProcess {
     static var binary: String { BuiltExecutable.path() }
 
-    static func start(_ arguments: [String], environment: [String: String]) throws -> Process {
+    /// Starts the executable; its standard output and error go to `output` (a file
+    /// that can be read while it runs), or nowhere.
+    static func start(_ arguments: [String], environment: [String: String], executable: String = binary, output: URL? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let handle = try output.map { url in
+            try Data().write(to: url)
+            return try FileHandle(forWritingTo: url)
+        }
+        defer { try? handle?.close() }  // the child has its own copy
+        process.standardOutput = handle ?? FileHandle.nullDevice
+        process.standardError = handle ?? FileHandle.nullDevice
         try process.run()
         return process
     }
@@ -36,22 +43,13 @@ enum ChildProcess {
         -> (status: Int32, output: String)
     {
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("referral-bulk-output-\(UUID().uuidString)")
-        try Data().write(to: capture)
         defer { try? FileManager.default.removeItem(at: capture) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let handle = try FileHandle(forWritingTo: capture)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try start(arguments, environment: environment, executable: executable, output: capture)
         let exited = try await wait(until: { !process.isRunning }, attempts: attempts)
         if !exited {
             process.terminate()
             process.waitUntilExit()
         }
-        try handle.close()
         return (process.terminationStatus, (try? String(contentsOf: capture, encoding: .utf8)) ?? "")
     }
 

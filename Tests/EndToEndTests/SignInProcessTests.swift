@@ -10,21 +10,6 @@ import Testing
 /// `login` and the runs after it as a person or cron meets them: the real
 /// executable, its sentences and exit codes.
 @Suite struct SignInProcessTests {
-    /// Starts the executable with standard error going to a file that can be read while it runs.
-    static func start(_ arguments: [String], environment: [String: String], output: URL) throws -> Process {
-        try Data().write(to: output)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ChildProcess.binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        try handle.close()
-        return process
-    }
-
     /// The user code in the identity platform's message (`... enter the code ABCD-EFGH ...`).
     static func userCode(in text: String) -> String? {
         guard let range = text.range(of: "enter the code ") else { return nil }
@@ -36,7 +21,7 @@ import Testing
     static func login(_ server: TestSandbox, cache: String, decision: String) async throws -> (status: Int32, output: String) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("login-\(UUID().uuidString).txt")
         defer { try? FileManager.default.removeItem(at: output) }
-        let process = try start(
+        let process = try ChildProcess.start(
             ["login", "--authority", server.baseURL, "--tenant", "contoso", "--client-id", server.sandbox.clientID, "--token-cache", cache],
             environment: [:], output: output)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
