@@ -83,6 +83,7 @@ let package = Package(
             name: "ReferralSend",
             dependencies: [
                 "ReferralModel",
+                "ReferralInput",
                 "ReferralPlan",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -135,6 +136,8 @@ let package = Package(
                 "ReferralSend",
                 "ReferralReport",
                 "ReferralJournal",
+                // --sandbox: the embedded sandbox a connection starts in place of the API.
+                "ReferralSandbox",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],

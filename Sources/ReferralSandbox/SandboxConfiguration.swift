@@ -48,6 +48,10 @@ public struct SandboxConfiguration: Sendable {
     /// Keep the referrals in this file across runs (`apply --sandbox` keeps
     /// it in the state dir); nil: they live as long as the process.
     public var statePath: String?
+    /// Keep issued tokens and unspent refresh tokens in this file across
+    /// runs, so `login --sandbox` and a later `apply --sandbox` play one
+    /// identity platform; nil: they live as long as the process.
+    public var identityPath: String?
     /// Start the state file over from the seed (`--sandbox-reset`).
     public var resetState = false
 

@@ -4,6 +4,7 @@ import Logging
 import ReferralModel
 import ReferralPlan
 import ReferralReport
+import ReferralRun
 import ReferralSandbox
 import ReferralSend
 
@@ -36,7 +37,7 @@ struct APIOptions: ParsableArguments {
     @Option(help: "Seed referrals for --sandbox (default: the built-in samples, the same as samples/referrals.json).") var sandboxSeed: String?
     @Flag(help: "Start --sandbox's referrals over from the seed (they persist in the state dir between runs).") var sandboxReset = false
     @Option(help: "Folder of the journals that let a re-run resume, and of --sandbox's referrals (default .referral-bulk).")
-    var stateDir = ".referral-bulk"
+    var stateDir = SandboxState.defaultDirectory
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "warning"
 
     func validate() throws {
@@ -64,64 +65,22 @@ struct APIOptions: ParsableArguments {
         return logger
     }
 
-    /// Starts the embedded sandbox when asked, checks the endpoint, and
-    /// builds the client and token provider; exits 2 when that cannot be done.
+    /// The connection these options describe, opened (the embedded sandbox
+    /// started, the endpoint and token checked); exits 2 when it cannot be.
     func connect(concurrency: Int) async -> APIConnection {
-        var embedded: RunningSandbox?
-        var endpoint = self.endpoint
-        if sandbox {
-            do {
-                var configuration = SandboxConfiguration()
-                configuration.statePath = try SandboxState.path(stateDirectory: stateDir)
-                configuration.resetState = sandboxReset
-                let seed = try sandboxSeed.map(SeedReferrals.load(path:)) ?? SeedReferrals.samples
-                embedded = try await SandboxServer.start(configuration, referrals: seed)
-            } catch {
-                failUnusable("\(error)")
-            }
-            endpoint = embedded!.baseURL
-            FileOutput.standardError.write("sandbox: \(endpoint) (Referral Admin)\n")
-        }
+        let connection: APIConnection
         do {
-            endpoint = try EndpointPolicy.validate(endpoint)
-            if let tokenUrl { _ = try EndpointPolicy.validate(tokenUrl, name: "--token-url") }
+            let tokenSource = try tokenSource
+            let sandbox = try self.sandbox ? EmbeddedSandbox(stateDirectory: stateDir, seedPath: sandboxSeed, resetReferrals: sandboxReset) : nil
+            connection = try await APIConnection.open(
+                .init(
+                    endpoint: endpoint, tokenSource: tokenSource, tokenURL: tokenUrl, sandbox: sandbox, sandboxProfile: profile.profile,
+                    sandboxTokenCache: profile.tokenCache, concurrency: concurrency, timeout: timeout,
+                    environment: ProcessInfo.processInfo.environment))
         } catch {
-            await embedded?.stop()
-            failUnusable(error.description)
+            failUnusable("\(error)")
         }
-        let client = ReferralAPIClient(concurrency: concurrency, timeout: timeout)
-        let tokens: any TokenProvider
-        do {
-            tokens =
-                if let embedded { StaticTokenProvider(Secret(embedded.tokens[.referralAdmin]!)) } else {
-                    try tokenSource.provider(client: client, environment: ProcessInfo.processInfo.environment)
-                }
-        } catch {
-            try? await client.shutdown()
-            await embedded?.stop()
-            failUnusable(error.description)
-        }
-        let connection = APIConnection(endpoint: endpoint, embedded: embedded, client: client, tokens: tokens)
-        // Before any report folder or journal exists: a missing or malformed token is exit 2, and leaves nothing behind.
-        do {
-            try await tokens.checkBeforeStart()
-        } catch {
-            await connection.close()
-            failUnusable(error.description)
-        }
+        if let identity = connection.sandboxIdentity { FileOutput.standardError.write("sandbox: \(connection.endpoint) (\(identity))\n") }
         return connection
-    }
-}
-
-/// What `APIOptions.connect` set up; `close()` shuts the client and the embedded sandbox down.
-struct APIConnection {
-    let endpoint: String
-    let embedded: RunningSandbox?
-    let client: ReferralAPIClient
-    let tokens: any TokenProvider
-
-    func close() async {
-        try? await client.shutdown()
-        await embedded?.stop()
     }
 }

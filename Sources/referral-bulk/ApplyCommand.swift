@@ -55,7 +55,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = api.logger
         let connection = await api.connect(concurrency: concurrency)
-        let (endpoint, embedded, client, tokens) = (connection.endpoint, connection.embedded, connection.client, connection.tokens)
+        let endpoint = connection.endpoint
 
         var configuration = ApplyRun.Configuration(input: input.file, endpoint: endpoint)
         configuration.reading = input.reading
@@ -92,7 +92,7 @@ struct ApplyCommand: AsyncParsableCommand {
             configuration: configuration, stop: stop, logger: logger,
             notify: { notice in StatusLine.standardError.message(notice) },
             confirm: confirm)
-        let runTask = Task { try await apply.run(tokens: tokens, transport: client) }
+        let runTask = Task { try await apply.run(tokens: connection.tokens, transport: connection.client) }
         let watcher = await SignalWatcher(
             stop: stop, gracePeriod: gracePeriod,
             onFirst: { _ in
@@ -107,14 +107,16 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         }
 
+        let ending = await runTask.result
+        watcher.cancel()
+        drawing.cancel()
+        await drawing.value
+        await connection.close()
+
         let result: ApplyRun.Result
         do {
-            result = try await runTask.value
+            result = try ending.get()
         } catch let refusal as ApplyRun.StrictRefusal {
-            drawing.cancel()
-            await drawing.value
-            try? await client.shutdown()
-            await embedded?.stop()
             let overview = refusal.overview
             for problem in overview.problems { FileOutput.standardError.write("\(problem)\n") }
             let listed = overview.invalidDocuments > overview.problems.count ? " (the first \(overview.problems.count) problems listed)" : ""
@@ -122,24 +124,11 @@ struct ApplyCommand: AsyncParsableCommand {
                 "\(overview.documents) document(s), \(overview.invalidDocuments) with problems\(listed): nothing was sent (--strict).\n")
             throw ExitCode(ExitStatus.someRowsNotApplied.rawValue)
         } catch is ApplyRun.Declined {
-            drawing.cancel()
-            await drawing.value
-            try? await client.shutdown()
-            await embedded?.stop()
             FileOutput.standardError.write("nothing was sent.\n")
             throw ExitCode(ExitStatus.someRowsNotApplied.rawValue)
         } catch {
-            drawing.cancel()
-            await drawing.value
-            try? await client.shutdown()
-            await embedded?.stop()
             fail("\(error)", status: (error as? ApplyRun.StartError)?.exitStatus ?? .unusable)
         }
-        watcher.cancel()
-        drawing.cancel()
-        await drawing.value
-        try? await client.shutdown()
-        await embedded?.stop()
 
         var closing = "\(result.summary.oneLine)\nreport: \(result.reportFolder)/\n"
         if dryRun { closing += "dry run: nothing was sent; changes.csv lists what a real run would change\n" }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ReferralModel
 import ReferralReport
+import ReferralRun
 import ReferralSandbox
 import ReferralSend
 
@@ -12,9 +13,12 @@ struct LoginCommand: AsyncParsableCommand {
         discussion: """
             Opens no browser: it prints a URL and a code; finish the sign-in there (on any device). \
             Afterwards apply and export refresh the tokens unattended, keeping every rotated refresh token. \
+            With --sandbox the embedded sandbox plays the identity platform and approves the sign-in itself; \
+            its tokens stay in the state dir, where apply --sandbox finds and refreshes them. \
             Exit 0: signed in; 2: bad options; 3: not signed in (declined, expired, interrupted; with --status: no valid cache). Example:
               referral-bulk login --tenant contoso.onmicrosoft.com --client-id 11111111-2222-3333-4444-555555555555
               referral-bulk login --status
+              referral-bulk login --sandbox && referral-bulk apply samples/updates.csv --sandbox
             """
     )
 
@@ -27,60 +31,48 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(help: "Environment variable holding the secret of a confidential client (most app registrations need none).")
     var clientSecretEnv: String?
     @Flag(help: "Say who is signed in and how old the refresh token is; exit 0 signed in, 3 not.") var status = false
-    @Flag(help: "Rehearse against an embedded sandbox that approves the sign-in itself (profile 'sandbox' unless --profile).")
-    var sandbox = false
+    @OptionGroup var rehearsal: SandboxSignInOptions
 
     func validate() throws {
-        if status, sandbox { throw ValidationError("--status reads the cache; it cannot be combined with --sandbox.") }
+        if rehearsal.sandbox, tenant != nil || clientId != nil || clientSecretEnv != nil {
+            throw ValidationError("--sandbox signs in to the embedded sandbox: --tenant, --client-id and --client-secret-env are for the identity platform.")
+        }
         do { _ = try EndpointPolicy.validate(authority, name: "--authority") } catch { throw ValidationError(error.description) }
     }
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let location = TokenSource.CacheLocation(profile: profile.profile ?? (sandbox ? "sandbox" : nil), path: profile.tokenCache)
-        let file = location.file(environment: environment)
-        let existing: TokenCache?
-        do { existing = try file.read() } catch { fail(error.description, status: status ? .aborted : .unusable) }
+        var configuration = rehearsal.configuration(profile)
+        configuration.tenant = tenant
+        configuration.clientID = clientId
+        configuration.authority = authority
+        configuration.scopes = scope.split(separator: " ").map(String.init)
+        configuration.clientSecret = clientSecretEnv.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : Secret($0) }
+        let signIn = SignInRun(configuration: configuration)
         if status {
-            let report = SignInStatus(profile: file.profile, path: file.path, cache: existing, now: Int64(Date().timeIntervalSince1970))
+            let report: (lines: [String], signedIn: Bool)
+            do { report = try signIn.status() } catch { fail(error.description, status: .aborted) }
             FileOutput.standardOutput.write(report.lines.joined(separator: "\n") + "\n")
             FileOutput.standardOutput.flush()
             throw ExitCode(report.signedIn ? ExitStatus.success.rawValue : ExitStatus.aborted.rawValue)
         }
-        var embedded: RunningSandbox?
-        var authority = self.authority, tenant = tenant ?? existing?.tenant, clientID = clientId ?? existing?.clientID
-        if sandbox {
-            var configuration = SandboxConfiguration()
-            configuration.autoApprove = true
-            do { embedded = try await SandboxServer.start(configuration, referrals: []) } catch { failUnusable("\(error)") }
-            authority = embedded!.baseURL
-            tenant = tenant ?? "sandbox"
-            clientID = clientID ?? embedded!.clientID
-        }
-        guard let tenant else { failUnusable("give --tenant: the directory (tenant) ID or domain to sign in to.") }
-        guard let clientID else { failUnusable("give --client-id: the application (client) ID of the partner's app registration.") }
-        let secret = clientSecretEnv.flatMap { environment[$0] }.flatMap { $0.isEmpty ? nil : Secret($0) }
-        let client = ReferralAPIClient(concurrency: 1)
-        let signIn = DeviceCodeSignIn(
-            authority: authority, tenant: tenant, clientID: clientID, clientSecret: secret,
-            scopes: scope.split(separator: " ").map(String.init), client: client)
-        let outcome = Task { () async throws(DeviceCodeSignIn.Failure) -> TokenCache in
-            let authorization = try await signIn.start()
-            FileOutput.standardError.write(authorization.message + "\n")
-            FileOutput.standardError.flush()
-            return try await signIn.finish(authorization, into: file)
+        let outcome = Task { () async -> Result<SignInRun.SignedIn, SignInRun.Failure> in
+            do throws(SignInRun.Failure) {
+                return .success(
+                    try await signIn.run { message in
+                        FileOutput.standardError.write(message + "\n")
+                        FileOutput.standardError.flush()
+                    })
+            } catch {
+                return .failure(error)
+            }
         }
         let watcher = await SignalWatcher(stop: StopSignal(), gracePeriod: .zero, onFirst: { _ in outcome.cancel() }, cancel: { outcome.cancel() })
-        let result = await outcome.result
+        let result = await outcome.value
         watcher.cancel()
-        try? await client.shutdown()
-        await embedded?.stop()
         switch result {
-        case .success(let cache):
-            FileOutput.standardError.write("signed in as \(cache.account ?? "an unnamed account") to \(tenant); tokens kept in \(file.path)\n")
-            if sandbox { FileOutput.standardError.write("(the embedded sandbox is gone: this cache shows the flow; rehearse nights against `referral-bulk sandbox --auto-approve`)\n") }
-        case .failure(let failure):
-            fail("\(failure)", status: .aborted)
+        case .success(let signedIn): FileOutput.standardError.write("\(signedIn)\n")
+        case .failure(let failure): fail(failure.description, status: failure.exitStatus)
         }
     }
 }

@@ -1,20 +1,21 @@
 import ArgumentParser
 import ReferralReport
-import ReferralSend
+import ReferralRun
 
 struct LogoutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logout", abstract: "Delete the profile's token cache (the refresh token in it is forgotten here, not revoked).")
 
     @OptionGroup var profile: ProfileOptions
+    @OptionGroup var rehearsal: SandboxSignInOptions
 
     func run() async throws {
-        let file = profile.file
+        let signIn = SignInRun(configuration: rehearsal.configuration(profile))
         do {
-            let deleted = try file.delete()
-            FileOutput.standardError.write(deleted ? "signed out: deleted \(file.path)\n" : "not signed in: there is no \(file.path)\n")
+            let (deleted, path) = try signIn.signOut()
+            FileOutput.standardError.write(deleted ? "signed out: deleted \(path)\n" : "not signed in: there is no \(path)\n")
         } catch {
-            failUnusable("\(error)")
+            failUnusable(error.description)
         }
     }
 }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Foundation
-import ReferralSend
 
 /// Which token cache: shared by `login`, `logout` and every command that talks to the API.
 struct ProfileOptions: ParsableArguments {
@@ -13,8 +11,4 @@ struct ProfileOptions: ParsableArguments {
             throw ValidationError("--profile must be a name without '/' that does not start with '.', not '\(profile)'.")
         }
     }
-
-    var location: TokenSource.CacheLocation { TokenSource.CacheLocation(profile: profile, path: tokenCache) }
-
-    var file: TokenCacheFile { location.file(environment: ProcessInfo.processInfo.environment) }
 }

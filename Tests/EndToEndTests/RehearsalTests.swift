@@ -17,7 +17,7 @@ private let repository = URL(fileURLWithPath: #filePath).deletingLastPathCompone
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("referral-bulk-rehearsal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let statePath = try SandboxState.path(stateDirectory: folder.appendingPathComponent("state").path)
+        let statePath = try SandboxState(directory: folder.appendingPathComponent("state").path).referralsPath
         let seed = SeedReferrals.samples
         var configuration = SandboxConfiguration()
         configuration.statePath = statePath

@@ -147,10 +147,10 @@ import Testing
             _ = try await signIn.finish(try await signIn.start(), into: file, now: days.seconds)
             days.advance(.seconds(11 * 86_400))
             let provider = CachedTokenProvider(file: file, client: client, now: { days.seconds })
-            await #expect(throws: TokenError.signInAgain(profile: "nightly", refusal: "invalid_grant, AADSTS700082")) {
+            await #expect(throws: TokenError.signInAgain(login: "referral-bulk login --profile nightly", refusal: "invalid_grant, AADSTS700082")) {
                 try await provider.token()
             }
-            let status = SignInStatus(profile: "nightly", path: file.path, cache: try file.read(), now: days.seconds + 90 * 86_400)
+            let status = SignInStatus(file: file, cache: try file.read(), now: days.seconds + 90 * 86_400)
             #expect(!status.signedIn)
         }
     }

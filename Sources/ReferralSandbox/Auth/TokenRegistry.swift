@@ -6,7 +6,9 @@ import Synchronization
 /// endpoints live `lifetime` and come with a single-use refresh token that
 /// lapses when unused for `refreshLifetime`, as the identity platform's do.
 /// A token carries an MFA claim or not: the API answers 401 (code 900421)
-/// to one without it. Time is `now()`, so a test can move it by days.
+/// to one without it. Time is `now()`, so a test can move it by days. With
+/// a `stateFile`, what was issued outlives the process (`IdentityStateFile`):
+/// a change is on disk before its answer is sent.
 final class TokenRegistry: Sendable {
     struct Grant: Sendable {
         var role: SandboxRole
@@ -23,7 +25,7 @@ final class TokenRegistry: Sendable {
     }
 
     /// An issued access token, as the token endpoint answers it.
-    struct Issued: Sendable {
+    struct Issued: Sendable, Equatable {
         var accessToken: String
         var refreshToken: String
         var expiresIn: Duration
@@ -51,11 +53,20 @@ final class TokenRegistry: Sendable {
     private let lifetime: Duration
     private let refreshLifetime: Duration
     let now: @Sendable () -> ContinuousClock.Instant
-    private let state: Mutex<(grants: [String: Grant], refresh: [String: RefreshGrant], random: SplitMix64, issued: Int)>
+    private let stateFile: IdentityStateFile?
+    /// Everything issued so far, and the generator of the next token.
+    private struct Ledger: Sendable {
+        var grants: [String: Grant]
+        var refresh: [String: RefreshGrant]
+        var random: SplitMix64
+        var issued: Int
+    }
+
+    private let state: Mutex<Ledger>
 
     init(
         seed: UInt64, lifetime: Duration, refreshLifetime: Duration = .seconds(90 * 86_400),
-        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, stateFile: IdentityStateFile? = nil
     ) {
         var random = SplitMix64(seed: seed ^ 0x746F_6B65_6E73)
         var readyMade: [SandboxRole: String] = [:]
@@ -70,7 +81,16 @@ final class TokenRegistry: Sendable {
         self.lifetime = lifetime
         self.refreshLifetime = refreshLifetime
         self.now = now
-        state = Mutex((grants, [:], random, 0))
+        self.stateFile = stateFile
+        guard let kept = stateFile?.read(now: now()) else {
+            state = Mutex(Ledger(grants: grants, refresh: [:], random: random, issued: 0))
+            return
+        }
+        // Tokens after the ones on file: a generator of their own, so a later process never repeats one.
+        state = Mutex(
+            Ledger(
+                grants: grants.merging(kept.grants) { ready, _ in ready }, refresh: kept.refresh,
+                random: SplitMix64(seed: seed, key: "issued", counter: kept.issued), issued: kept.issued))
     }
 
     /// What a token stands for, or nil when it is unknown or expired.
@@ -90,31 +110,50 @@ final class TokenRegistry: Sendable {
     func role(for token: String) -> SandboxRole? { grant(for: token)?.role }
 
     /// `client_credentials`: a Referral Admin token for the right id and secret.
-    func issue(clientID: String, clientSecret: String) -> Issued? {
+    func issue(clientID: String, clientSecret: String) throws(IdentityStateFile.WriteFailure) -> Issued? {
         guard clientID == self.clientID, clientSecret == self.clientSecret else { return nil }
-        return issue(role: .referralAdmin, mfa: true)
+        return try issue(role: .referralAdmin, mfa: true)
     }
 
     /// `refresh_token`: a new token pair with the same claims; the old refresh token is spent.
-    func refresh(_ refreshToken: String) -> Result<Issued, RefreshRefusal> {
+    func refresh(_ refreshToken: String) throws(IdentityStateFile.WriteFailure) -> Result<Issued, RefreshRefusal> {
         let now = now()
-        let grant = state.withLock { $0.refresh.removeValue(forKey: refreshToken) }
-        guard let grant else { return .failure(.unknownOrSpent) }
-        guard now - grant.issued < refreshLifetime else { return .failure(.lapsed) }
-        return .success(issue(role: grant.role, mfa: grant.mfa))
+        return try state.withLock { (state: inout Ledger) throws(IdentityStateFile.WriteFailure) in
+            guard let grant = state.refresh.removeValue(forKey: refreshToken) else { return .failure(.unknownOrSpent) }
+            guard now - grant.issued < refreshLifetime else {
+                try keep(state, now: now)
+                return .failure(.lapsed)
+            }
+            return .success(try issue(role: grant.role, mfa: grant.mfa, into: &state, now: now))
+        }
     }
 
     /// A token pair for a person who signed in as `role` (with or without MFA).
-    func issue(role: SandboxRole, mfa: Bool) -> Issued {
+    func issue(role: SandboxRole, mfa: Bool) throws(IdentityStateFile.WriteFailure) -> Issued {
         let now = now()
-        return state.withLock { state in
-            let access = "sbx-at-\(Self.hex(state.random.next()))\(Self.hex(state.random.next()))"
-            let refresh = "sbx-rt-\(Self.hex(state.random.next()))\(Self.hex(state.random.next()))"
-            state.grants[access] = Grant(role: role, expires: now + lifetime, mfa: mfa)
-            state.refresh[refresh] = RefreshGrant(role: role, mfa: mfa, issued: now)
-            state.issued += 1
-            return Issued(accessToken: access, refreshToken: refresh, expiresIn: lifetime, role: role)
-        }
+        return try state.withLock { (state: inout Ledger) throws(IdentityStateFile.WriteFailure) in try issue(role: role, mfa: mfa, into: &state, now: now) }
+    }
+
+    private func issue(
+        role: SandboxRole, mfa: Bool, into state: inout Ledger,
+        now: ContinuousClock.Instant
+    ) throws(IdentityStateFile.WriteFailure) -> Issued {
+        let access = "sbx-at-\(Self.hex(state.random.next()))\(Self.hex(state.random.next()))"
+        let refresh = "sbx-rt-\(Self.hex(state.random.next()))\(Self.hex(state.random.next()))"
+        state.grants[access] = Grant(role: role, expires: now + lifetime, mfa: mfa)
+        state.refresh[refresh] = RefreshGrant(role: role, mfa: mfa, issued: now)
+        state.issued += 1
+        try keep(state, now: now)
+        return Issued(accessToken: access, refreshToken: refresh, expiresIn: lifetime, role: role)
+    }
+
+    /// Writes what was issued to the state file, when there is one, before the answer leaves.
+    private func keep(
+        _ state: Ledger, now: ContinuousClock.Instant
+    ) throws(IdentityStateFile.WriteFailure) {
+        guard let stateFile else { return }
+        let live = state.grants.filter { $0.value.expires.map { $0 > now } ?? false }
+        try stateFile.write(.init(grants: live, refresh: state.refresh, issued: state.issued), now: now)
     }
 
     /// Tokens issued by the token endpoints so far.

@@ -34,7 +34,7 @@ struct IdentityRoutes: Sendable {
         router.post("/:tenant/oauth2/v2.0/token") { request, _ in
             let form: TokenRequest
             do { form = try await Self.form(request) } catch { return Self.oauthError("invalid_request", 900_144, "the body is not a form") }
-            return token(form)
+            return try token(form)
         }
         router.post("/_sandbox/devicecode") { request, _ in
             let body = try await request.body.collect(upTo: 64 * 1024)
@@ -56,7 +56,7 @@ struct IdentityRoutes: Sendable {
         }
     }
 
-    private func token(_ form: TokenRequest) -> Response {
+    private func token(_ form: TokenRequest) throws -> Response {
         switch form.grantType {
         case "urn:ietf:params:oauth:grant-type:device_code":
             switch devices.poll(form.deviceCode ?? "") {
@@ -66,14 +66,14 @@ struct IdentityRoutes: Sendable {
             case .declined: return Self.oauthError("authorization_declined", 70_000, "The user declined the sign-in.")
             case .expired: return Self.oauthError("expired_token", 70_020, "The device code has expired.")
             case .unknown: return Self.oauthError("bad_verification_code", 70_019, "The device code is not known.")
-            case .approved(let role, let mfa): return Self.granted(tokens.issue(role: role, mfa: mfa))
+            case .approved(let role, let mfa): return Self.granted(try tokens.issue(role: role, mfa: mfa))
             }
         case "refresh_token":
             // The v2 endpoint needs both on a refresh, as the identity platform documents.
             for (name, value) in [("client_id", form.clientID), ("scope", form.scope)] where value?.isEmpty ?? true {
                 return Self.oauthError("invalid_request", 900_144, "The request body must contain the following parameter: '\(name)'.")
             }
-            switch tokens.refresh(form.refreshToken ?? "") {
+            switch try tokens.refresh(form.refreshToken ?? "") {
             case .success(let issued): return Self.granted(issued)
             case .failure(let refusal): return Self.oauthError("invalid_grant", refusal.code, refusal.message)
             }

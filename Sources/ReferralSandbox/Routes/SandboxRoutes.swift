@@ -264,9 +264,9 @@ struct SandboxRoutes: Sendable {
         let issued: TokenRegistry.Issued?
         switch form.grantType {
         case "client_credentials":
-            issued = tokens.issue(clientID: form.clientID ?? "", clientSecret: form.clientSecret ?? "")
+            issued = try tokens.issue(clientID: form.clientID ?? "", clientSecret: form.clientSecret ?? "")
         case "refresh_token":
-            issued = try? tokens.refresh(form.refreshToken ?? "").get()
+            issued = if case .success(let renewed) = try tokens.refresh(form.refreshToken ?? "") { renewed } else { nil }
         default:
             return Self.response(.oauthError("unsupported_grant_type", "grant_type must be client_credentials or refresh_token"))
         }

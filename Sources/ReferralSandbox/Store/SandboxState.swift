@@ -1,13 +1,36 @@
 import Glibc
 
-/// Where `apply --sandbox` keeps its referrals: `<state dir>/sandbox-referrals.jsonl`,
-/// beside the journals, so the rehearsal's state and its runs' journals
-/// live and are reset together.
-public enum SandboxState {
-    public static func path(stateDirectory: String) throws -> String {
-        if mkdir(stateDirectory, 0o700) != 0, errno != EEXIST {
-            throw SandboxStateFile.Failure.cannotCreateFolder(path: stateDirectory, errno: errno)
+/// Where the embedded sandbox (`--sandbox`) keeps what outlives one
+/// command, in the state dir beside the journals, so a rehearsal's state and
+/// its runs' journals live and are reset together: its referrals
+/// (`sandbox-referrals.jsonl`), the sign-ins of its identity platform
+/// (`sandbox-identity.json`) and the token cache a `login --sandbox` fills
+/// (`sandbox-tokens/PROFILE.json`), kept apart from the real sign-ins in
+/// `~/.config`.
+public struct SandboxState: Sendable {
+    /// The state dir when none is named (`--state-dir`): journals and the sandbox's state alike.
+    public static let defaultDirectory = ".referral-bulk"
+
+    public let directory: String
+
+    /// The state dir, created (0700) when missing.
+    public init(directory: String) throws {
+        if mkdir(directory, 0o700) != 0, errno != EEXIST {
+            throw SandboxStateFile.Failure.cannotCreateFolder(path: directory, errno: errno)
         }
-        return "\(stateDirectory)/sandbox-referrals.jsonl"
+        self.directory = directory
+    }
+
+    public var referralsPath: String { "\(directory)/sandbox-referrals.jsonl" }
+    public var identityPath: String { "\(directory)/sandbox-identity.json" }
+    public func tokenCachePath(profile: String) -> String { "\(directory)/sandbox-tokens/\(profile).json" }
+
+    /// A configuration that keeps the referrals and sign-ins here.
+    public func configuration(resetReferrals: Bool = false) -> SandboxConfiguration {
+        var configuration = SandboxConfiguration()
+        configuration.statePath = referralsPath
+        configuration.identityPath = identityPath
+        configuration.resetState = resetReferrals
+        return configuration
     }
 }

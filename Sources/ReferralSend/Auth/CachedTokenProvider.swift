@@ -28,15 +28,18 @@ public final class CachedTokenProvider: TokenProvider {
     package let file: TokenCacheFile
     private let renewal: TokenRenewal
 
-    /// `now` is seconds since 1970 (a test's simulated nights).
+    /// `now` is seconds since 1970 (a test's simulated nights); `tokenURL`
+    /// replaces the cache's token endpoint (an embedded sandbox listens on a
+    /// new port each run).
     package init(
-        file: TokenCacheFile, client: ReferralAPIClient, clientSecret: Secret? = nil, seed: Seed? = nil,
+        file: TokenCacheFile, client: ReferralAPIClient, clientSecret: Secret? = nil, seed: Seed? = nil, tokenURL: String? = nil,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.file = file
         seeded = seed != nil
         renewal = TokenRenewal { rejected in
-            try await Self.fetch(file: file, client: client, clientSecret: clientSecret, seed: seed, now: now, rejected: rejected)
+            try await Self.fetch(
+                file: file, client: client, clientSecret: clientSecret, seed: seed, tokenURL: tokenURL, now: now, rejected: rejected)
         }
     }
 
@@ -46,7 +49,7 @@ public final class CachedTokenProvider: TokenProvider {
 
     /// A cache that is missing or others can read is exit 2 before anything starts.
     public func checkBeforeStart() async throws(TokenError) {
-        if try file.read() == nil, !seeded { throw .notSignedIn(profile: file.profile, path: file.path) }
+        if try file.read() == nil, !seeded { throw .notSignedIn(login: file.loginCommand, path: file.path) }
     }
 
     private let seeded: Bool
@@ -57,20 +60,20 @@ public final class CachedTokenProvider: TokenProvider {
     }
 
     private static func fetch(
-        file: TokenCacheFile, client: ReferralAPIClient, clientSecret: Secret?, seed: Seed?, now: @Sendable () -> Int64,
-        rejected: Secret?
+        file: TokenCacheFile, client: ReferralAPIClient, clientSecret: Secret?, seed: Seed?, tokenURL: String?,
+        now: @Sendable () -> Int64, rejected: Secret?
     ) async throws -> TokenRenewal.Fetched {
         try await file.locked {
             let seconds = now()
             guard let cache = try current(file: file, seed: seed, at: seconds) else {
-                throw TokenError.notSignedIn(profile: file.profile, path: file.path)
+                throw TokenError.notSignedIn(login: file.loginCommand, path: file.path)
             }
             // Another process (or task) refreshed while this one waited for the lock.
             if let access = cache.accessToken(at: seconds), access != rejected {
                 return fetched(access, expires: cache.accessExpires!, now: seconds)
             }
             let endpoint = TokenEndpoint(
-                url: cache.tokenURL, clientID: cache.clientID, clientSecret: clientSecret,
+                url: tokenURL ?? cache.tokenURL, clientID: cache.clientID, clientSecret: clientSecret,
                 scope: cache.scopes.isEmpty ? nil : cache.scopes.joined(separator: " "), client: client)
             switch try await endpoint.refresh(cache.refreshToken) {
             case .granted(let grant):
@@ -79,7 +82,7 @@ public final class CachedTokenProvider: TokenProvider {
                 try file.write(next)
                 return fetched(grant.accessToken, expires: next.accessExpires!, now: seconds)
             case .refused(let refusal):
-                if refusal.needsSignIn { throw TokenError.signInAgain(profile: file.profile, refusal: refusal.named) }
+                if refusal.needsSignIn { throw TokenError.signInAgain(login: file.loginCommand, refusal: refusal.named) }
                 throw TokenError.grantRefused(grant: refusal.grant, httpStatus: refusal.httpStatus)
             }
         }

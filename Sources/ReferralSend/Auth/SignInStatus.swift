@@ -5,14 +5,12 @@ import ReferralPlan
 /// token is and when it lapses unused. Signed in means a refresh token
 /// that has not lapsed (whether it was revoked only the endpoint knows).
 package struct SignInStatus: Sendable, Equatable {
-    package var profile: String
-    package var path: String
+    package var file: TokenCacheFile
     package var cache: TokenCache?
     package var now: Int64
 
-    package init(profile: String, path: String, cache: TokenCache?, now: Int64) {
-        self.profile = profile
-        self.path = path
+    package init(file: TokenCacheFile, cache: TokenCache?, now: Int64) {
+        self.file = file
         self.cache = cache
         self.now = now
     }
@@ -22,10 +20,10 @@ package struct SignInStatus: Sendable, Equatable {
     /// Lines for a person; every time in UTC, no token.
     package var lines: [String] {
         guard let cache else {
-            return ["not signed in (profile \(profile), no token cache at \(path)): referral-bulk login\(TokenError.profileOption(profile))"]
+            return ["not signed in (profile \(file.profile), no token cache at \(file.path)): \(file.loginCommand)"]
         }
         var lines = [
-            "profile:        \(profile) (\(path))",
+            "profile:        \(file.profile) (\(file.path))",
             "account:        \(cache.account ?? "unknown")",
             "tenant:         \(cache.tenant ?? "unknown") (\(cache.tokenURL))",
         ]
@@ -38,7 +36,7 @@ package struct SignInStatus: Sendable, Equatable {
         if signedIn {
             lines.append("lapses unused:  \(Self.time(cache.refreshLapses)) (in \(Self.span(cache.refreshLapses - now)))")
         } else {
-            lines.append("lapsed:         \(Self.time(cache.refreshLapses)); sign in again: referral-bulk login\(TokenError.profileOption(profile))")
+            lines.append("lapsed:         \(Self.time(cache.refreshLapses)); sign in again: \(file.loginCommand)")
         }
         return lines
     }

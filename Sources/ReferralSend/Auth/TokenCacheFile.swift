@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Glibc
+import ReferralInput
 import ReferralModel
 import SystemPackage
 
@@ -13,25 +14,28 @@ import SystemPackage
 /// `locked` holds an exclusive `flock` on `<file>.lock` while a refresh
 /// rotates the refresh token, so concurrent refreshes (shards, two
 /// commands, tasks of one process) end with one rotation, never a lost one.
-package struct TokenCacheFile: Sendable {
+package struct TokenCacheFile: Sendable, Equatable {
     package let path: String
     package let profile: String
+    /// The command that fills this cache, for the sentences that ask a person to sign in.
+    package let loginCommand: String
 
     package static let defaultProfile = "default"
 
-    package init(path: String, profile: String) {
+    package init(path: String, profile: String, loginCommand: String? = nil) {
         self.path = path
         self.profile = profile
+        self.loginCommand = loginCommand ?? "referral-bulk login --profile \(profile)"
     }
 
     /// The cache of `profile`, at `explicitPath` when given.
-    package init(profile: String = defaultProfile, explicitPath: String? = nil, environment: [String: String]) {
+    package init(profile: String = defaultProfile, explicitPath: String? = nil, loginCommand: String? = nil, environment: [String: String]) {
         if let explicitPath {
-            self.init(path: explicitPath, profile: profile)
+            self.init(path: explicitPath, profile: profile, loginCommand: loginCommand)
         } else {
             let config = environment["XDG_CONFIG_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
                 ?? "\(environment["HOME"] ?? NSHomeDirectory())/.config"
-            self.init(path: "\(config)/referral-bulk/\(profile).json", profile: profile)
+            self.init(path: "\(config)/referral-bulk/\(profile).json", profile: profile, loginCommand: loginCommand)
         }
     }
 
@@ -62,31 +66,10 @@ package struct TokenCacheFile: Sendable {
     package func write(_ cache: TokenCache) throws(TokenError) {
         try makeFolder()
         let bytes = Array(JSONWriter.string(cache.json).utf8) + [0x0A]
-        let temporary = "\(path).\(getpid()).\(UInt32.random(in: 0 ... .max)).tmp"
         do {
-            let descriptor = try FileDescriptor.open(
-                FilePath(temporary), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec], permissions: [.ownerReadWrite])
-            do {
-                try descriptor.closeAfter {
-                    _ = try descriptor.writeAll(bytes)
-                    guard fsync(descriptor.rawValue) == 0 else { throw Errno(rawValue: errno) }
-                }
-            } catch {
-                unlink(temporary)
-                throw error
-            }
-            guard rename(temporary, path) == 0 else {
-                let failure = errno
-                unlink(temporary)
-                throw Errno(rawValue: failure)
-            }
+            try AtomicFile.replace(path, with: bytes)
         } catch {
             throw .cacheUnusable(path: path, reason: "it cannot be written (\(error))")
-        }
-        // The rename itself is durable once the folder is synced.
-        if let folder = try? FileDescriptor.open(FilePath(folder), .readOnly, options: [.closeOnExec]) {
-            _ = fsync(folder.rawValue)
-            try? folder.close()
         }
     }
 

@@ -58,22 +58,19 @@ public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
     /// After a 401: the token fetched anew is the one just refused.
     case refetchedTheRejectedToken
     /// The refresh token expired, was revoked or spent (`refusal` names the error and AADSTS codes).
-    case signInAgain(profile: String, refusal: String)
+    case signInAgain(login: String, refusal: String)
     /// The API said the token was issued without multi-factor authentication.
     case mfaRequired
     /// The identity platform refused an app-only grant (`refusal` names why).
     case appOnlyRefused(refusal: String)
-    /// The profile has no token cache, and no other token was given.
-    case notSignedIn(profile: String, path: String)
+    /// The profile has no token cache, and no other token was given (`login`: the command that signs in).
+    case notSignedIn(login: String, path: String)
     /// Others may read or write the token cache (`mode`, as `stat` gives it).
     case cacheExposed(path: String, mode: UInt32)
     /// The token cache cannot be read, written or created.
     case cacheUnusable(path: String, reason: String)
     /// Another process held the token cache's lock for too long.
     case cacheLockTimedOut(path: String)
-
-    /// ` --profile NAME` for a sentence: the command to copy.
-    package static func profileOption(_ profile: String) -> String { " --profile \(profile)" }
 
     public var description: String {
         switch self {
@@ -96,14 +93,14 @@ public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
         case .rejectedFileUnchanged(let path): "the token in \(path) was rejected and the file has not changed"
         case .rejectedFixed: "the token was rejected, and it cannot be refreshed"
         case .refetchedTheRejectedToken: "a freshly fetched token is the same one that was just rejected"
-        case .signInAgain(let profile, let refusal):
-            "the refresh token has expired or was revoked (\(refusal)): sign in again: referral-bulk login\(Self.profileOption(profile))"
+        case .signInAgain(let login, let refusal):
+            "the refresh token has expired or was revoked (\(refusal)): sign in again: \(login)"
         case .mfaRequired:
             "this token was issued without multi-factor authentication; Partner Center requires MFA for App+User calls: sign in with referral-bulk login"
         case .appOnlyRefused(let refusal):
             "the identity platform refused the client_credentials grant (\(refusal)): the Partner Center referral API takes App+User tokens only; sign in with referral-bulk login"
-        case .notSignedIn(let profile, let path):
-            "not signed in: there is no token cache \(path); sign in with referral-bulk login\(Self.profileOption(profile)), or give a token (set PARTNER_CENTER_TOKEN, or --token-env, --token-file, --token-command, --token-url), or rehearse with --sandbox"
+        case .notSignedIn(let login, let path):
+            "not signed in: there is no token cache \(path); sign in with \(login), or give a token (set PARTNER_CENTER_TOKEN, or --token-env, --token-file, --token-command, --token-url), or rehearse with --sandbox"
         case .cacheExposed(let path, let mode):
             "the token cache \(path) can be read or written by others (mode \(String(mode, radix: 8))); it is not used: chmod 600 \(path), or delete it and sign in again"
         case .cacheUnusable(let path, let reason): "the token cache \(path) cannot be used: \(reason)"

@@ -25,14 +25,17 @@ public enum TokenSource: Sendable, Equatable {
     public struct CacheLocation: Sendable, Equatable {
         public var profile: String
         public var path: String?
+        /// The command that fills the cache (default `referral-bulk login --profile NAME`).
+        public var loginCommand: String?
 
-        public init(profile: String? = nil, path: String? = nil) {
+        public init(profile: String? = nil, path: String? = nil, loginCommand: String? = nil) {
             self.profile = profile ?? TokenCacheFile.defaultProfile
             self.path = path
+            self.loginCommand = loginCommand
         }
 
         package func file(environment: [String: String]) -> TokenCacheFile {
-            TokenCacheFile(profile: profile, explicitPath: path, environment: environment)
+            TokenCacheFile(profile: profile, explicitPath: path, loginCommand: loginCommand, environment: environment)
         }
     }
 

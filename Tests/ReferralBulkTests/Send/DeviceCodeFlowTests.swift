@@ -95,7 +95,7 @@ import Testing
         #expect(refusal.named == "invalid_grant, AADSTS700082")
         #expect(refusal.needsSignIn)
         #expect(
-            TokenError.signInAgain(profile: "nightly", refusal: refusal.named).description
+            TokenError.signInAgain(login: "referral-bulk login --profile nightly", refusal: refusal.named).description
                 == "the refresh token has expired or was revoked (invalid_grant, AADSTS700082): sign in again: referral-bulk login --profile nightly")
     }
 }
