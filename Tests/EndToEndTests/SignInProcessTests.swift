@@ -104,4 +104,38 @@ import Testing
             }
         }
     }
+
+    /// Four processes (say four shards) start with the access token expired: one refresh between them, and all four run.
+    @Test func fourProcessesRefreshingOneCacheMakeOneRotationAndAllSucceed() async throws {
+        try await Self.withFolder { folder in
+            try await TestSandbox.with { server in
+                let cache = folder.appendingPathComponent("c/default.json").path
+                let login = try await Self.login(server, cache: cache, decision: "approve")
+                #expect(login.status == 0, "\(login.output)")
+                guard case .object(var members) = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: cache))) else {
+                    Issue.record("the cache is not an object")
+                    return
+                }
+                let signedIn = try #require(members["refresh_token"]?.stringValue)
+                members["access_expires"] = 0
+                try Data(JSONWriter.bytes(.object(members))).write(to: URL(fileURLWithPath: cache))  // in place: still 0600
+                let issuedBefore = server.sandbox.tokensIssued()
+
+                let outputs = (0..<4).map { folder.appendingPathComponent("export-\($0).txt") }
+                let processes = try outputs.enumerated().map { index, output in
+                    try ChildProcess.start(
+                        ["export", "--endpoint", server.baseURL, "--token-cache", cache, "-o", folder.appendingPathComponent("x\(index).csv").path],
+                        environment: ["PARTNER_CENTER_TOKEN": ""], output: output)
+                }
+                defer { for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+                #expect(try await ChildProcess.wait { processes.allSatisfy { !$0.isRunning } })
+                for (process, output) in zip(processes, outputs) {
+                    #expect(process.terminationStatus == 0, "\((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
+                }
+                #expect(server.sandbox.tokensIssued() == issuedBefore + 1, "one rotation between the four")
+                let rotated = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: cache)))["refresh_token"]?.stringValue
+                #expect(rotated != nil && rotated != signedIn)
+            }
+        }
+    }
 }
