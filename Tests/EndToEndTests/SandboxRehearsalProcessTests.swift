@@ -24,12 +24,7 @@ import Testing
 
         func cached() throws -> JSONValue { try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: cache))) }
 
-        /// Rewrites the cache (in place: its mode stays 0600) with the access token expired, as the next night finds it.
-        func expireAccessToken() throws {
-            guard case .object(var members) = try cached() else { throw CocoaError(.fileReadCorruptFile) }
-            members["access_expires"] = 0
-            try JSONWriter.bytes(.object(members)).withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: cache)) }
-        }
+        func expireAccessToken() throws { _ = try SignInProcessTests.expireAccessToken(in: cache) }
 
         func apply(night: Int) async throws -> (status: Int32, output: String) {
             let input = root.appendingPathComponent("night-\(night).csv")

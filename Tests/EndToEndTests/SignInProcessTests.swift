@@ -36,6 +36,15 @@ import Testing
         return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
     }
 
+    /// Rewrites a token cache with its access token expired, as the next night finds it (in place: it stays 0600);
+    /// returns the refresh token on file.
+    static func expireAccessToken(in cache: String) throws -> String? {
+        guard case .object(var members) = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: cache))) else { return nil }
+        members["access_expires"] = 0
+        try Data(JSONWriter.bytes(.object(members))).write(to: URL(fileURLWithPath: cache))
+        return members["refresh_token"]?.stringValue
+    }
+
     static func withFolder<T>(_ body: (URL) async throws -> T) async throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("referral-bulk-login-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -112,13 +121,7 @@ import Testing
                 let cache = folder.appendingPathComponent("c/default.json").path
                 let login = try await Self.login(server, cache: cache, decision: "approve")
                 #expect(login.status == 0, "\(login.output)")
-                guard case .object(var members) = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: cache))) else {
-                    Issue.record("the cache is not an object")
-                    return
-                }
-                let signedIn = try #require(members["refresh_token"]?.stringValue)
-                members["access_expires"] = 0
-                try Data(JSONWriter.bytes(.object(members))).write(to: URL(fileURLWithPath: cache))  // in place: still 0600
+                let signedIn = try #require(try Self.expireAccessToken(in: cache))
                 let issuedBefore = server.sandbox.tokensIssued()
 
                 let outputs = (0..<4).map { folder.appendingPathComponent("export-\($0).txt") }
