@@ -9,7 +9,7 @@ var optimizedAcrossStages: [SwiftSetting] { [.unsafeFlags(["-cross-module-optimi
 /// Every stage of the pipeline, for what stands on all of them: the
 /// executable and the test targets.
 let everyStage: [Target.Dependency] = [
-    "ReferralModel", "ReferralInput", "ReferralPlan", "ReferralSend", "ReferralReport", "ReferralJournal", "ReferralRun",
+    "ReferralModel", "ReferralInput", "ReferralPlan", "ReferralOutcome", "ReferralSend", "ReferralReport", "ReferralJournal", "ReferralRun",
 ]
 
 let package = Package(
@@ -58,8 +58,8 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         // The pipeline, one target a stage; every arrow points down the list
-        // (ARCHITECTURE.md draws it): Model <- Input <- Plan <- Send <- Report,
-        // Journal <- Run. The compiler refuses a new circle.
+        // (ARCHITECTURE.md draws it): Model <- Input <- Plan <- Outcome <- Send,
+        // Report, Journal <- Run. The compiler refuses a new circle.
         .target(
             name: "ReferralModel",
             swiftSettings: optimizedAcrossStages
@@ -79,12 +79,20 @@ let package = Package(
             dependencies: ["ReferralModel", "ReferralInput"],
             swiftSettings: optimizedAcrossStages
         ),
+        // What happened to one document, and what the report and the journal
+        // read of it: below Send, so neither depends on HTTP.
+        .target(
+            name: "ReferralOutcome",
+            dependencies: ["ReferralModel", "ReferralPlan"],
+            swiftSettings: optimizedAcrossStages
+        ),
         .target(
             name: "ReferralSend",
             dependencies: [
                 "ReferralModel",
                 "ReferralInput",
                 "ReferralPlan",
+                "ReferralOutcome",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -106,7 +114,7 @@ let package = Package(
                 "ReferralModel",
                 "ReferralInput",
                 "ReferralPlan",
-                "ReferralSend",
+                "ReferralOutcome",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -119,7 +127,7 @@ let package = Package(
                 "ReferralModel",
                 "ReferralInput",
                 "ReferralPlan",
-                "ReferralSend",
+                "ReferralOutcome",
                 "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -133,6 +141,7 @@ let package = Package(
                 "ReferralModel",
                 "ReferralInput",
                 "ReferralPlan",
+                "ReferralOutcome",
                 "ReferralSend",
                 "ReferralReport",
                 "ReferralJournal",

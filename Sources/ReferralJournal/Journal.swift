@@ -1,7 +1,7 @@
 import Foundation
 import ReferralModel
 import ReferralPlan
-import ReferralSend
+import ReferralOutcome
 import Synchronization
 
 /// The crash-safe record of what each document of an input did, under

@@ -1,6 +1,6 @@
 import ReferralModel
 import ReferralPlan
-import ReferralSend
+import ReferralOutcome
 
 /// One field a dry run looked at, as `changes.csv` and the report page list
 /// it: what the referral holds, what the file asks, and what a real run

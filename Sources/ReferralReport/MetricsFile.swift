@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import ReferralSend
+import ReferralOutcome
 import SystemPackage
 
 /// `--metrics-file`: `RunMetrics` written the way node_exporter's textfile

@@ -1,5 +1,5 @@
 import ReferralModel
-import ReferralSend
+import ReferralOutcome
 
 /// Formats a run's progress for a person: a bar for a terminal, a plain
 /// log line for cron. Pure, so its output is tested without a terminal.
@@ -21,7 +21,7 @@ public enum ProgressLine {
         }
         line += "  \(Int(rate.rounded())) rows/s"
         if let pace = snapshot.pace {
-            line += "  pacing \(SendGovernor.format(pace)), \(snapshot.throttled) throttled"
+            line += "  pacing \(RateText.perSecond(pace)), \(snapshot.throttled) throttled"
         } else if snapshot.throttled > 0 {
             line += "  \(snapshot.throttled) throttled"
         }

@@ -2,7 +2,7 @@ import Foundation
 import Mustache
 import ReferralModel
 import ReferralPlan
-import ReferralSend
+import ReferralOutcome
 
 /// `report.html`: the run on one self-contained page (no script, nothing
 /// fetched), rendered from `ReportTemplate` by Mustache, whose `{{ }}`

@@ -2,7 +2,7 @@ import Foundation
 import ReferralInput
 import ReferralModel
 import ReferralPlan
-import ReferralSend
+import ReferralOutcome
 
 /// Writes a run's report folder as outcomes arrive:
 ///

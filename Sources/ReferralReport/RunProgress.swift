@@ -1,4 +1,4 @@
-import ReferralSend
+import ReferralOutcome
 import Synchronization
 
 /// Live counts of a run, updated as outcomes are recorded and read by the

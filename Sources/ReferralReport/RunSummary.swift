@@ -1,7 +1,7 @@
 import Foundation
 import ReferralModel
 import ReferralPlan
-import ReferralSend
+import ReferralOutcome
 
 /// What `summary.json` says about a run.
 public struct RunSummary: Sendable {

@@ -1,5 +1,5 @@
 import ReferralInput
-import ReferralSend
+import ReferralOutcome
 
 /// What happened in each second of a run, counted as outcomes arrive: the
 /// data behind report.html's throughput chart, written as `timeline.csv`.

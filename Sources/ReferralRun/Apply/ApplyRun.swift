@@ -3,6 +3,7 @@ import Logging
 import ReferralInput
 import ReferralJournal
 import ReferralModel
+import ReferralOutcome
 import ReferralPlan
 import ReferralReport
 import ReferralSend

@@ -1,4 +1,5 @@
 import Foundation
+import ReferralOutcome
 
 /// Tokens from a profile's token cache (`referral-bulk login`, or a refresh
 /// token from the environment that seeds it). The access token on file is

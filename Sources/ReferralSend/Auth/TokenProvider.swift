@@ -1,3 +1,5 @@
+import ReferralOutcome
+
 /// Where bearer tokens come from. `token()` may cache; `tokenRejected()`
 /// is called after a 401 and must not hand back the token just refused.
 /// Every token handed out has passed `BearerToken.parse`.

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ReferralOutcome
 import Testing
 
 @testable import ReferralModel

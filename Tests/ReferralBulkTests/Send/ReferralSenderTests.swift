@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ReferralOutcome
 import Synchronization
 import Testing
 

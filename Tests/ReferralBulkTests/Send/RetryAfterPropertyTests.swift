@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-
 import ReferralModel
+import ReferralOutcome
+import Testing
 
 @testable import ReferralSend
 

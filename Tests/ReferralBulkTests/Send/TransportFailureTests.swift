@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Glibc
 import NIOCore
 import NIOSSL
+import ReferralOutcome
 import Testing
 
 @testable import ReferralSend

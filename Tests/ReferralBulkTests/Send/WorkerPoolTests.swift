@@ -1,3 +1,4 @@
+import ReferralOutcome
 import Synchronization
 import Testing
 

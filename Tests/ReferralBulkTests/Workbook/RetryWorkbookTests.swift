@@ -1,4 +1,5 @@
 import Foundation
+import ReferralOutcome
 import Testing
 
 @testable import ReferralInput

@@ -1,4 +1,5 @@
 import Logging
+import ReferralModel
 
 /// The run-wide side of sending, shared by every worker: the rate
 /// controller (one pace for the whole pool, `Retry-After` pausing everyone)
@@ -90,7 +91,7 @@ public actor SendGovernor {
 
     private func log(_ change: RateController.Change, now: ContinuousClock.Instant) {
         var metadata: Logger.Metadata = [
-            "from": "\(change.from.map { Self.format($0) } ?? "searching")", "to": "\(change.to.map { Self.format($0) } ?? "searching")",
+            "from": "\(change.from.map(RateText.perSecond) ?? "searching")", "to": "\(change.to.map(RateText.perSecond) ?? "searching")",
         ]
         let message: Logger.Message
         switch change.reason {
@@ -104,9 +105,5 @@ public actor SendGovernor {
             metadata["pause"] = "\(CallRetryMachine.describe(until - now))"
         }
         logger.info(message, metadata: metadata)
-    }
-
-    package static func format(_ rate: Double) -> String {
-        rate >= 10 ? "\(Int(rate.rounded()))/s" : "\((rate * 100).rounded() / 100)/s"
     }
 }

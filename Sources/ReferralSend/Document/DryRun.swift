@@ -1,4 +1,5 @@
 import ReferralModel
+import ReferralOutcome
 import ReferralPlan
 
 /// What a real run would do with a document, decided from one read of the

@@ -1,4 +1,5 @@
 import ReferralModel
+import ReferralOutcome
 
 /// What an error answer says, read from its status, body and content type:
 /// the one reader of error bodies, used for every outcome's message (and

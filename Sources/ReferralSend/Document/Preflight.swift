@@ -1,5 +1,6 @@
 import Foundation
 import ReferralModel
+import ReferralOutcome
 
 /// What a document still has to do to a referral as it is now: the pure
 /// half of preflight. Fields already as asked are dropped, a team member
@@ -16,16 +17,6 @@ public enum Preflight {
     }
 
     static let teamAppend = JSONPointer(tokens: ["team", "-"])
-
-    /// One operation held against the referral as it is now.
-    public struct FieldCheck: Sendable, Equatable {
-        public var operation: PatchOperation
-        /// What the field holds now (for a team member: the member with the
-        /// same e-mail, if any); nil when absent.
-        public var current: JSONValue?
-        /// Whether sending the operation would change the referral.
-        public var changes: Bool
-    }
 
     /// Each operation against `referral`: a field already as asked, or a team
     /// member whose e-mail is on the team (or added earlier in the same

@@ -1,5 +1,6 @@
 import Foundation
 import ReferralModel
+import ReferralOutcome
 
 /// Whether an answer can be believed, judged from the answer alone.
 ///

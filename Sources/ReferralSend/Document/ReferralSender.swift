@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ReferralModel
+import ReferralOutcome
 import ReferralPlan
 
 /// Sends one patch document and says what happened: exactly one `Outcome`,

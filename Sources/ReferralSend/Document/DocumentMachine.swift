@@ -1,4 +1,5 @@
 import ReferralModel
+import ReferralOutcome
 import ReferralPlan
 
 /// The decisions of one patch document, as a pure state machine: fed what

@@ -89,7 +89,7 @@ public struct Outcome: Sendable {
     public var throttled = 0
     /// Dry run: each operation of the document against the referral as read
     /// (nil when it was not read: not found, invalid input, failed).
-    public var preview: [Preflight.FieldCheck]?
+    public var preview: [FieldCheck]?
 
     public init(
         document: PatchDocument, kind: Kind, httpStatus: Int? = nil, attempts: Int = 0, message: String = "",

@@ -1,3 +1,4 @@
+import ReferralOutcome
 import ReferralPlan
 
 /// Runs documents through a bounded number of concurrent workers.

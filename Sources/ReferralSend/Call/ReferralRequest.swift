@@ -1,5 +1,6 @@
 import Foundation
 import ReferralModel
+import ReferralOutcome
 
 /// One HTTP request to the referral API as plain values: built and tested
 /// without a network, sent by `ReferralAPIClient`.
