@@ -4,7 +4,11 @@ import PackageDescription
 /// Release builds optimise across the stage targets as if they were one
 /// module: the plan's hot path runs through Input, Plan and Model
 /// (measured with scripts/bench-plan; see ARCHITECTURE.md).
-var optimizedAcrossStages: [SwiftSetting] { [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))] }
+var optimizedAcrossStages: [SwiftSetting] { [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))] + everyTarget }
+
+/// Every target: a file names each module whose members it uses, so an
+/// import reads as what the file needs (and an unused one stands out).
+var everyTarget: [SwiftSetting] { [.enableUpcomingFeature("MemberImportVisibility")] }
 
 /// Every stage of the pipeline, for what stands on all of them: the
 /// executable and the test targets.
@@ -31,6 +35,8 @@ let package = Package(
         // Already in the graph through AsyncHTTPClient; named so the client can map their errors to fixed names.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // Already in the graph through AsyncHTTPClient; named for the client's decompression setting.
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         // Runs --token-command without blocking a cooperative thread, with cancellation that kills it.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         // The sandbox's $filter grammar. Without its CasePaths trait it builds no macros (no swift-syntax).
@@ -98,6 +104,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -165,7 +172,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Parsing", package: "swift-parsing"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            swiftSettings: everyTarget
         ),
         // What the test targets share: a sandbox on port 0 for one test, a raw client, state readers.
         .target(
@@ -176,7 +184,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: everyTarget
         ),
         .executableTarget(
             name: "referral-bulk",
@@ -184,12 +193,14 @@ let package = Package(
                 "ReferralSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: everyTarget
         ),
         // libFuzzer target of the reader and planner (scripts/fuzz); replays files otherwise.
         .executableTarget(
             name: "referral-bulk-fuzz",
-            dependencies: ["ReferralPlan"]
+            dependencies: ["ReferralPlan"],
+            swiftSettings: everyTarget
         ),
         .testTarget(
             name: "ReferralBulkTests",
@@ -202,7 +213,8 @@ let package = Package(
                 // Builds the hostile archives the workbook tests refuse.
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures"],
+            swiftSettings: everyTarget
         ),
         .testTarget(
             name: "ReferralSandboxTests",
@@ -213,8 +225,12 @@ let package = Package(
                 "ReferralPlan",
                 "ReferralSend",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures"],
+            swiftSettings: everyTarget
         ),
         .testTarget(
             name: "EndToEndTests",
@@ -222,7 +238,9 @@ let package = Package(
                 "ReferralSandbox",
                 "ReferralSandboxTesting",
                 .product(name: "InMemoryLogging", package: "swift-log"),
-            ]
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: everyTarget
         ),
     ]
 )

@@ -1,3 +1,4 @@
+import Foundation
 import ReferralModel
 
 /// Why a header cannot be used: the whole file is refused (exit 2).

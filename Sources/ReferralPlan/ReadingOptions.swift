@@ -1,3 +1,4 @@
+import Foundation
 import ReferralInput
 
 /// Everything that decides how a file's bytes become values: what `plan`,

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ReferralModel
 import ReferralPlan
 import SystemPackage
 

@@ -1,7 +1,8 @@
 import Foundation
 import Prometheus
-import ReferralPlan
+import ReferralModel
 import ReferralOutcome
+import ReferralPlan
 
 /// A run's outcome in Prometheus' text format, for node_exporter's textfile
 /// collector: when it started and ended, how it ended, what it did, and

@@ -1,4 +1,5 @@
 import ReferralOutcome
+import ReferralPlan
 import Synchronization
 
 /// Live counts of a run, updated as outcomes are recorded and read by the

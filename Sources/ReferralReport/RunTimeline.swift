@@ -1,5 +1,6 @@
 import ReferralInput
 import ReferralOutcome
+import ReferralPlan
 
 /// What happened in each second of a run, counted as outcomes arrive: the
 /// data behind report.html's throughput chart, written as `timeline.csv`.

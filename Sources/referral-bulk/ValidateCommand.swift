@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReferralInput
 import ReferralModel
 import ReferralPlan
 import ReferralReport

@@ -2,13 +2,15 @@ import Foundation
 import InMemoryLogging
 import Logging
 import ReferralModel
+import ReferralOutcome
 import ReferralPlan
+import ReferralReport
 import ReferralRun
+import ReferralSandboxTesting
 import ReferralSend
 import Testing
 
 @testable import ReferralSandbox
-import ReferralSandboxTesting
 
 /// New and Active referrals only, so that every change is allowed.
 func openReferrals(_ count: Int, seed: UInt64 = 11) -> [JSONValue] {

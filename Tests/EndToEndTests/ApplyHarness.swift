@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ReferralInput
 import ReferralModel
+import ReferralPlan
 import ReferralRun
 import ReferralSandbox
 import ReferralSandboxTesting

@@ -3,10 +3,12 @@ import ReferralInput
 import ReferralModel
 import ReferralPlan
 import ReferralReport
+import ReferralRun
+import ReferralSandboxTesting
+import ReferralSend
 import Testing
 
 @testable import ReferralSandbox
-import ReferralSandboxTesting
 
 /// `apply --dry-run`: everything a real run does except the writes.
 @Suite struct DryRunTests {

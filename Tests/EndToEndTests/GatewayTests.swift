@@ -1,6 +1,8 @@
 import Foundation
 import ReferralModel
+import ReferralReport
 import ReferralRun
+import ReferralSandbox
 import ReferralSend
 import Testing
 

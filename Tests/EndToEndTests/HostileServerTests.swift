@@ -1,6 +1,9 @@
 import Foundation
 import Glibc
 import ReferralModel
+import ReferralOutcome
+import ReferralReport
+import ReferralRun
 import ReferralSend
 import Testing
 

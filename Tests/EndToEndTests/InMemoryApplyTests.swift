@@ -2,6 +2,9 @@ import Foundation
 import InMemoryLogging
 import Logging
 import ReferralModel
+import ReferralOutcome
+import ReferralPlan
+import ReferralReport
 import ReferralRun
 import ReferralSandbox
 import ReferralSend

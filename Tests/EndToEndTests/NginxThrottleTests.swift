@@ -1,5 +1,7 @@
 import Foundation
 import ReferralModel
+import ReferralOutcome
+import ReferralReport
 import ReferralRun
 import ReferralSandbox
 import ReferralSend

@@ -1,7 +1,9 @@
 import Foundation
 import Logging
 import ReferralModel
+import ReferralOutcome
 import ReferralPlan
+import ReferralReport
 import ReferralRun
 import ReferralSandbox
 import ReferralSend

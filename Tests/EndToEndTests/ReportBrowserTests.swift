@@ -1,12 +1,15 @@
 import Foundation
 import ReferralInput
 import ReferralModel
+import ReferralOutcome
 import ReferralPlan
+import ReferralReport
+import ReferralRun
+import ReferralSandboxTesting
 import ReferralSend
 import Testing
 
 @testable import ReferralSandbox
-import ReferralSandboxTesting
 
 /// report.html opened in a real browser: headless Chromium renders it, and
 /// its DOM must show the counts and the hostile values as text, with no

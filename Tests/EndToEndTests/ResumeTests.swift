@@ -1,6 +1,8 @@
 import Foundation
 import ReferralModel
+import ReferralOutcome
 import ReferralPlan
+import ReferralReport
 import ReferralRun
 import ReferralSend
 import Testing

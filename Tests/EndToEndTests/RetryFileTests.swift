@@ -1,7 +1,9 @@
 import Foundation
 import ReferralInput
 import ReferralModel
+import ReferralOutcome
 import ReferralPlan
+import ReferralReport
 import ReferralRun
 import Testing
 

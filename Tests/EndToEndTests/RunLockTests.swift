@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ReferralSandbox
 import Testing
 
 /// One run per job at a time, shown with real processes: cron firing while

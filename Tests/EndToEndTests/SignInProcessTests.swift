@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import NIOHTTP1
 import ReferralModel
 import ReferralSandbox
 import ReferralSandboxTesting

@@ -1,5 +1,8 @@
 import Foundation
 import ReferralModel
+import ReferralOutcome
+import ReferralReport
+import ReferralRun
 import ReferralSandbox
 import Testing
 

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
 import ReferralModel
+import ReferralSandboxTesting
 import Testing
 
 @testable import ReferralSandbox
-import ReferralSandboxTesting
 
 @Suite struct FaultTests {
     let body = #"[{"op":"replace","path":"/details/notes","value":"faulty"}]"#

@@ -1,9 +1,12 @@
 import Foundation
+import HTTPTypes
+import HummingbirdCore
+import NIOHTTP1
 import ReferralModel
+import ReferralSandboxTesting
 import Testing
 
 @testable import ReferralSandbox
-import ReferralSandboxTesting
 
 /// The hostile servers the sandbox plays answer as promised and apply nothing.
 @Suite struct HostileModeTests {

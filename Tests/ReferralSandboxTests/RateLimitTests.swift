@@ -1,10 +1,12 @@
 import AsyncHTTPClient
 import Foundation
+import NIOHTTP1
+import ReferralModel
+import ReferralSandboxTesting
 import ReferralSend
 import Testing
 
 @testable import ReferralSandbox
-import ReferralSandboxTesting
 
 /// The sandbox's tenant limit: its shapes, what it announces, and the
 /// counters a benchmark reads.

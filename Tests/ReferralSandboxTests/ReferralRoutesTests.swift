@@ -1,11 +1,12 @@
 import Foundation
+import NIOHTTP1
 import ReferralModel
 import ReferralPlan
+import ReferralSandboxTesting
 import ReferralSend
 import Testing
 
 @testable import ReferralSandbox
-import ReferralSandboxTesting
 
 @Suite struct ReferralRoutesTests {
     @Test func getReturnsTheReferralWithItsETagInBodyAndHeader() async throws {

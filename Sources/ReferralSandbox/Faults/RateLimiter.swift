@@ -1,3 +1,4 @@
+import ReferralModel
 import Synchronization
 
 /// The tenant's one rate limit: every token, every shard, reads and writes

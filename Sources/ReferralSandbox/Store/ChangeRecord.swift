@@ -1,3 +1,4 @@
+import Foundation
 import ReferralModel
 
 /// One applied change, as `GET /_sandbox/log` lists it: tests prove with it

@@ -1,6 +1,7 @@
 import Foundation
 import ReferralModel
 import Subprocess
+import SystemPackage
 
 /// A token printed by a command (`--token-command`, run with `/bin/sh -c`):
 /// either the bare token, or OAuth-style JSON `{"access_token", "expires_in"}`.

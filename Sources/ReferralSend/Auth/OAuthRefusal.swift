@@ -1,3 +1,4 @@
+import Foundation
 import ReferralModel
 
 /// A token endpoint's refusal of a grant (RFC 6749 §5.2): the `error` code

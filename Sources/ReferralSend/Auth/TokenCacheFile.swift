@@ -1,3 +1,7 @@
+// `struct stat` and `flock`'s constants are owned by Foundation's C modules on
+// Linux (MemberImportVisibility asks for them by the module that defines them).
+import CDispatch
+import CoreFoundation
 import Crypto
 import Foundation
 import Glibc

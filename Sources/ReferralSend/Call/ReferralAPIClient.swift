@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
 import ReferralModel
 
 /// The HTTP side of the referral API over AsyncHTTPClient: one connection

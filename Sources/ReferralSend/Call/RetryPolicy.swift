@@ -1,4 +1,5 @@
 import Foundation
+import ReferralModel
 import Synchronization
 
 /// Which failures are worth another attempt, and how long to wait before

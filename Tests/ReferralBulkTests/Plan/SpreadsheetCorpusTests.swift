@@ -1,4 +1,5 @@
 import Foundation
+import ReferralInput
 import Testing
 
 @testable import ReferralModel

@@ -1,3 +1,4 @@
+import ReferralModel
 import Testing
 
 @testable import ReferralSend

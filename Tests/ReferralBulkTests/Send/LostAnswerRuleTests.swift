@@ -1,3 +1,4 @@
+import ReferralOutcome
 import Testing
 
 @testable import ReferralModel
