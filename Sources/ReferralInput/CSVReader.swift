@@ -1,5 +1,4 @@
 import CLibCSV
-import ReferralModel
 
 /// A streaming CSV reader over libcsv in strict mode.
 ///

@@ -1,6 +1,5 @@
 import Foundation
 import ReferralModel
-import ReferralReport
 import Testing
 
 @testable import ReferralSandbox

@@ -1,7 +1,5 @@
 import Foundation
 import Glibc
-import ReferralModel
-import ReferralRun
 import ReferralSandbox
 import ReferralSandboxTesting
 import Testing

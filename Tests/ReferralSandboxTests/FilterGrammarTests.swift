@@ -1,7 +1,6 @@
 import Foundation
 import ReferralModel
 import ReferralPlan
-import ReferralSend
 import Testing
 
 @testable import ReferralSandbox

@@ -1,7 +1,5 @@
 import Foundation
 import ReferralModel
-import ReferralPlan
-import ReferralSend
 import Testing
 
 @testable import ReferralSandbox

@@ -1,4 +1,3 @@
-import ReferralModel
 import ReferralSandbox
 import ReferralSend
 

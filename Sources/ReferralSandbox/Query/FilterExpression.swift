@@ -1,5 +1,4 @@
 import Foundation
-import ReferralModel
 import ReferralPlan
 
 /// A parsed `$filter`: what `FilterGrammar` reads and `FilterEvaluator`

@@ -1,4 +1,3 @@
-import ReferralModel
 
 /// Whether an API `401` says the token lacks multi-factor authentication
 /// (Partner Center requires MFA on App+User calls since 2026; the reports

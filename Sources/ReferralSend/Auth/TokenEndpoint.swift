@@ -1,5 +1,4 @@
 import Foundation
-import ReferralModel
 
 /// An OAuth2 token endpoint (the identity platform's `/oauth2/v2.0/token`,
 /// or `--token-url`) and the client that asks it: the one place that sends
