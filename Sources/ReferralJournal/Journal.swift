@@ -183,7 +183,7 @@ public final class Journal: Sendable {
             lastRun = $0.integer(0) ?? 0
         }
         let run = lastRun + 1
-        let now = UTCDateTime(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)).description
+        let now = UTCDateTime(date: Date()).description
         try database.prepare("INSERT INTO runs (fingerprint, run, started) VALUES (?, ?, ?)").run([
             .text(fingerprint), .integer(run), .text(now),
         ])

@@ -44,7 +44,7 @@ public final class JournalLock: Sendable {
             guard failure == EWOULDBLOCK else { throw .lock(path: path, errno: failure) }
             throw .busy(Self.busy(path: path, holder: holder ?? ""))
         }
-        let now = UTCDateTime(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)).description
+        let now = UTCDateTime(date: Date()).description
         let stamp = Array("pid \(getpid()) since \(now)\n".utf8)
         _ = ftruncate(descriptor.rawValue, 0)
         _ = try? descriptor.writeAll(toAbsoluteOffset: 0, stamp)

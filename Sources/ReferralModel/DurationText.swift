@@ -36,7 +36,23 @@ public enum DurationText {
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 
-    /// `250ms`, `30s`, `5m`, `1h`: the largest unit that divides it.
+    /// A wait in a sentence, in seconds as the options take them: `120 s`, `0.5 s`
+    /// (`the server asked to wait 300 s, more than --max-retry-after 120 s`).
+    package static func seconds(_ duration: Duration) -> String {
+        let seconds = duration.inSeconds
+        return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
+    }
+
+    /// An age or a time left, to the two largest units: `3 d 4 h`, `2 h 5 min`, `40 s` (`login --status`).
+    package static func age(seconds: Int64) -> String {
+        let s = max(seconds, 0)
+        if s >= 86_400 { return "\(s / 86_400) d \(s % 86_400 / 3600) h" }
+        if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
+        if s >= 60 { return "\(s / 60) min" }
+        return "\(s) s"
+    }
+
+    /// `250ms`, `30s`, `5m`, `1h`: the largest unit that divides it, as an option is written.
     static func format(_ duration: Duration) -> String {
         let total = Int64(milliseconds(duration))
         for (unit, size) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1000)] where total >= size && total % size == 0 {

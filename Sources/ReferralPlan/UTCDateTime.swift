@@ -1,3 +1,4 @@
+import Foundation
 import ReferralModel
 
 /// A calendar date-time in UTC, parsed without Foundation's locale-dependent
@@ -33,6 +34,9 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
     }
 
     public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
+
+    /// The whole second `date` falls in (a report's or journal's time stamp).
+    public init(date: Date) { self.init(secondsSinceEpoch: Int64(date.timeIntervalSince1970)) }
 
     /// Parses the text, or explains why it is not a real date. A date with
     /// the year last is read in the order `dates` decided for its column.

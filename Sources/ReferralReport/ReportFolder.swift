@@ -37,8 +37,7 @@ public struct ReportFolder: Sendable {
 
     /// `referral-bulk-20261124T224501Z` in the current directory.
     public static func defaultName(now: Date = Date()) -> String {
-        let seconds = Int64(now.timeIntervalSince1970)
-        let stamp = UTCDateTime(secondsSinceEpoch: seconds).description
+        let stamp = UTCDateTime(date: now).description
             .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
         return "referral-bulk-\(stamp)"
     }

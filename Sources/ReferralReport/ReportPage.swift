@@ -56,7 +56,7 @@ struct ReportPage {
     ) {
         dryRun = summary.dryRun
         title = summary.dryRun ? "referral-bulk dry run" : "referral-bulk run"
-        started = UTCDateTime(secondsSinceEpoch: Int64(summary.started.timeIntervalSince1970)).description
+        started = UTCDateTime(date: summary.started).description
         abortReason = summary.abortReason
         figures = Self.figures(summary)
         counts = Outcome.Kind.allCases.compactMap { kind in

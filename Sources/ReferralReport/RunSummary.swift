@@ -72,7 +72,7 @@ public struct RunSummary: Sendable {
             guard let value, value.isFinite else { return .null }
             return .number(Decimal(string: String(format: "%.3f", value)) ?? 0)
         }
-        let iso = { (date: Date) in JSONValue.string(UTCDateTime(secondsSinceEpoch: Int64(date.timeIntervalSince1970)).description) }
+        let iso = { (date: Date) in JSONValue.string(UTCDateTime(date: date).description) }
         return [
             "outcomes": .object(countsJSON), "fileOutcomes": .object(fileJSON), "documents": .number(Decimal(documents)), "rows": .number(Decimal(rows)),
             "started": iso(started), "finished": iso(finished), "wallSeconds": number(wallSeconds),

@@ -230,10 +230,7 @@ struct SandboxRoutes: Sendable {
 
     /// `name=value&...` in a stable order, values percent-encoded (the names are OData's own `$...`).
     static func queryString(_ options: [String: String]) -> String {
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        return options.sorted { $0.key < $1.key }.map { key, value in
-            "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
-        }.joined(separator: "&")
+        options.sorted { $0.key < $1.key }.map { key, value in "\(key)=\(PercentEncoding.encode(value))" }.joined(separator: "&")
     }
 
     static func may(_ role: SandboxRole, update referral: JSONValue) -> Bool {

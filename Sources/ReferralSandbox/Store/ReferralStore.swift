@@ -115,9 +115,6 @@ final class ReferralStore: Sendable {
         }
     }
 
-    /// The stored first answer to this request ID, if any.
-    func replayed(_ requestID: String) -> SandboxResponse? { state.withLock { $0.replay[requestID] } }
-
     /// Everything a PATCH does once it is past authentication, faults and
     /// the rate limit, in the order the API checks it.
     func patch(
@@ -208,7 +205,7 @@ final class ReferralStore: Sendable {
     }
 
     static func timestamp() -> String {
-        UTCDateTime(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)).description
+        UTCDateTime(date: Date()).description
     }
 
     /// An eTag as the API's JSON carries it: a quoted string (`"\"2500ec5a-…\""`),

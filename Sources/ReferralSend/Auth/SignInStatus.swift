@@ -1,3 +1,4 @@
+import ReferralModel
 import ReferralPlan
 
 /// What `login --status` says about a profile's cache at `now`: who is
@@ -28,13 +29,13 @@ package struct SignInStatus: Sendable, Equatable {
             "tenant:         \(cache.tenant ?? "unknown") (\(cache.tokenURL))",
         ]
         if let expires = cache.accessExpires {
-            lines.append("access token:   " + (expires > now ? "expires \(Self.time(expires)) (in \(Self.span(expires - now)))" : "expired \(Self.time(expires)); the next run refreshes it"))
+            lines.append("access token:   " + (expires > now ? "expires \(Self.time(expires)) (in \(DurationText.age(seconds: expires - now)))" : "expired \(Self.time(expires)); the next run refreshes it"))
         }
-        lines.append("signed in:      \(Self.time(cache.signedIn)) (\(Self.span(now - cache.signedIn)) ago)")
+        lines.append("signed in:      \(Self.time(cache.signedIn)) (\(DurationText.age(seconds: now - cache.signedIn)) ago)")
         let age = now - cache.refreshIssued
-        lines.append("refresh token:  issued \(Self.time(cache.refreshIssued)) (\(Self.span(age)) ago), rotated on every use")
+        lines.append("refresh token:  issued \(Self.time(cache.refreshIssued)) (\(DurationText.age(seconds: age)) ago), rotated on every use")
         if signedIn {
-            lines.append("lapses unused:  \(Self.time(cache.refreshLapses)) (in \(Self.span(cache.refreshLapses - now)))")
+            lines.append("lapses unused:  \(Self.time(cache.refreshLapses)) (in \(DurationText.age(seconds: cache.refreshLapses - now)))")
         } else {
             lines.append("lapsed:         \(Self.time(cache.refreshLapses)); sign in again: \(file.loginCommand)")
         }
@@ -43,12 +44,4 @@ package struct SignInStatus: Sendable, Equatable {
 
     static func time(_ seconds: Int64) -> String { UTCDateTime(secondsSinceEpoch: seconds).description }
 
-    /// `3 d 4 h`, `2 h 5 min`, `40 s`.
-    static func span(_ seconds: Int64) -> String {
-        let s = max(seconds, 0)
-        if s >= 86_400 { return "\(s / 86_400) d \(s % 86_400 / 3600) h" }
-        if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
-        if s >= 60 { return "\(s / 60) min" }
-        return "\(s) s"
-    }
 }

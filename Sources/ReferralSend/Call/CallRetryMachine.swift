@@ -44,7 +44,7 @@ public struct CallRetryMachine {
             if status == 429 { throttled += 1 }
             if let retryAfter, retryAfter > policy.maxRetryAfter {
                 return .giveUp(
-                    "\(status): the server asked to wait \(Self.describe(retryAfter)), more than --max-retry-after \(Self.describe(policy.maxRetryAfter))")
+                    "\(status): the server asked to wait \(DurationText.seconds(retryAfter)), more than --max-retry-after \(DurationText.seconds(policy.maxRetryAfter))")
             }
             guard attempts < policy.maxAttempts else { return .giveUp("\(status) after \(attempts) attempts") }
             return .retry(after: policy.delay(afterAttempt: attempts, retryAfter: retryAfter, random: &random))
@@ -58,8 +58,4 @@ public struct CallRetryMachine {
     }
 
     /// `300 s`, `1.5 s`.
-    static func describe(_ duration: Duration) -> String {
-        let seconds = duration.inSeconds
-        return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
-    }
 }

@@ -55,10 +55,7 @@ public final class ReferralAPIClient: ReferralTransport {
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         http.headers.add(name: "Accept", value: "application/json")
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        let form = fields.map { name, value in
-            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
-        }.joined(separator: "&")
+        let form = fields.map { name, value in "\(name)=\(PercentEncoding.encode(value))" }.joined(separator: "&")
         http.body = .bytes(ByteBuffer(string: form))
         return try await execute(http, limit: 1 << 20)
     }

@@ -20,14 +20,10 @@ public struct ReferralRequest: Sendable, Equatable {
             && lhs.headers.map { "\($0.0): \($0.1)" } == rhs.headers.map { "\($0.0): \($0.1)" }
     }
 
-    /// Characters left as they are in a path segment (RFC 3986 unreserved).
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-
     /// `{endpoint}/v1.0/engagements/referrals/{id}` with the ID percent-encoded,
     /// so no ID can add a segment, a query or a fragment to the path.
     public static func url(endpoint: String, referralID: String) -> String {
-        let encoded = referralID.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
-        return "\(endpoint)/v1.0/engagements/referrals/\(encoded)"
+        "\(endpoint)/v1.0/engagements/referrals/\(PercentEncoding.encode(referralID))"
     }
 
     public static func get(endpoint: String, referralID: String, requestID: String) -> ReferralRequest {
@@ -39,8 +35,8 @@ public struct ReferralRequest: Sendable, Equatable {
     /// The first page of the referral list: `$filter` (percent-encoded),
     /// `$orderby`, `$top`. Later pages are the API's `@odata.nextLink`, as given.
     public static func listURL(endpoint: String, filter: String?, orderBy: String, top: Int?) -> String {
-        var options = ["$orderby=" + (orderBy.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")]
-        if let filter { options.append("$filter=" + (filter.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")) }
+        var options = ["$orderby=" + PercentEncoding.encode(orderBy)]
+        if let filter { options.append("$filter=" + PercentEncoding.encode(filter)) }
         if let top { options.append("$top=\(top)") }
         return "\(endpoint)/v1.0/engagements/referrals?" + options.joined(separator: "&")
     }

@@ -293,7 +293,7 @@ public struct ReferralSender: Sendable {
 
     /// The one sentence a run stopped by a dead backend behind a live gateway ends with.
     static func gatewayDown(_ status: Int, endpoint: String, span: Duration) -> String {
-        "a gateway in front of \(origin(of: endpoint)) answered every call with \(status) for \(CallRetryMachine.describe(span)) "
+        "a gateway in front of \(origin(of: endpoint)) answered every call with \(status) for \(DurationText.seconds(span)) "
             + "and the API behind it never answered: it is down or cannot be reached from the gateway"
     }
 

@@ -84,7 +84,7 @@ public actor SendGovernor {
         if tooLongWaits >= Self.tooLongWaitsToStop {
             stop.stop(
                 .apiKeepsFailing(
-                    "the API keeps asking to wait \(CallRetryMachine.describe(retryAfter)), longer than --max-retry-after \(CallRetryMachine.describe(maxRetryAfter))"
+                    "the API keeps asking to wait \(DurationText.seconds(retryAfter)), longer than --max-retry-after \(DurationText.seconds(maxRetryAfter))"
                 ))
         }
     }
@@ -97,12 +97,12 @@ public actor SendGovernor {
         switch change.reason {
         case .throttled(let retryAfter):
             message = "pace: throttled (429), now what the server accepted"
-            metadata["retry-after"] = "\(retryAfter.map(CallRetryMachine.describe) ?? "none")"
+            metadata["retry-after"] = "\(retryAfter.map(DurationText.seconds) ?? "none")"
         case .announced:
             message = "pace: following the quota the server announced"
         case .paused(let until):
             message = "pace: pausing every request as the server asked"
-            metadata["pause"] = "\(CallRetryMachine.describe(until - now))"
+            metadata["pause"] = "\(DurationText.seconds(until - now))"
         }
         logger.info(message, metadata: metadata)
     }
