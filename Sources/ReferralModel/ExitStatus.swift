@@ -1,4 +1,4 @@
-/// The process exit codes DESIGN.md defines, shared by every command.
+/// The process exit codes every command shares (the README lists them under "Exit codes").
 public enum ExitStatus: Int32, Sendable {
     /// Every row applied or already as asked (validate: the file is clean).
     case success = 0

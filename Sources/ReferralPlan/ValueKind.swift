@@ -2,7 +2,7 @@ import Foundation
 import ReferralModel
 
 /// How a cell's text becomes the JSON value a field takes, with the checks
-/// DESIGN.md asks for before anything is sent.
+/// the input rules ask for before anything is sent.
 public enum ValueKind: Sendable, Hashable {
     /// A decimal (`10000`, `10000.50`; `12.919,50` with `--decimal-separator ,`), sent as a JSON number.
     case decimal

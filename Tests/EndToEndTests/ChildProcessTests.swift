@@ -124,7 +124,7 @@ enum ChildProcess {
 
 @Suite struct CorpusThroughTheExecutableTests {
     /// `validate` and `plan`, as processes, on every file of the hostile-input
-    /// corpus: no crash, and the exit codes DESIGN.md defines.
+    /// corpus: no crash, and the exit codes the README lists.
     @Test func validateAndPlanExitAsExpectedOnEveryCorpusFile() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("ReferralBulkTests/Fixtures/bad-input")

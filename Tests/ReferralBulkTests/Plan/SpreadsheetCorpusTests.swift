@@ -102,7 +102,16 @@ import Testing
         "en-US-two-digit-year.csv", "en-US-currency.csv", "fr-FR-currency.csv",
     ])
     func withoutOptionsNoValueIsEverMisread(file: String) throws {
-        Self.expectTruth(file, try Self.plan(file))
+        let planned = try Self.plan(file)
+        Self.expectTruth(file, planned)
+        // Checking the valid rows alone would pass a file whose rows were all refused: every row is
+        // accounted for (read true, or refused naming its value), and some are read.
+        #expect(!planned.valid.isEmpty, "\(file): every row was refused: \(planned.problems.map(\.description))")
+        let accounted = Set(planned.valid.map(\.lines.lowerBound) + planned.invalid.map(\.lines.lowerBound))
+        for row in Self.entries[file]!.rows {
+            #expect(accounted.contains(row.line), "\(file) line \(row.line): neither read nor refused")
+        }
+        #expect(planned.invalid.allSatisfy { !$0.problems.isEmpty }, "\(file): a refused row names no problem")
     }
 
     @Test(arguments: [
