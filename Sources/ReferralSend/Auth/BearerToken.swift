@@ -6,10 +6,10 @@ import Foundation
 /// with a second line, a command printing two lines) is refused here, in
 /// our words, instead of reaching the HTTP library, whose own error would
 /// quote the whole header.
-public enum BearerToken {
+enum BearerToken {
     /// The token in `text` with surrounding whitespace and line breaks
     /// removed. `source` names where it came from, for the refusal.
-    public static func parse(_ text: String, from source: String) throws(TokenError) -> Secret {
+    static func parse(_ text: String, from source: String) throws(TokenError) -> Secret {
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else { throw .empty(source: source) }
         guard token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {

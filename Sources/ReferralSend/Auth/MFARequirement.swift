@@ -4,9 +4,9 @@
 /// we have carry error code `900421`). A fresh token from the same sign-in
 /// would not cure that, so the run stops at once with a sentence that says
 /// what to do instead of "the token was rejected".
-package enum MFARequirement {
+enum MFARequirement {
     /// The decision, from an error's code and message alone.
-    package static func isMissing(code: String?, message: String?) -> Bool {
+    static func isMissing(code: String?, message: String?) -> Bool {
         if let code, code == "900421" || code.hasSuffix("900421") { return true }
         guard let message = message?.lowercased() else { return false }
         return message.contains("multi-factor") || message.contains("multifactor") || message.contains("mfa")
@@ -16,7 +16,7 @@ package enum MFARequirement {
     /// Whether `response` is a 401 that says MFA is missing, in its code,
     /// its message or an inner error's (read by `ServerError`, the one
     /// reader of error bodies).
-    package static func isMissing(in response: APIResponse) -> Bool {
+    static func isMissing(in response: APIResponse) -> Bool {
         guard response.status == 401 else { return false }
         let error = ServerError(response)
         return isMissing(code: error.code, message: error.message)

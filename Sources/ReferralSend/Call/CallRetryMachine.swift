@@ -5,15 +5,15 @@ import ReferralModel
 /// each attempt got, it says what to do next. It never sleeps or reads a
 /// clock; the caller does both, and keeps the same `MS-RequestId` for every
 /// attempt of the call.
-public struct CallRetryMachine {
-    public enum Event: Sendable {
+struct CallRetryMachine {
+    enum Event: Sendable {
         /// The server answered.
         case response(status: Int, retryAfter: Duration?)
         /// No answer: timeout, refused or dropped connection.
         case transportFailure(String)
     }
 
-    public enum Action: Sendable, Equatable {
+    enum Action: Sendable, Equatable {
         /// Use this answer (success or a final error such as 400, 404, 412).
         case finish
         /// Wait, then send the same call again (same request ID).
@@ -24,16 +24,16 @@ public struct CallRetryMachine {
         case giveUp(String)
     }
 
-    public let policy: RetryPolicy
-    public private(set) var attempts = 0
-    public private(set) var refreshedToken = false
+    let policy: RetryPolicy
+    private(set) var attempts = 0
+    private(set) var refreshedToken = false
     /// Attempts that got no answer at all: a PATCH among them may have been applied.
-    public private(set) var unansweredAttempts = 0
-    public private(set) var throttled = 0
+    private(set) var unansweredAttempts = 0
+    private(set) var throttled = 0
 
-    public init(policy: RetryPolicy) { self.policy = policy }
+    init(policy: RetryPolicy) { self.policy = policy }
 
-    public mutating func next(_ event: Event, random: inout some RandomNumberGenerator) -> Action {
+    mutating func next(_ event: Event, random: inout some RandomNumberGenerator) -> Action {
         attempts += 1
         switch event {
         case .response(401, _):

@@ -14,8 +14,8 @@
 ///   refresh mean every token is rejected.
 ///
 /// Any answer from the API that is not a 401 resets all three counts.
-public struct EndpointHealth: Sendable {
-    public enum Verdict: Sendable, Equatable {
+struct EndpointHealth: Sendable {
+    enum Verdict: Sendable, Equatable {
         case keepGoing
         case unreachable(TransportFailure)
         /// Every answer for `gatewaySpan` was a gateway's error with this (last) status.
@@ -23,28 +23,28 @@ public struct EndpointHealth: Sendable {
         case everyTokenRejected
     }
 
-    public let threshold: Int
+    let threshold: Int
     /// How long gateway errors alone must last: a proxy's brief hiccup
     /// while its backend restarts is not a dead backend.
-    public let gatewaySpan: Duration
+    let gatewaySpan: Duration
     private var unreachableInARow = 0
     private var rejectedInARow = 0
     private var gatewayErrorsInARow = 0
     private var firstGatewayError: ContinuousClock.Instant?
 
-    public init(threshold: Int = 3, gatewaySpan: Duration = .seconds(5)) {
+    init(threshold: Int = 3, gatewaySpan: Duration = .seconds(5)) {
         self.threshold = max(1, threshold)
         self.gatewaySpan = gatewaySpan
     }
 
-    public mutating func attemptFailed(_ failure: TransportFailure) -> Verdict {
+    mutating func attemptFailed(_ failure: TransportFailure) -> Verdict {
         guard failure.meansUnreachable else { return .keepGoing }
         unreachableInARow += 1
         return unreachableInARow >= threshold ? .unreachable(failure) : .keepGoing
     }
 
     /// The API itself answered (anything but a gateway's error).
-    public mutating func answered(status: Int) {
+    mutating func answered(status: Int) {
         unreachableInARow = 0
         gatewayErrorsInARow = 0
         firstGatewayError = nil
@@ -52,7 +52,7 @@ public struct EndpointHealth: Sendable {
     }
 
     /// Something in front of the API answered a 502/503/504 of its own at `now`.
-    public mutating func gatewayFailed(status: Int, at now: ContinuousClock.Instant) -> Verdict {
+    mutating func gatewayFailed(status: Int, at now: ContinuousClock.Instant) -> Verdict {
         unreachableInARow = 0
         gatewayErrorsInARow += 1
         let first = firstGatewayError ?? now
@@ -62,7 +62,7 @@ public struct EndpointHealth: Sendable {
     }
 
     /// A call gave up on a 401 that a fresh token did not cure.
-    public mutating func tokenRejectedAfterRefresh() -> Verdict {
+    mutating func tokenRejectedAfterRefresh() -> Verdict {
         rejectedInARow += 1
         return rejectedInARow >= threshold ? .everyTokenRejected : .keepGoing
     }

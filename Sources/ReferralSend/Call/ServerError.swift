@@ -17,8 +17,8 @@ import ReferralOutcome
 /// with a plain explanation where the status has one (413, a gateway's
 /// 502/503/504). Every piece of server text is cleaned (`ServerText`):
 /// capped, control characters escaped. Pure: a function of its inputs.
-package struct ServerError: Sendable, Equatable, CustomStringConvertible {
-    package enum Shape: Sendable, Equatable {
+struct ServerError: Sendable, Equatable, CustomStringConvertible {
+    enum Shape: Sendable, Equatable {
         /// The documented `error` object.
         case errorObject
         /// A gateway's `statusCode`/`message`.
@@ -32,17 +32,17 @@ package struct ServerError: Sendable, Equatable, CustomStringConvertible {
         case empty
     }
 
-    package var status: Int
-    package var shape: Shape
-    package var code: String?
-    package var message: String?
-    package var target: String?
+    var status: Int
+    var shape: Shape
+    var code: String?
+    var message: String?
+    var target: String?
     /// The codes of the inner errors, outermost first (`["99918"]`).
-    package var innerCodes: [String]
+    var innerCodes: [String]
     /// The inner errors' messages, outermost first.
-    package var innerMessages: [String]
+    var innerMessages: [String]
     /// An HTML page's `<title>`, when the body is one.
-    package var pageTitle: String?
+    var pageTitle: String?
 
     /// Longest message kept (the API's are at most 1,024 characters).
     static let messageLimit = 300
@@ -50,7 +50,7 @@ package struct ServerError: Sendable, Equatable, CustomStringConvertible {
     /// Inner errors followed at most (a server cannot make us walk forever).
     static let innerDepth = 8
 
-    package init(status: Int, body: [UInt8], contentType: String?) {
+    init(status: Int, body: [UInt8], contentType: String?) {
         self.status = status
         innerCodes = []
         innerMessages = []
@@ -91,13 +91,13 @@ package struct ServerError: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    package init(_ response: APIResponse) {
+    init(_ response: APIResponse) {
         self.init(status: response.status, body: response.body, contentType: response.header("Content-Type"))
     }
 
     /// Whether the answer came from something in front of the API rather
     /// than the API itself: a 502/503/504 without the API's own JSON error.
-    package var fromGateway: Bool {
+    var fromGateway: Bool {
         guard (502...504).contains(status) else { return false }
         switch shape {
         case .errorObject, .legacy: return false
@@ -107,7 +107,7 @@ package struct ServerError: Sendable, Equatable, CustomStringConvertible {
 
     /// `412 preconditionFailed (99918): <message>`; the server's words
     /// first, then ours where the status has a plain explanation.
-    package var description: String {
+    var description: String {
         var head = String(status)
         if let code { head += " \(code)" }
         if !innerCodes.isEmpty { head += " (\(innerCodes.joined(separator: ", ")))" }

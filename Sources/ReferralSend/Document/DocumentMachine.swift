@@ -19,20 +19,20 @@ import ReferralPlan
 /// idempotent (`LostAnswerRule`) and lost its answer is never resent blind:
 /// the referral is read, and only what it does not hold yet is sent, in a
 /// new call, with or without preflight.
-public struct DocumentMachine {
-    public struct Settings: Sendable {
-        public var preflight: Bool
+struct DocumentMachine {
+    struct Settings: Sendable {
+        var preflight: Bool
         /// Read and decide, never write (`DryRun`).
-        public var dryRun: Bool
+        var dryRun: Bool
         /// Re-reads and new PATCHes after a 412.
-        public var conflictRetries: Int
+        var conflictRetries: Int
         /// Whether what a PATCH overwrites is recorded (the journal) before it is sent.
-        public var recordsIntent: Bool
+        var recordsIntent: Bool
         /// Reads and resends after lost answers, at most (the run's `--max-attempts`):
         /// a server that keeps losing answers gets the document `failed`, not an endless loop.
-        public var lostAnswerRounds: Int
+        var lostAnswerRounds: Int
 
-        public init(preflight: Bool, dryRun: Bool, conflictRetries: Int, recordsIntent: Bool, lostAnswerRounds: Int = 6) {
+        init(preflight: Bool, dryRun: Bool, conflictRetries: Int, recordsIntent: Bool, lostAnswerRounds: Int = 6) {
             self.preflight = preflight
             self.dryRun = dryRun
             self.conflictRetries = conflictRetries
@@ -42,7 +42,7 @@ public struct DocumentMachine {
     }
 
     /// Why the referral is read.
-    public enum Read: Sendable, Equatable {
+    enum Read: Sendable, Equatable {
         /// Before the write (or a dry run's only call).
         case preflight
         /// After a 412: the `reread`-th fresh read to plan the PATCH again.
@@ -57,7 +57,7 @@ public struct DocumentMachine {
         case beforeResend
     }
 
-    public enum Event {
+    enum Event {
         /// A read of the referral ended (after its retries).
         case read(ReferralSender.CallResult)
         case intentRecorded
@@ -67,7 +67,7 @@ public struct DocumentMachine {
         case patched(ReferralSender.CallResult, requestID: String)
     }
 
-    public enum Action {
+    enum Action {
         /// Read the referral (a new call, with a new request ID).
         case read(Read)
         /// Record what the PATCH will overwrite before sending it.
@@ -106,23 +106,23 @@ public struct DocumentMachine {
     }
 
 
-    public let document: PatchDocument
-    public let settings: Settings
+    let document: PatchDocument
+    let settings: Settings
     private var state = State.idle
     /// Re-reads after a 412 so far.
-    public private(set) var rereads = 0
+    private(set) var rereads = 0
     /// Reads made because a write that is not idempotent lost its answer.
-    public private(set) var lostAnswers = 0
+    private(set) var lostAnswers = 0
     /// What the lost answers led to, said in the outcome.
     private var lostAnswerNote: String?
 
-    public init(document: PatchDocument, settings: Settings) {
+    init(document: PatchDocument, settings: Settings) {
         self.document = document
         self.settings = settings
     }
 
     /// The first action: a read, unless preflight is off (the input's operations and `If-Match` as they are).
-    public mutating func start() -> Action {
+    mutating func start() -> Action {
         guard case .idle = state else { preconditionFailure("start() twice") }
         // A dry run always reads: the read is all it does.
         guard settings.preflight || settings.dryRun else {
@@ -132,7 +132,7 @@ public struct DocumentMachine {
         return .read(.preflight)
     }
 
-    public mutating func next(_ event: Event) -> Action {
+    mutating func next(_ event: Event) -> Action {
         switch (state, event) {
         case (.reading(let reading), .read(let result)):
             return readEnded(reading, result)

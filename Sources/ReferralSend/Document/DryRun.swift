@@ -5,8 +5,8 @@ import ReferralPlan
 /// What a real run would do with a document, decided from one read of the
 /// referral and nothing sent: the same preflight, plus the `If-Match` check
 /// the API would make when the input asserts an eTag.
-public enum DryRun {
-    public static func outcome(_ document: PatchDocument, referral: JSONValue, eTag: String?) -> Outcome {
+enum DryRun {
+    static func outcome(_ document: PatchDocument, referral: JSONValue, eTag: String?) -> Outcome {
         var outcome: Outcome
         switch Preflight.decide(document.operations, against: referral) {
         case .unchanged:

@@ -11,29 +11,29 @@ import ReferralModel
 /// in a new call. The same holds with or without preflight, and does not
 /// rely on the service dropping a duplicate by its request id (the docs
 /// do not say that it does for this API).
-public enum LostAnswerRule {
+enum LostAnswerRule {
     /// Whether applying the operation twice leaves the referral as applying
     /// it once: false for an `add` whose last token appends (`-`) or
     /// inserts at an index, which can only be an array's.
-    public static func isIdempotent(_ operation: PatchOperation) -> Bool {
+    static func isIdempotent(_ operation: PatchOperation) -> Bool {
         guard operation.op == .add, let last = operation.path.tokens.last else { return true }
         return !(last == "-" || (!last.isEmpty && last.allSatisfy(\.isASCIIDigit)))
     }
 
     /// Whether a call carrying these operations may be sent again blind after an attempt got no answer.
-    public static func mayResendBlind(_ operations: [PatchOperation]) -> Bool {
+    static func mayResendBlind(_ operations: [PatchOperation]) -> Bool {
         operations.allSatisfy(isIdempotent)
     }
 
     /// Whether an attempt that failed this way may have reached the server
     /// (and been applied): anything but a connection never made.
-    public static func mayHaveArrived(_ failure: TransportFailure) -> Bool {
+    static func mayHaveArrived(_ failure: TransportFailure) -> Bool {
         !failure.meansUnreachable
     }
 
     /// The operations the referral as read does not hold yet (a team member
     /// by e-mail, any other field by value): what a resend may carry.
-    public static func missing(_ operations: [PatchOperation], from referral: JSONValue) -> [PatchOperation] {
+    static func missing(_ operations: [PatchOperation], from referral: JSONValue) -> [PatchOperation] {
         Preflight.check(operations, against: referral).filter(\.changes).map(\.operation)
     }
 }

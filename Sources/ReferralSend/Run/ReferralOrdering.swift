@@ -6,15 +6,15 @@ import ReferralPlan
 /// A document whose referral is busy is parked and handed back, in file
 /// order, when the busy one finishes. IDs are compared case-insensitively
 /// (GUIDs), which can only serialise more, never less.
-public struct ReferralOrdering: Sendable {
+struct ReferralOrdering: Sendable {
     private var busy: Set<String> = []
     private var parked: [String: [PatchDocument]] = [:]
-    public private(set) var parkedCount = 0
+    private(set) var parkedCount = 0
 
-    public init() {}
+    init() {}
 
     /// Returns the document if it may start now; otherwise keeps it parked.
-    public mutating func admit(_ document: PatchDocument) -> PatchDocument? {
+    mutating func admit(_ document: PatchDocument) -> PatchDocument? {
         let key = Self.key(document.referralID)
         if busy.insert(key).inserted { return document }
         parked[key, default: []].append(document)
@@ -24,7 +24,7 @@ public struct ReferralOrdering: Sendable {
 
     /// Marks the document's referral free, and returns the next parked
     /// document for it (which is then busy), if any.
-    public mutating func finish(_ document: PatchDocument) -> PatchDocument? {
+    mutating func finish(_ document: PatchDocument) -> PatchDocument? {
         let key = Self.key(document.referralID)
         guard var queue = parked[key], !queue.isEmpty else {
             busy.remove(key)
@@ -36,10 +36,10 @@ public struct ReferralOrdering: Sendable {
         return next
     }
 
-    public var inFlightCount: Int { busy.count }
+    var inFlightCount: Int { busy.count }
 
     /// Every parked document, in file order, taken out (a stopping run reports them unfinished).
-    public mutating func removeAllParked() -> [PatchDocument] {
+    mutating func removeAllParked() -> [PatchDocument] {
         let all = parked.values.flatMap { $0 }.sorted { $0.sequence < $1.sequence }
         parked = [:]
         parkedCount = 0
