@@ -7,7 +7,7 @@ import ReferralSend
 /// One `export`: reads the referral list page by page through
 /// `@odata.nextLink` and writes each page's rows as it arrives, so memory
 /// stays flat however many referrals match. Every page read goes through
-/// `ReferralSender`'s call path: the same retries, `Retry-After`, rate
+/// `APICaller`, as every call of `apply`: the same retries, `Retry-After`, rate
 /// governor and token refresh as `apply`.
 public struct ExportRun: Sendable {
     public struct Configuration: Sendable {
@@ -63,12 +63,12 @@ public struct ExportRun: Sendable {
     private func write(tokens: any TokenProvider, transport: any ReferralTransport, output: ExportOutput) async throws(ExportError)
         -> Result
     {
-        var options = ReferralSender.Options(endpoint: configuration.endpoint)
-        options.retry = configuration.retry
         let governor = SendGovernor(
             rate: RateController.Settings(cap: configuration.maxRequestsPerSecond), maxRetryAfter: configuration.retry.maxRetryAfter,
             stop: stop, logger: logger)
-        let sender = ReferralSender(options: options, transport: transport, tokens: tokens, governor: governor, stop: stop, logger: logger)
+        let caller = APICaller(
+            endpoint: configuration.endpoint, retry: configuration.retry, correlationID: UUID().uuidString.lowercased(), transport: transport,
+            tokens: tokens, governor: governor, stop: stop, logger: logger)
         let writer = CSVWriter()
         let columns = configuration.columns
         let workbook: XLSXSheetWriter?
@@ -84,8 +84,8 @@ public struct ExportRun: Sendable {
         // Bounded by the API's pages; a link to the page just read would never end, so it is refused.
         while let url = next {
             if stop.isStopped { throw .interrupted }
-            var tally = ReferralSender.Tally()
-            let page = try Self.page(await sender.call(.list(url: url, requestID: configuration.requestID(result.pages + 1)), &tally))
+            var tally = CallTally()
+            let page = try Self.page(await caller.call(.list(url: url, requestID: configuration.requestID(result.pages + 1)), &tally))
             guard case .array(let items)? = page["value"] else { throw .notAPage("it has no \"value\" array") }
             for referral in items {
                 if let workbook {
@@ -128,7 +128,7 @@ public struct ExportRun: Sendable {
     }
 
     /// The page an answer carries, or why there is none.
-    static func page(_ result: ReferralSender.CallResult) throws(ExportError) -> JSONValue {
+    static func page(_ result: CallResult) throws(ExportError) -> JSONValue {
         let response: APIResponse
         switch result {
         case .answered(let answer, _): response = answer

@@ -59,12 +59,12 @@ struct DocumentMachine {
 
     enum Event {
         /// A read of the referral ended (after its retries).
-        case read(ReferralSender.CallResult)
+        case read(CallResult)
         case intentRecorded
         /// The journal could not be written: why.
         case intentFailed(String)
         /// The PATCH sent under `requestID` ended (after its retries).
-        case patched(ReferralSender.CallResult, requestID: String)
+        case patched(CallResult, requestID: String)
     }
 
     enum Action {
@@ -149,7 +149,7 @@ struct DocumentMachine {
         }
     }
 
-    private mutating func readEnded(_ reading: Reading, _ result: ReferralSender.CallResult) -> Action {
+    private mutating func readEnded(_ reading: Reading, _ result: CallResult) -> Action {
         switch reading {
         case .preflight:
             switch referral(result) {
@@ -209,7 +209,7 @@ struct DocumentMachine {
         return .patch(operations: write.operations, ifMatch: write.ifMatch)
     }
 
-    private mutating func patchEnded(_ write: Write, _ result: ReferralSender.CallResult, requestID: String) -> Action {
+    private mutating func patchEnded(_ write: Write, _ result: CallResult, requestID: String) -> Action {
         if case .answerLost(let reason) = result {
             lostAnswers += 1
             state = .reading(.beforeResend(write, requestID: requestID, reason: reason))
@@ -233,7 +233,7 @@ struct DocumentMachine {
     /// referral holds every change; else send only what is missing (a new
     /// call, the same `If-Match`), within `settings.lostAnswerRounds`. A read that
     /// fails ends the document `failed`, saying it may have been applied.
-    private mutating func resend(_ write: Write, after result: ReferralSender.CallResult, requestID: String, reason: String) -> Action {
+    private mutating func resend(_ write: Write, after result: CallResult, requestID: String, reason: String) -> Action {
         let lost = "the answer to the PATCH was lost (\(reason))"
         let referral: JSONValue
         switch self.referral(result) {
@@ -304,7 +304,7 @@ struct DocumentMachine {
         case ended(Action)
     }
 
-    private func referral(_ result: ReferralSender.CallResult) -> ReadResult {
+    private func referral(_ result: CallResult) -> ReadResult {
         guard case .answered(let response, _) = result else { return .ended(unanswered(result, requestID: nil)) }
         switch AnswerCheck.read(response, referralID: document.referralID) {
         case .referral(let referral):
@@ -317,7 +317,7 @@ struct DocumentMachine {
     }
 
     /// A call that ended without an answer.
-    private func unanswered(_ result: ReferralSender.CallResult, requestID: String?) -> Action {
+    private func unanswered(_ result: CallResult, requestID: String?) -> Action {
         switch result {
         case .answered, .answerLost:
             preconditionFailure("an answer, or a lost one, is judged by what it says")

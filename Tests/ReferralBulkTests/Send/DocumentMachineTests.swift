@@ -17,7 +17,7 @@ import Testing
     }
 
     static func answer(_ status: Int, _ body: JSONValue? = nil, headers: [(String, String)] = [], lost: Bool = false)
-        -> ReferralSender.CallResult
+        -> CallResult
     {
         .answered(APIResponse(status: status, headers: headers, body: body.map { JSONWriter.bytes($0) } ?? []), hadUnansweredAttempt: lost)
     }
@@ -98,7 +98,7 @@ import Testing
     @Test func aWriteAnsweredWithAPageIsFailed() throws {
         var machine = machine(preflight: false)
         _ = machine.start()
-        let page = ReferralSender.CallResult.answered(
+        let page = CallResult.answered(
             APIResponse(status: 200, headers: [("Content-Type", "text/html")], body: Array("<html/>".utf8)), hadUnansweredAttempt: false)
         let outcome = try #require(machine.next(.patched(page, requestID: "w1")).outcome)
         #expect(outcome.kind == .failed)
@@ -292,11 +292,11 @@ import Testing
     }
 
     @Test(arguments: [
-        ReferralSender.CallResult.answered(
+        CallResult.answered(
             APIResponse(status: 200, headers: [], body: JSONWriter.bytes(ReferralSenderTests().active)), hadUnansweredAttempt: false),
         .gaveUp("no answer", lastStatus: nil), .credentials("no token"), .cancelled,
     ])
-    func a400ThatTheReadDoesNotExplainStaysFailedWithTheServersMessage(read: ReferralSender.CallResult) throws {
+    func a400ThatTheReadDoesNotExplainStaysFailedWithTheServersMessage(read: CallResult) throws {
         var machine = machine(preflight: false)
         _ = machine.start()
         _ = machine.next(.patched(Self.answer(400, ["code": "Bad", "description": "dealValue is too large"]), requestID: "w1"))
