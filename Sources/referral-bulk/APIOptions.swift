@@ -66,8 +66,8 @@ struct APIOptions: ParsableArguments {
     }
 
     /// The connection these options describe, opened (the embedded sandbox
-    /// started, the endpoint and token checked); exits 2 when it cannot be.
-    func connect(concurrency: Int) async -> APIConnection {
+    /// started, the endpoint and token checked), or the reason it cannot be (exit code 2).
+    func connect(concurrency: Int) async throws(CommandFailure) -> APIConnection {
         let connection: APIConnection
         do {
             let tokenSource = try tokenSource
@@ -78,7 +78,7 @@ struct APIOptions: ParsableArguments {
                     sandboxTokenCache: profile.tokenCache, concurrency: concurrency, timeout: timeout,
                     environment: ProcessInfo.processInfo.environment))
         } catch {
-            failUnusable("\(error)")
+            throw .unusable("\(error)")
         }
         if let identity = connection.sandboxIdentity { FileOutput.standardError.write("sandbox: \(connection.endpoint) (\(identity))\n") }
         return connection

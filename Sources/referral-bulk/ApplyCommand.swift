@@ -54,7 +54,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = api.logger
-        let connection = await api.connect(concurrency: concurrency)
+        let connection = try await api.connect(concurrency: concurrency)
         let endpoint = connection.endpoint
 
         var configuration = ApplyRun.Configuration(input: input.file, endpoint: endpoint)
@@ -127,7 +127,7 @@ struct ApplyCommand: AsyncParsableCommand {
             FileOutput.standardError.write("nothing was sent.\n")
             throw ExitCode(ExitStatus.someRowsNotApplied.rawValue)
         } catch {
-            fail("\(error)", status: (error as? ApplyRun.StartError)?.exitStatus ?? .unusable)
+            throw CommandFailure(sentence: "\(error)", status: (error as? ApplyRun.StartError)?.exitStatus ?? .unusable)
         }
 
         var closing = "\(result.summary.oneLine)\nreport: \(result.reportFolder)/\n"

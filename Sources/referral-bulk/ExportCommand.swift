@@ -73,9 +73,9 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             destination = try output.map { path throws(ExportError) in try ExportOutput.file(path) } ?? .standardOutput()
         } catch {
-            failUnusable(error.description)
+            throw CommandFailure.unusable(error.description)
         }
-        let connection = await api.connect(concurrency: 1)
+        let connection = try await api.connect(concurrency: 1)
         configuration.endpoint = connection.endpoint
         let stop = StopSignal()
         let export = ExportRun(configuration: configuration, stop: stop, logger: api.logger)
@@ -108,6 +108,3 @@ struct ExportCommand: AsyncParsableCommand {
         }
     }
 }
-
-/// Draws the export's progress line on standard error: redrawn in place on
-/// a terminal, a log line every five seconds otherwise, until cancelled.

@@ -66,8 +66,8 @@ struct InputOptions: ParsableArguments {
         return options
     }
 
-    /// Opens the file and reads its header, or exits 2 with the reason.
-    func openPlanner() -> Planner {
+    /// Opens the file and reads its header, or throws the reason (exit code 2).
+    func openPlanner() throws(CommandFailure) -> Planner {
         do {
             let planner = try InputFile.planner(path: file, options: reading)
             for warning in planner.columns.warnings {
@@ -75,7 +75,7 @@ struct InputOptions: ParsableArguments {
             }
             return planner
         } catch {
-            failUnusable(error.description)
+            throw .unusable(error.description)
         }
     }
 }

@@ -42,7 +42,7 @@ struct LoginCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var configuration = rehearsal.configuration(profile)
+        var configuration = try rehearsal.configuration(profile)
         configuration.tenant = tenant
         configuration.clientID = clientId
         configuration.authority = authority
@@ -51,7 +51,7 @@ struct LoginCommand: AsyncParsableCommand {
         let signIn = SignInRun(configuration: configuration)
         if status {
             let report: (lines: [String], signedIn: Bool)
-            do { report = try signIn.status() } catch { fail(error.description, status: .aborted) }
+            do { report = try signIn.status() } catch { throw CommandFailure(sentence: error.description, status: .aborted) }
             FileOutput.standardOutput.write(report.lines.joined(separator: "\n") + "\n")
             FileOutput.standardOutput.flush()
             throw ExitCode(report.signedIn ? ExitStatus.success.rawValue : ExitStatus.aborted.rawValue)
@@ -72,7 +72,7 @@ struct LoginCommand: AsyncParsableCommand {
         watcher.cancel()
         switch result {
         case .success(let signedIn): FileOutput.standardError.write("\(signedIn)\n")
-        case .failure(let failure): fail(failure.description, status: failure.exitStatus)
+        case .failure(let failure): throw CommandFailure(sentence: failure.description, status: failure.exitStatus)
         }
     }
 }

@@ -10,12 +10,12 @@ struct LogoutCommand: AsyncParsableCommand {
     @OptionGroup var rehearsal: SandboxSignInOptions
 
     func run() async throws {
-        let signIn = SignInRun(configuration: rehearsal.configuration(profile))
+        let signIn = SignInRun(configuration: try rehearsal.configuration(profile))
         do {
             let (deleted, path) = try signIn.signOut()
             FileOutput.standardError.write(deleted ? "signed out: deleted \(path)\n" : "not signed in: there is no \(path)\n")
         } catch {
-            failUnusable(error.description)
+            throw CommandFailure.unusable(error.description)
         }
     }
 }

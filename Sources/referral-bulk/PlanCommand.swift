@@ -22,7 +22,7 @@ struct PlanCommand: ParsableCommand {
     var pretty = false
 
     func run() throws {
-        let planner = input.openPlanner()
+        let planner = try input.openPlanner()
         var tally = ProblemTally()
         let pretty = pretty  // read the option once, not once per document
         // Serialising runs on a second core while this one reads and checks rows.
@@ -45,7 +45,7 @@ struct PlanCommand: ParsableCommand {
         } catch {
             renderer.submit(batch)
             renderer.finish()
-            failUnusable(error.description)
+            throw CommandFailure.unusable(error.description)
         }
         renderer.submit(batch)
         renderer.finish()

@@ -1,10 +1,7 @@
 import ArgumentParser
-import ReferralModel
-import ReferralPlan
-import ReferralReport
-import ReferralSend
-
 import Glibc
+import ReferralModel
+import ReferralReport
 
 @main
 struct ReferralBulkCommand: AsyncParsableCommand {
@@ -16,7 +13,8 @@ struct ReferralBulkCommand: AsyncParsableCommand {
     )
 
     /// Like ArgumentParser's own entry point, but a bad option exits 2
-    /// (DESIGN.md's "could not run"), not 64.
+    /// ("the command could not run"), not 64, and a `CommandFailure` is
+    /// printed as one sentence and exits with its status.
     static func main() async {
         do {
             var command = try parseAsRoot()
@@ -25,6 +23,10 @@ struct ReferralBulkCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let failure as CommandFailure {
+            FileOutput.standardError.write("referral-bulk: \(failure.sentence)\n")
+            FileOutput.standardOutput.flush()
+            Glibc.exit(failure.status.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
@@ -34,14 +36,4 @@ struct ReferralBulkCommand: AsyncParsableCommand {
             exit(withError: error)
         }
     }
-}
-
-/// Prints one readable sentence and exits with DESIGN.md's code 2.
-func failUnusable(_ sentence: String) -> Never { fail(sentence, status: .unusable) }
-
-/// Prints one readable sentence and exits with `status`.
-func fail(_ sentence: String, status: ExitStatus) -> Never {
-    FileOutput.standardError.write("referral-bulk: \(sentence)\n")
-    FileOutput.standardOutput.flush()
-    exit(status.rawValue)
 }

@@ -100,13 +100,13 @@ struct SandboxCommand: AsyncParsableCommand {
                     SeedReferrals.generate(count: generate ?? 100, seed: seed)
                 }
         } catch {
-            failUnusable("\(error)")
+            throw CommandFailure.unusable("\(error)")
         }
         let sandbox: RunningSandbox
         do {
             sandbox = try await SandboxServer.start(configuration, referrals: referrals)
         } catch {
-            failUnusable("\(error)")
+            throw CommandFailure.unusable("\(error)")
         }
         var banner = "\(sandbox.baseURL)\n"
         for role in SandboxRole.allCases { banner += "token \(role.rawValue): \(sandbox.tokens[role]!)\n" }

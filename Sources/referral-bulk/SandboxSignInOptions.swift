@@ -11,14 +11,14 @@ struct SandboxSignInOptions: ParsableArguments {
     @Option(help: "With --sandbox: the state dir its sign-ins and referrals are kept in, as apply's (default .referral-bulk).")
     var stateDir = SandboxState.defaultDirectory
 
-    /// The sign-in these options and `profile` name; exits 2 when the state dir cannot be made.
-    func configuration(_ profile: ProfileOptions) -> SignInRun.Configuration {
+    /// The sign-in these options and `profile` name; throws when the state dir cannot be made (exit code 2).
+    func configuration(_ profile: ProfileOptions) throws(CommandFailure) -> SignInRun.Configuration {
         do {
             let embedded = try sandbox ? EmbeddedSandbox(stateDirectory: stateDir) : nil
             return SignInRun.Configuration(
                 profile: profile.profile, tokenCache: profile.tokenCache, sandbox: embedded, environment: ProcessInfo.processInfo.environment)
         } catch {
-            failUnusable(error.description)
+            throw .unusable(error.description)
         }
     }
 }

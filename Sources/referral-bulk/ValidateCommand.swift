@@ -15,7 +15,7 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func run() throws {
-        let planner = input.openPlanner()
+        let planner = try input.openPlanner()
         var tally = ProblemTally()
         do {
             while let document = try planner.next() {
@@ -23,7 +23,7 @@ struct ValidateCommand: ParsableCommand {
             }
         } catch {
             FileOutput.standardOutput.flush()
-            failUnusable(error.description)
+            throw CommandFailure.unusable(error.description)
         }
         FileOutput.standardOutput.write(tally.summary(rows: planner.rowsRead) + "\n")
         FileOutput.standardOutput.flush()
