@@ -113,28 +113,16 @@ struct ApplyCommand: AsyncParsableCommand {
         await drawing.value
         await connection.close()
 
-        let result: ApplyRun.Result
+        let ended: ApplyRun.Ending
         do {
-            result = try ending.get()
-        } catch let refusal as ApplyRun.StrictRefusal {
-            let overview = refusal.overview
-            for problem in overview.problems { FileOutput.standardError.write("\(problem)\n") }
-            let listed = overview.invalidDocuments > overview.problems.count ? " (the first \(overview.problems.count) problems listed)" : ""
-            FileOutput.standardError.write(
-                "\(overview.documents) document(s), \(overview.invalidDocuments) with problems\(listed): nothing was sent (--strict).\n")
-            throw ExitCode(ExitStatus.someRowsNotApplied.rawValue)
-        } catch is ApplyRun.Declined {
-            FileOutput.standardError.write("nothing was sent.\n")
-            throw ExitCode(ExitStatus.someRowsNotApplied.rawValue)
+            ended = try ending.get()
         } catch {
             throw CommandFailure(sentence: "\(error)", status: (error as? ApplyRun.StartError)?.exitStatus ?? .unusable)
         }
-
-        var closing = "\(result.summary.oneLine)\nreport: \(result.reportFolder)/\n"
-        if dryRun { closing += "dry run: nothing was sent; changes.csv lists what a real run would change\n" }
-        if let reason = result.summary.abortReason { closing += "aborted (\(reason)); run the same command again to resume\n" }
-        FileOutput.standardOutput.write(closing)
-        FileOutput.standardOutput.flush()
-        throw ExitCode(result.exitStatus.rawValue)
+        // A run's closing lines are its output; why nothing was sent is said on standard error.
+        let output = ended.result == nil ? FileOutput.standardError : FileOutput.standardOutput
+        output.write(ended.description)
+        output.flush()
+        throw ExitCode(ended.exitStatus.rawValue)
     }
 }

@@ -7,6 +7,7 @@ import ReferralRun
 import ReferralSandbox
 import ReferralSandboxTesting
 import ReferralSend
+import Testing
 
 /// Runs `apply` in-process against a sandbox on a free loopback port, and
 /// reads back the report.
@@ -37,6 +38,15 @@ struct ApplyHarness {
         _ input: String, report: String, logger: Logger = Logger(label: "e2e") { _ in SwiftLogNoOpLogHandler() },
         tokens: (any TokenProvider)? = nil, configure: (inout ApplyRun.Configuration) -> Void = { _ in }
     ) async throws -> ApplyRun.Result {
+        let ending = try await applyEnding(input, report: report, logger: logger, tokens: tokens, configure: configure)
+        return try #require(ending.result, "the run sent nothing: \(ending)")
+    }
+
+    /// The run's ending, whatever it is (`--strict` refusing, a declined prompt).
+    func applyEnding(
+        _ input: String, report: String, logger: Logger = Logger(label: "e2e") { _ in SwiftLogNoOpLogHandler() },
+        tokens: (any TokenProvider)? = nil, configure: (inout ApplyRun.Configuration) -> Void = { _ in }
+    ) async throws -> ApplyRun.Ending {
         var configuration = ApplyRun.Configuration(input: input, endpoint: sandbox.baseURL)
         configuration.reportDirectory = folder.appendingPathComponent(report).path
         configuration.concurrency = 8
@@ -52,9 +62,9 @@ struct ApplyHarness {
         let run = ApplyRun(configuration: configuration, logger: logger)
         let provider = tokens ?? StaticTokenProvider(Secret(sandbox.tokens[.referralAdmin]!))
         do {
-            let result = try await run.run(tokens: provider, transport: client)
+            let ending = try await run.run(tokens: provider, transport: client)
             try await client.shutdown()
-            return result
+            return ending
         } catch {
             try? await client.shutdown()
             throw error

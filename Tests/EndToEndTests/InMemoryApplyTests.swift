@@ -104,8 +104,8 @@ final class InMemoryReferralAPI: ReferralTransport {
         var logger = Logger(label: "memory") { _ in memory }
         logger.logLevel = .trace
 
-        let result = try await ApplyRun(configuration: configuration, logger: logger)
-            .run(tokens: StaticTokenProvider(Secret("t")), transport: api)
+        let result = try #require(try await ApplyRun(configuration: configuration, logger: logger)
+            .run(tokens: StaticTokenProvider(Secret("t")), transport: api).result)
 
         #expect(result.exitStatus == .someRowsNotApplied)
         #expect(result.summary.counts == [.updated: 2, .unchanged: 1, .invalidTransition: 1, .notFound: 1])

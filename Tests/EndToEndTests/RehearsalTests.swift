@@ -31,8 +31,8 @@ private let repository = URL(fileURLWithPath: #filePath).deletingLastPathCompone
             run.reportDirectory = folder.appendingPathComponent(report).path
             run.stateDirectory = folder.appendingPathComponent("state").path
             let client = ReferralAPIClient(concurrency: 4)
-            let result = try await ApplyRun(configuration: run, logger: .init(label: "rehearsal") { _ in SwiftLogNoOpLogHandler() })
-                .run(tokens: StaticTokenProvider(Secret(sandbox.tokens[.referralAdmin]!)), transport: client)
+            let result = try #require(try await ApplyRun(configuration: run, logger: .init(label: "rehearsal") { _ in SwiftLogNoOpLogHandler() })
+                .run(tokens: StaticTokenProvider(Secret(sandbox.tokens[.referralAdmin]!)), transport: client).result)
             try await client.shutdown()
             let referrals = sandbox.referrals()
             await sandbox.stop()

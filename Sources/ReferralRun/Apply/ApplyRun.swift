@@ -42,10 +42,50 @@ public struct ApplyRun: Sendable {
     }
 
     /// How the run ended, for the one-line summary and the exit code.
-    public struct Result: Sendable {
+    public struct Result: Sendable, CustomStringConvertible {
         public var summary: RunSummary
         public var reportFolder: String
         public var exitStatus: ExitStatus
+        public var dryRun = false
+
+        /// The closing lines a person reads (standard output).
+        public var description: String {
+            var closing = "\(summary.oneLine)\nreport: \(reportFolder)/\n"
+            if dryRun { closing += "dry run: nothing was sent; changes.csv lists what a real run would change\n" }
+            if let reason = summary.abortReason { closing += "aborted (\(reason)); run the same command again to resume\n" }
+            return closing
+        }
+    }
+
+    /// How `run` ended: it ran (and the report says how), or nothing was sent.
+    public enum Ending: Sendable, CustomStringConvertible {
+        case ran(Result)
+        /// `--strict` found rows with problems: nothing was sent (exit 1). The overview holds the first problems.
+        case refusedByStrict(ChangeOverview)
+        /// The person asked declined: nothing was sent (exit 1).
+        case declined
+
+        public var exitStatus: ExitStatus {
+            switch self {
+            case .ran(let result): result.exitStatus
+            case .refusedByStrict, .declined: .someRowsNotApplied
+            }
+        }
+
+        /// The run's result, when it ran.
+        public var result: Result? { if case .ran(let result) = self { result } else { nil } }
+
+        /// What the person reads: the closing lines of a run, or why nothing was sent (standard error).
+        public var description: String {
+            switch self {
+            case .ran(let result): return result.description
+            case .refusedByStrict(let overview):
+                let listed = overview.invalidDocuments > overview.problems.count ? " (the first \(overview.problems.count) problems listed)" : ""
+                return overview.problems.map { "\($0)\n" }.joined()
+                    + "\(overview.documents) document(s), \(overview.invalidDocuments) with problems\(listed): nothing was sent (--strict).\n"
+            case .declined: return "nothing was sent.\n"
+            }
+        }
     }
 
     /// Why the run could not start (exit 2): the typed error of the stage
@@ -72,15 +112,6 @@ public struct ApplyRun: Sendable {
         }
     }
 
-    /// `--strict` found rows with problems: nothing was sent (exit 1).
-    public struct StrictRefusal: Error {
-        /// What the file asks, with its first problems.
-        public var overview: ChangeOverview
-    }
-
-    /// The person asked declined: nothing was sent.
-    public struct Declined: Error {}
-
     public let configuration: Configuration
     public let stop: StopSignal
     public let progress: RunProgress
@@ -104,7 +135,7 @@ public struct ApplyRun: Sendable {
     }
 
     /// Checks what can be checked before anything is sent, then runs.
-    public func run(tokens: any TokenProvider, transport: any ReferralTransport) async throws -> Result {
+    public func run(tokens: any TokenProvider, transport: any ReferralTransport) async throws -> Ending {
         let planner: Planner
         do {
             let handle = try InputHandle(path: configuration.input)
@@ -112,8 +143,8 @@ public struct ApplyRun: Sendable {
             for warning in planner.columns.warnings { notify("warning: \(warning)") }
             if configuration.strict || confirm != nil {
                 let overview = try ChangeOverview.of(InputFile.planner(again: planner, handle: handle, options: configuration.reading))
-                if configuration.strict, overview.invalidDocuments > 0 { throw StrictRefusal(overview: overview) }
-                if let confirm, !(await confirm(overview)) { throw Declined() }
+                if configuration.strict, overview.invalidDocuments > 0 { return .refusedByStrict(overview) }
+                if let confirm, !(await confirm(overview)) { return .declined }
             }
         } catch let error as CSVFileError {
             throw StartError.input(.file(error))
@@ -199,7 +230,7 @@ public struct ApplyRun: Sendable {
                     limitFound: await governor.limitFound, finalPace: await governor.pace,
                     cap: configuration.maxRequestsPerSecond), correlationID: configuration.sender.correlationID)
             await writeMetrics(summary, tokens: tokens)
-            return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus)
+            return .ran(Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus, dryRun: configuration.sender.dryRun))
         } catch {
             // The run happened: it is aborted (exit 3, resumable), not unusable.
             var summary = writer.summary
@@ -207,7 +238,7 @@ public struct ApplyRun: Sendable {
             summary.correlationID = configuration.sender.correlationID
             summary.abortReason = [abortReason, error.description].compactMap { $0 }.joined(separator: "; ")
             await writeMetrics(summary, tokens: tokens)
-            return Result(summary: summary, reportFolder: writer.folder.path, exitStatus: .aborted)
+            return .ran(Result(summary: summary, reportFolder: writer.folder.path, exitStatus: .aborted, dryRun: configuration.sender.dryRun))
         }
     }
 
