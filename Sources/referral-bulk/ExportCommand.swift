@@ -20,14 +20,39 @@ struct ExportCommand: AsyncParsableCommand {
     )
 
     @Option(help: "An OData $filter passed as is, e.g. \"type eq 'Shared' or direction eq 'Incoming'\".") var filter: String?
-    @Option(help: "Only referrals in this status (New, Active, Closed).") var status: String?
-    @Option(help: "Only referrals with this substatus (e.g. Accepted, Won).") var substatus: String?
-    @Option(help: "Only referrals updated at or after this date (YYYY-MM-DD or a UTC date-time).") var updatedSince: String?
+    @Option(
+        help: "Only referrals in this status (\(ReferralStatus.allCases.map(\.rawValue).joined(separator: ", "))).",
+        transform: { text in
+            guard let status = ReferralStatus(name: text) else {
+                throw ValidationError("not one of \(ReferralStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            return status
+        })
+    var status: ReferralStatus?
+    @Option(
+        help: "Only referrals with this substatus (e.g. Accepted, Won).",
+        transform: { text in
+            guard let substatus = ReferralSubstatus(name: text) else {
+                throw ValidationError("not one of \(ReferralSubstatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            return substatus
+        })
+    var substatus: ReferralSubstatus?
+    @Option(
+        help: "Only referrals updated at or after this date (YYYY-MM-DD or a UTC date-time).",
+        transform: { text in
+            do throws(ValueError) { return try UTCDateTime.parse(text) } catch { throw ValidationError(error.reason + ".") }
+        })
+    var updatedSince: UTCDateTime?
     @Option(help: "Only referrals whose customer is in this country (ISO code, e.g. DE).") var country: String?
     @Option(help: "Only referrals whose team lists this e-mail.") var teamEmail: String?
     @Option(help: "Referrals per page asked of the API ($top; the API may cap it).") var topPage: Int?
-    @Option(help: "Columns, comma-separated (default: every column apply maps, Team member 1..50, eTag). Must include Referral ID.")
-    var columns: String?
+    @Option(
+        help: "Columns, comma-separated (default: every column apply maps, Team member 1..50, eTag). Must include Referral ID.",
+        transform: { text in
+            do throws(ExportError) { return try ExportColumn.list(parsing: text) } catch { throw ValidationError(error.description) }
+        })
+    var columns: [ExportColumn]?
     @Option(name: [.short, .customLong("output")], help: "The CSV or .xlsx file (written only when complete); default: standard output.")
     var output: String?
     @Option(help: "csv or xlsx (default: xlsx when -o ends in .xlsx, else csv).")
@@ -35,21 +60,10 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var api: APIOptions
 
     func validate() throws {
-        if let status, ReferralStatus(name: status) == nil {
-            throw ValidationError("--status '\(status)' is not one of \(ReferralStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
-        if let substatus, ReferralSubstatus(name: substatus) == nil {
-            throw ValidationError(
-                "--substatus '\(substatus)' is not one of \(ReferralSubstatus.allCases.map(\.rawValue).joined(separator: ", ")).")
-        }
-        if let updatedSince {
-            do { _ = try UTCDateTime.parse(updatedSince) } catch { throw ValidationError("--updated-since: \(error)") }
-        }
         if ExportFormat.chosen(named: format, output: output) == nil {
             throw ValidationError("--format must be csv or xlsx, not '\(format ?? "")'.")
         }
         if let topPage, !(1...10_000).contains(topPage) { throw ValidationError("--top-page must be between 1 and 10000.") }
-        if let columns { do { _ = try ExportColumn.list(parsing: columns) } catch { throw ValidationError(error.description) } }
         for (name, value) in [("--filter", filter), ("--country", country), ("--team-email", teamEmail)] {
             if let value, value.allSatisfy(\.isWhitespace) { throw ValidationError("\(name) is empty.") }
         }
@@ -58,13 +72,13 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration = ExportRun.Configuration(endpoint: "")
         configuration.filter.filter = filter
-        configuration.filter.status = status.flatMap(ReferralStatus.init(name:))
-        configuration.filter.substatus = substatus.flatMap(ReferralSubstatus.init(name:))
-        configuration.filter.updatedSince = updatedSince.flatMap { try? UTCDateTime.parse($0) }
+        configuration.filter.status = status
+        configuration.filter.substatus = substatus
+        configuration.filter.updatedSince = updatedSince
         configuration.filter.country = country
         configuration.filter.teamEmail = teamEmail
         configuration.pageSize = topPage
-        configuration.columns = columns.flatMap { try? ExportColumn.list(parsing: $0) } ?? ExportColumn.standard
+        configuration.columns = columns ?? ExportColumn.standard
         configuration.retry = api.retryPolicy
         configuration.maxRequestsPerSecond = api.maxRps
         configuration.format = ExportFormat.chosen(named: format, output: output) ?? .csv
