@@ -12,11 +12,15 @@ import ReferralModel
 /// - A 429 for a request reserved after the last decrease is one signal;
 ///   the 429s that answer requests reserved before it are the same episode
 ///   and are ignored, and so is a 429 without `Retry-After` (or one under a
-///   second) within a second of the decrease (the new pace has not been
+///   second) within two calls of the decrease (the new pace has not been
 ///   tried yet). A signal sets the pace to what the server actually
 ///   accepted since the previous signal, spread over the time until it
 ///   lets us send again (`Retry-After`): for a token bucket that is its
-///   refill rate, for a fixed window its quota per window.
+///   refill rate, for a fixed window its quota per window; bounded by the
+///   pace that was refused, since a limit without a burst lets through
+///   every other call of a pace a little above it (`measuredPace`).
+/// - After a pause, or a small step down near the limit, it climbs back
+///   within a second to just under the refused pace (CUBIC's plateau).
 /// - It then probes upward, slowly at first (the limit was just measured)
 ///   and faster the longer nothing is refused (the limit may have risen);
 ///   slower after a long `Retry-After` (a window) and at low limits, so that
