@@ -12,11 +12,15 @@ import ReferralModel
 /// - A 429 for a request reserved after the last decrease is one signal;
 ///   the 429s that answer requests reserved before it are the same episode
 ///   and are ignored, and so is a 429 without `Retry-After` (or one under a
-///   second) within a second of the decrease (the new pace has not been
+///   second) within two calls of the decrease (the new pace has not been
 ///   tried yet). A signal sets the pace to what the server actually
 ///   accepted since the previous signal, spread over the time until it
 ///   lets us send again (`Retry-After`): for a token bucket that is its
-///   refill rate, for a fixed window its quota per window.
+///   refill rate, for a fixed window its quota per window; bounded by the
+///   pace that was refused, since a limit without a burst lets through
+///   every other call of a pace a little above it (`measuredPace`).
+/// - After a pause, or a small step down near the limit, it climbs back
+///   within a second to just under the refused pace (CUBIC's plateau).
 /// - It then probes upward, slowly at first (the limit was just measured)
 ///   and faster the longer nothing is refused (the limit may have risen);
 ///   slower after a long `Retry-After` (a window) and at low limits, so that
@@ -42,17 +46,35 @@ public struct RateController: Sendable {
         public var linearProbe = 0.02
         public var cubicProbe: Duration = .seconds(5)
         /// The probe is stretched so that it takes at least about this many
-        /// calls of the first limit found (at 10/s a probe of a few seconds
-        /// would refuse one call in 40).
-        public var callsPerProbe = 30.0
+        /// calls of the first limit found: a probe ends in a refusal, and at
+        /// 10/s one of a few seconds would refuse one call in 40, not one in 100.
+        public var callsPerProbe = 100.0
         /// Never slower than this (one request every 100 s).
         public var floor = 0.01
         /// A signal that says too little to measure (under a second, nothing
         /// accepted) cuts the pace to this fraction instead.
         public var blindCut = 0.5
         /// After a blind cut, the probe runs this much faster (at paces of
-        /// 10/s and more): the cut measured nothing, so the limit is likely near.
+        /// `blindProbeFrom` and more): the cut measured nothing, so the limit is likely near.
         public var blindProbe = 0.25
+        /// A blind cut at this pace or more probes `blindProbe` times faster.
+        public var blindProbeFrom = 10.0
+        /// The plateau after a pause: this share of the pace that was refused.
+        public var plateauShare = 0.97
+        /// The pace after a pause is at least this share of the refused pace
+        /// (when that is within `plateauCeiling` of what got through).
+        public var refusedShare = 0.9
+        /// The plateau is at most this many times the new pace (the refused pace
+        /// of a big bucket is far above its rate).
+        public var plateauCeiling = 1.25
+        /// How long the climb from the new pace to the plateau takes (before the probe's stretch).
+        public var approachTime: Duration = .seconds(1)
+        /// A refusal soon after the last, without a pause: the pace steps down
+        /// to this share, or halves when fewer than `overshotShare` of the calls got through.
+        /// When more than `jitterShare` got through, the step down climbs back to the plateau.
+        public var nudge = 0.85
+        public var overshotShare = 0.3
+        public var jitterShare = 0.7
 
         public init(cap: Double? = nil) { self.cap = cap }
     }
@@ -120,12 +142,19 @@ public struct RateController: Sendable {
     private var epochStart: ContinuousClock.Instant?
     private var acceptedInEpoch = 0
     private var sentInEpoch = 0
+    private var refusedInEpoch = 0
     /// Stretches the probe's time after a long `Retry-After`.
     private var probeScale = 1.0
     /// The pace the first signal set: the scale of the probe's additive part.
     private var firstFound: Double?
     /// When the last decrease was decided.
     private var lastDecrease: ContinuousClock.Instant?
+    /// The pace the probe approaches before it probes beyond (CUBIC's plateau), if above `base`.
+    private var plateau: Double?
+    /// When the last reservation's slot was, and the mean gap between slots:
+    /// the pace the pool really sends at.
+    private var lastSlot: ContinuousClock.Instant?
+    private var slotGap: Double?
     /// The pace the last signal or announcement set: the limit as found.
     public private(set) var limitFound: Double?
 
@@ -144,11 +173,29 @@ public struct RateController: Sendable {
             // Capped so that a pool that cannot use the pace does not grow it without end.
             rate = base * pow(2, min(40, seconds / settings.doublingTime.inSeconds))
         case .probing:
-            let cubic = probing / settings.cubicProbe.inSeconds
-            rate = base * (1 + cubic * cubic * cubic) + settings.linearProbe * (firstFound ?? base) * probing
+            var from = base
+            var beyond = probing
+            if let plateau {
+                // The climb to the plateau is not stretched: it returns to a pace that held.
+                let approach = settings.approachTime.inSeconds
+                if seconds < approach {
+                    let left = 1 - seconds / approach
+                    return bounded(plateau - (plateau - base) * left * left * left)
+                }
+                from = plateau
+                beyond = (seconds - approach) / probeScale
+            }
+            let cubic = beyond / settings.cubicProbe.inSeconds
+            rate = from * (1 + cubic * cubic * cubic) + settings.linearProbe * (firstFound ?? base) * beyond
         case .announced:
             rate = base
         }
+        return bounded(rate)
+    }
+
+    /// `rate` within the cap and the floor.
+    private func bounded(_ rate: Double) -> Double {
+        var rate = rate
         if let cap = settings.cap { rate = min(rate, cap) }
         return max(settings.floor, rate)
     }
@@ -169,6 +216,11 @@ public struct RateController: Sendable {
         var slot = max(now, nextSlot ?? now)
         if let pausedUntil, pausedUntil > slot { slot = pausedUntil }
         nextSlot = slot + .seconds(1 / rate(at: slot))
+        if let lastSlot, slot > lastSlot, pausedUntil.map({ $0 < lastSlot }) ?? true {
+            let gap = (slot - lastSlot).inSeconds
+            slotGap = slotGap.map { 0.875 * $0 + 0.125 * gap } ?? gap
+        }
+        lastSlot = slot
         return Reservation(at: slot, episode: episode)
     }
 
@@ -190,6 +242,7 @@ public struct RateController: Sendable {
         case .throttled(let retryAfter, let quota):
             // Reserved before the last decrease: part of the episode already counted.
             guard reservation.episode == episode else { return nil }
+            refusedInEpoch += 1
             // A 429 without `Retry-After` (or with one under a second: a date
             // in the past, `0`) soon after a decrease answers a call the new
             // pace had no time to prove wrong: cutting again on each would
@@ -197,7 +250,7 @@ public struct RateController: Sendable {
             // person) in a few hundred milliseconds.
             if (retryAfter ?? .zero) < .seconds(1), let lastDecrease, now - lastDecrease < blindInterval(at: now) { return nil }
             if let quota, let change = follow(quota, now: now), quota.remaining == 0 { return change }
-            return decrease(retryAfter: retryAfter, now: now)
+            return decrease(retryAfter: retryAfter, refused: reservation, now: now)
         case .unavailable(let retryAfter):
             guard let retryAfter, pause(until: now + retryAfter) else { return nil }
             return Change(from: pace(at: now), to: pace(at: now), reason: .paused(until: now + retryAfter))
@@ -205,14 +258,18 @@ public struct RateController: Sendable {
     }
 
     /// How long after a decrease a 429 without `Retry-After` is still the same
-    /// episode: a second, or two calls at the pace, whichever is longer.
+    /// episode: two calls at the pace. (A second at least let a pace just
+    /// above nginx's `limit_req` without a burst, which the blind probe
+    /// reaches in that second, take every other call: half the limit.)
     private func blindInterval(at now: ContinuousClock.Instant) -> Duration {
-        .seconds(max(1, 2 / rate(at: now)))
+        .seconds(2 / rate(at: now))
     }
 
     /// One throttling signal: pace at what got through, pause until the server lets us send.
-    private mutating func decrease(retryAfter: Duration?, now: ContinuousClock.Instant) -> Change {
+    private mutating func decrease(retryAfter: Duration?, refused: Reservation, now: ContinuousClock.Instant) -> Change {
         let before = pace(at: now)
+        // The pace the refused call went at (what the pool really sent at, if slower).
+        let refusedPace = min(rate(at: refused.at), slotGap.map { 1 / $0 } ?? .infinity)
         let resume = now + (retryAfter ?? .zero)
         if retryAfter != nil { pause(until: resume) }
         let start = epochStart ?? now
@@ -221,21 +278,25 @@ public struct RateController: Sendable {
         // What was really sent: a pool that could not use the pace did not send at it
         // (measured only over a second or more: one call in a few milliseconds says nothing).
         let current = sending < 1 ? rate(at: now) : min(rate(at: now), Double(sentInEpoch) / sending)
-        // What got through, spread up to the resume: a token bucket refills
-        // during the wait, so what the next epoch gets through includes the
-        // refill, and spreading it over the wait counts it once. Too little to
-        // measure (under a second, or nothing got through: another process
-        // used the quota just as we resumed) is a blind cut.
-        let blind = epoch < 1 || acceptedInEpoch == 0
-        var rate = blind ? current * settings.blindCut : min(current, Double(acceptedInEpoch) / epoch)
-        if let cap = settings.cap { rate = min(rate, cap) }
-        rate = max(settings.floor, rate)
+        let paused = (retryAfter ?? .zero) >= .seconds(1)
+        let (measured, blind, nudged) = measuredPace(current: current, epoch: epoch, paused: paused, refusedPace: refusedPace)
+        let rate = bounded(measured)
+        // After a pause or a step down, climb back quickly to just under the
+        // pace that was refused (CUBIC's plateau) and only then probe beyond
+        // it: a pause the server does not make up for (nginx adding
+        // `Retry-After: 1` to a bucket of ten) costs a second of calls each
+        // time it is hit, and a step down of 15 % is 15 % of the calls until
+        // the slow probe is back. The refused pace of a big bucket is far
+        // above its rate, hence the ceiling.
+        let top = bounded(min(settings.plateauShare * refusedPace, settings.plateauCeiling * rate))
+        plateau = (paused || nudged) && top > rate ? top : nil
         if case .announced = phase {} else { phase = .probing }
         base = rate
         phaseStart = resume
         epochStart = resume
         acceptedInEpoch = 0
         sentInEpoch = 0
+        refusedInEpoch = 0
         episode += 1
         let first = firstFound ?? rate
         firstFound = first
@@ -247,11 +308,52 @@ public struct RateController: Sendable {
         // overshot, a limit with a small burst): at a pace where a probe's
         // refusal is one call in many, climb back within a second or so,
         // or the first seconds of a run stay at half the limit.
-        if blind, rate >= settings.callsPerProbe / 3 { probeScale = settings.blindProbe }
+        if blind, rate >= settings.blindProbeFrom { probeScale = settings.blindProbe }
         nextSlot = resume
         lastDecrease = now
         limitFound = rate
         return Change(from: before, to: rate, reason: .throttled(retryAfter: retryAfter))
+    }
+
+    /// The pace the episode since the last signal asks for, whether it
+    /// measured nothing (a blind cut), and whether it only stepped down a little.
+    ///
+    /// What got through is spread up to the resume: a token bucket refills
+    /// during the wait, so what the next epoch gets through includes the
+    /// refill, and spreading it over the wait counts it once. But what got
+    /// through undercounts the limit when the limit let through less than
+    /// we sent for a reason other than its rate: nginx's `limit_req`
+    /// without a burst takes one call per 1/rate and refuses the rest, so
+    /// a pace a little above it gets every other call through, half the
+    /// limit; and a pause the server does not make up for is counted as a
+    /// pause of the limit. Hence the refused pace bounds it from above.
+    private func measuredPace(current: Double, epoch: Double, paused: Bool, refusedPace: Double) -> (Double, blind: Bool, nudged: Bool) {
+        let accepted = Double(acceptedInEpoch)
+        // Too little to measure: nothing got through (another process used the
+        // quota just as we resumed), or a few calls in under a second.
+        let blind = acceptedInEpoch == 0 || (epoch < 1 && acceptedInEpoch < 3)
+        let measured = blind ? current * settings.blindCut : min(current, accepted / epoch)
+        guard case .probing = phase else {
+            // The first signal of the slow start: its average undercounts an
+            // exponential climb, and half the pace that was refused is at most
+            // one doubling below the limit.
+            return (paused ? measured : max(measured, current * settings.blindCut), blind, false)
+        }
+        if paused {
+            // Just under the refused pace when that is near what got through.
+            let near = settings.refusedShare * refusedPace
+            return (near <= settings.plateauCeiling * measured ? max(measured, near) : measured, blind, false)
+        }
+        guard epoch < 1 || acceptedInEpoch < 3 else { return (measured, blind, false) }
+        // A refusal soon after the last one, no pause between: the pace is
+        // still too high. Halve it when most calls were refused (far above the
+        // limit), else step down a little; when most got through (jitter at
+        // the limit) climb back to just under the refused pace. (Half of them
+        // is what a pace anywhere between one and two times nginx's
+        // `limit_req` without a burst gets through: it says little.)
+        let share = accepted / max(1, accepted + Double(refusedInEpoch))
+        if share < settings.overshotShare { return (current * settings.blindCut, blind, false) }
+        return (current * settings.nudge, blind, share >= settings.jitterShare)
     }
 
     /// Follows an announced quota: the remaining calls spread over the time until it resets.

@@ -1,17 +1,25 @@
+import ReferralModel
 @testable import ReferralReport
 @testable import ReferralSend
 
 /// Runs the real `RateController` against a simulated server in simulated
 /// time: `workers` concurrent workers in each of `processes` processes (one
 /// controller each, one limit for all: shards of a tenant), each sending one
-/// call after another (a refused call is sent again after its `Retry-After`),
-/// every answer `latency` after the send. Deterministic: no clock, no sleeping.
+/// call after another (a refused call is sent again after the retry policy's
+/// backoff, at least its `Retry-After`).
+/// A call reaches the server up to `jitter` after it is sent (seeded, as a
+/// loopback's scheduling has it), the server holds it for `latency`, or
+/// `refusedLatency` when it refuses it, and the answer is back at once.
+/// Deterministic: no clock, no sleeping.
 struct RateSimulation<Limiter: SimulatedLimiter> {
     struct Result {
         var accepted = 0
         var refused = 0
         /// Calls the limit allowed over the run.
         var allowance = 0.0
+
+        /// Accepted calls in each second of the run.
+        var acceptedPerSecond: [Int] = []
 
         var efficiency: Double { Double(accepted) / allowance }
         var refusedShare: Double { Double(refused) / Double(max(1, accepted + refused)) }
@@ -21,6 +29,9 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
     var workers = 32
     var processes = 1
     var latency: Duration = .milliseconds(20)
+    var refusedLatency: Duration?
+    var jitter: Duration = .zero
+    var seed: UInt64 = 1
     var duration: Duration = .seconds(120)
     var settings = RateController.Settings()
 
@@ -29,8 +40,10 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
         case ready
         /// The reservation's time has come: confirm it, then send.
         case send(RateController.Reservation)
+        /// The call reaches the server.
+        case arrive(RateController.Reservation)
         /// The answer to a call sent on `reservation` arrives.
-        case answer(RateController.Reservation, retryAfter: Duration?)
+        case answer(RateController.Reservation, SimulatedRefusal?)
     }
 
     func run() -> Result {
@@ -41,12 +54,19 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
         }
         let end = nanoseconds(duration)
         let latency = nanoseconds(self.latency)
+        let refusedLatency = nanoseconds(self.refusedLatency ?? self.latency)
+        let jitter = nanoseconds(self.jitter)
+        var random = SplitMix64(seed: seed)
         var limiter = self.limiter
         var result = Result()
+        result.acceptedPerSecond = Array(repeating: 0, count: Int(end / 1_000_000_000) + 1)
         var controllers = [RateController](repeating: RateController(settings: settings), count: processes)
         // Each worker's next step and its time; the earliest goes first (ties: lowest worker).
         // Worker w belongs to process w % processes.
         var steps = [(time: Int64, step: Step)](repeating: (0, .ready), count: workers * processes)
+        // Each worker's refusals in a row, for the backoff.
+        var attempts = [Int](repeating: 0, count: workers * processes)
+        let policy = RetryPolicy()
         while true {
             var next = 0
             for index in steps.indices where steps[index].time < steps[next].time { next = index }
@@ -62,15 +82,28 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
                     steps[next] = (nanoseconds(renewed.at - origin), .send(renewed))
                     continue
                 }
-                // The server sees the call halfway through the round trip.
-                let retryAfter = limiter.take(at: time + latency / 2)
-                if retryAfter == nil { result.accepted += 1 } else { result.refused += 1 }
-                steps[next] = (time + latency, .answer(reservation, retryAfter: retryAfter))
-            case .answer(let reservation, let retryAfter):
-                let answer: RateController.Answer =
-                    retryAfter.map { .throttled(retryAfter: $0, nil) } ?? .accepted(nil)
+                steps[next] = (time + (jitter > 0 ? Int64(random.next() % UInt64(jitter)) : 0), .arrive(reservation))
+            case .arrive(let reservation):
+                let refusal = limiter.take(at: time)
+                if refusal == nil {
+                    result.accepted += 1
+                    result.acceptedPerSecond[min(result.acceptedPerSecond.count - 1, Int(time / 1_000_000_000))] += 1
+                } else {
+                    result.refused += 1
+                }
+                steps[next] = (time + (refusal == nil ? latency : refusedLatency), .answer(reservation, refusal))
+            case .answer(let reservation, let refusal):
+                if refusal == nil { limiter.finish(at: time) }
+                let answer: RateController.Answer = refusal.map { .throttled(retryAfter: $0.retryAfter, nil) } ?? .accepted(nil)
                 _ = controllers[process].answered(answer, to: reservation, now: instant(time))
-                steps[next] = (time + (retryAfter.map(nanoseconds) ?? 0), .ready)
+                var delay: Int64 = 0
+                if let refusal {
+                    attempts[next] += 1
+                    delay = nanoseconds(policy.delay(afterAttempt: attempts[next], retryAfter: refusal.retryAfter, random: &random))
+                } else {
+                    attempts[next] = 0
+                }
+                steps[next] = (time + delay, .ready)
             }
         }
         result.allowance = limiter.allowance(until: end)

@@ -12,7 +12,7 @@ struct SimulatedFixedWindow: SimulatedLimiter {
         self.window = window
     }
 
-    mutating func take(at time: Int64) -> Duration? {
+    mutating func take(at time: Int64) -> SimulatedRefusal? {
         let seconds = Double(time) / 1e9
         let index = Int(seconds / window)
         if index != current {

@@ -12,7 +12,7 @@ struct SimulatedSlidingWindow: SimulatedLimiter {
         self.window = window
     }
 
-    mutating func take(at time: Int64) -> Duration? {
+    mutating func take(at time: Int64) -> SimulatedRefusal? {
         let length = Int64(window * 1e9)
         while oldest < log.count, log[oldest] <= time - length { oldest += 1 }
         guard log.count - oldest >= quota else {
