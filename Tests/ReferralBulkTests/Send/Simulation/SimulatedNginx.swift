@@ -1,3 +1,5 @@
+import ReferralModel
+
 /// nginx's `limit_req` (ngx_http_limit_req_module, `nodelay`), in its own
 /// arithmetic: whole milliseconds, the excess in thousandths of a request.
 /// A call is refused when the excess over one call per 1/rate would pass
