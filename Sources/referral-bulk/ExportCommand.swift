@@ -22,21 +22,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "An OData $filter passed as is, e.g. \"type eq 'Shared' or direction eq 'Incoming'\".") var filter: String?
     @Option(
         help: "Only referrals in this status (\(ReferralStatus.allCases.map(\.rawValue).joined(separator: ", "))).",
-        transform: { text in
-            guard let status = ReferralStatus(name: text) else {
-                throw ValidationError("not one of \(ReferralStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
-            }
-            return status
-        })
+        transform: parseNamed(ReferralStatus.init(name:)))
     var status: ReferralStatus?
-    @Option(
-        help: "Only referrals with this substatus (e.g. Accepted, Won).",
-        transform: { text in
-            guard let substatus = ReferralSubstatus(name: text) else {
-                throw ValidationError("not one of \(ReferralSubstatus.allCases.map(\.rawValue).joined(separator: ", ")).")
-            }
-            return substatus
-        })
+    @Option(help: "Only referrals with this substatus (e.g. Accepted, Won).", transform: parseNamed(ReferralSubstatus.init(name:)))
     var substatus: ReferralSubstatus?
     @Option(
         help: "Only referrals updated at or after this date (YYYY-MM-DD or a UTC date-time).",

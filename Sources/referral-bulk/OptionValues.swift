@@ -14,3 +14,13 @@ func parseDuration(within range: ClosedRange<Duration>) -> @Sendable (String) th
         }
     }
 }
+
+/// A value given by its name (`ReferralStatus(name:)`, any case), or a refusal listing every name.
+func parseNamed<Value: CaseIterable & RawRepresentable>(
+    _ named: @escaping @Sendable (String) -> Value?
+) -> @Sendable (String) throws -> Value where Value.RawValue == String {
+    { text in
+        guard let value = named(text) else { throw ValidationError("not one of \(Value.allCases.map(\.rawValue).joined(separator: ", ")).") }
+        return value
+    }
+}
