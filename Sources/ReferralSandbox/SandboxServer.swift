@@ -31,7 +31,7 @@ public enum SandboxServer {
     ) async throws -> RunningSandbox {
         let tokens = TokenRegistry(
             seed: configuration.seed, lifetime: configuration.tokenTTL, refreshLifetime: configuration.refreshTokenLifetime,
-            now: configuration.now, stateFile: configuration.identityPath.map(IdentityStateFile.init(path:)))
+            now: configuration.now, stateFile: configuration.identityPath.map { IdentityStateFile(path: $0) })
         let store: ReferralStore
         if let statePath = configuration.statePath {
             let (file, current, changes) = try SandboxStateFile.open(path: statePath, seed: referrals, reset: configuration.resetState)

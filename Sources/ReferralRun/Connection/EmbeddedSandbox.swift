@@ -56,5 +56,5 @@ package struct EmbeddedSandbox: Sendable {
     }
 
     /// Its identity platform's token endpoint while it listens at `baseURL`.
-    static func tokenURL(baseURL: String) -> String { "\(baseURL)/\(tenant)/oauth2/v2.0/token" }
+    static func tokenURL(baseURL: String) -> String { DeviceCodeSignIn.tokenURL(authority: baseURL, tenant: tenant) }
 }

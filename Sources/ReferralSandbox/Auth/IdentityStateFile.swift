@@ -28,11 +28,9 @@ struct IdentityStateFile: Sendable {
 
     let path: String
     /// The wall clock, in milliseconds since 1970, that the stored instants are written against (a test's moves days).
-    var wallClock: @Sendable () -> Int64 = Self.realTime
+    let wallClock: @Sendable () -> Int64
 
-    init(path: String) { self.path = path }
-
-    init(path: String, wallClock: @escaping @Sendable () -> Int64) {
+    init(path: String, wallClock: @escaping @Sendable () -> Int64 = IdentityStateFile.realTime) {
         self.path = path
         self.wallClock = wallClock
     }

@@ -30,7 +30,10 @@ package struct DeviceCodeSignIn: Sendable {
     }
 
     package var deviceCodeURL: String { "\(authority)/\(tenant)/oauth2/v2.0/devicecode" }
-    package var tokenURL: String { "\(authority)/\(tenant)/oauth2/v2.0/token" }
+    package var tokenURL: String { Self.tokenURL(authority: authority, tenant: tenant) }
+
+    /// The identity platform v2's token endpoint of `tenant`.
+    package static func tokenURL(authority: String, tenant: String) -> String { "\(authority)/\(tenant)/oauth2/v2.0/token" }
     private var requestedScope: String { (scopes + Self.identityScopes.filter { !scopes.contains($0) }).joined(separator: " ") }
 
     /// Why a sign-in did not start or finish.
