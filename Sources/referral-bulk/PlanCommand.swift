@@ -1,9 +1,5 @@
 import ArgumentParser
-import ReferralInput
-import ReferralModel
-import ReferralPlan
-import ReferralReport
-import ReferralSend
+import ReferralRun
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,35 +18,6 @@ struct PlanCommand: ParsableCommand {
     var pretty = false
 
     func run() throws {
-        let planner = try input.openPlanner()
-        var tally = ProblemTally()
-        let pretty = pretty  // read the option once, not once per document
-        // Serialising runs on a second core while this one reads and checks rows.
-        let renderer = BackgroundRenderer<PatchDocument>(output: .standardOutput) { document, bytes in
-            document.writePlanLine(into: &bytes, pretty: pretty)
-            bytes.append(UInt8(ascii: "\n"))
-        }
-        var batch: [PatchDocument] = []
-        do {
-            while let document = try planner.next() {
-                if document.isValid {
-                    batch.append(document)
-                    if batch.count == 256 {
-                        renderer.submit(batch)
-                        batch.removeAll(keepingCapacity: true)
-                    }
-                }
-                for line in tally.add(document) { FileOutput.standardError.write(line + "\n") }
-            }
-        } catch {
-            renderer.submit(batch)
-            renderer.finish()
-            throw CommandFailure.unusable(error.description)
-        }
-        renderer.submit(batch)
-        renderer.finish()
-        FileOutput.standardError.write(tally.summary(rows: planner.rowsRead) + "\n")
-        FileOutput.standardError.flush()
-        throw ExitCode(tally.exitStatus.rawValue)
+        try FileCheckRun(file: input.file, reading: input.reading, pretty: pretty, outputs: .plan).runThenExit()
     }
 }

@@ -1,9 +1,5 @@
 import ArgumentParser
-import ReferralInput
-import ReferralModel
-import ReferralPlan
-import ReferralReport
-import ReferralSend
+import ReferralRun
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,18 +11,6 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func run() throws {
-        let planner = try input.openPlanner()
-        var tally = ProblemTally()
-        do {
-            while let document = try planner.next() {
-                for line in tally.add(document) { FileOutput.standardOutput.write(line + "\n") }
-            }
-        } catch {
-            FileOutput.standardOutput.flush()
-            throw CommandFailure.unusable(error.description)
-        }
-        FileOutput.standardOutput.write(tally.summary(rows: planner.rowsRead) + "\n")
-        FileOutput.standardOutput.flush()
-        throw ExitCode(tally.exitStatus.rawValue)
+        try FileCheckRun(file: input.file, reading: input.reading, outputs: .validate).runThenExit()
     }
 }
