@@ -10,7 +10,7 @@ import ZIPFoundation
 /// with `=` is text, never a formula.
 public final class XLSXSheetWriter {
     /// Why the workbook could not be written.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public var reason: String
         public var description: String { "cannot write the workbook: \(reason)" }
     }

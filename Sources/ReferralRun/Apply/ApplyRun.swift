@@ -181,14 +181,14 @@ public struct ApplyRun: Sendable {
         progress.start()
         _ = try await WorkerPool(concurrency: configuration.concurrency).run(
             next: {
-                do {
+                do throws(CSVFileError) {
                     while let document = try planner.next() {
                         if shard?.contains(document) ?? true { return document }
                     }
                     return nil
                 } catch {
                     // A read error mid-file (e.g. a record too large): stop, report, resume after fixing.
-                    stop.stop(.inputFailed("\(error)"))
+                    stop.stop(.inputFailed(error))
                     return nil
                 }
             },
@@ -202,25 +202,25 @@ public struct ApplyRun: Sendable {
                     if outcome.kind == .unchanged, let earlier { return Self.appliedEarlier(outcome, earlier) }
                     return outcome
                 } catch {
-                    stop.stop(.outputFailed(error.description))
+                    stop.stop(.outputFailed(error))
                     return nil
                 }
             },
             record: { outcome in
                 progress.record(outcome)
                 // A file that cannot be written stops the run; the outcome is still offered to the other file.
-                if let journal { do throws(OutputFailure) { try journal.record(outcome) } catch { stop.stop(.outputFailed(error.description)) } }
-                do throws(OutputFailure) { try writer.record(outcome) } catch { stop.stop(.outputFailed(error.description)) }
+                if let journal { do throws(OutputFailure) { try journal.record(outcome) } catch { stop.stop(.outputFailed(error)) } }
+                do throws(OutputFailure) { try writer.record(outcome) } catch { stop.stop(.outputFailed(error)) }
             },
             stop: stop)
         if stop.isStopped { recordNeverReached(planner: planner, shard: shard, writer: writer) }
-        if let journal { do { try journal.sync() } catch { stop.stop(.outputFailed(error.description)) } }
-        do { try writer.sync() } catch { stop.stop(.outputFailed(error.description)) }
+        if let journal { do throws(OutputFailure) { try journal.sync() } catch { stop.stop(.outputFailed(error)) } }
+        do throws(OutputFailure) { try writer.sync() } catch { stop.stop(.outputFailed(error)) }
         let exitStatus: ExitStatus
         var abortReason: String?
         if let reason = stop.reason {
             exitStatus = .aborted
-            abortReason = Self.describe(reason)
+            abortReason = reason.description
         } else {
             exitStatus = writer.summary.allApplied ? .success : .someRowsNotApplied
         }
@@ -309,16 +309,5 @@ public struct ApplyRun: Sendable {
         outcome.before = intent.before
         outcome.sentOperations = intent.sentOperations
         return outcome
-    }
-
-    static func describe(_ reason: StopSignal.Reason) -> String {
-        switch reason {
-        case .interrupted(let signal): "interrupted by signal \(signal)"
-        case .apiKeepsFailing(let detail): "stopped: \(detail)"
-        case .credentialsRejected(let detail): "credentials rejected: \(detail)"
-        case .inputFailed(let detail): "the input could not be read further: \(detail)"
-        case .unreachable(let detail): detail
-        case .outputFailed(let detail): detail
-        }
     }
 }

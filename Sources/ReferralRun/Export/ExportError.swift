@@ -1,19 +1,29 @@
+import ReferralInput
 import ReferralModel
+import ReferralSend
 
 /// Why an export did not finish, and the exit code it stands for.
 public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `--columns` names nothing usable.
     case badColumns(String)
-    /// The output file could not be created or written.
-    case output(String)
+    /// `-o` names a folder.
+    case outputIsFolder(String)
+    /// The output file could not be created, written or renamed into place.
+    case output(OutputFailure)
+    /// The workbook could not be put together.
+    case workbook(XLSXSheetWriter.Failure)
+    /// The finished workbook's temporary archive could not be read back into the output.
+    case workbookUnreadable(CSVFileError)
     /// The API refused the request (a `400`: e.g. a filter it does not support).
     case refused(status: Int, message: String)
     /// A next link that leaves the endpoint: the token is never sent elsewhere.
     case foreignNextLink(String)
     /// An answer that is not a page (no `value` array).
     case notAPage(String)
-    /// No usable token, or the token was refused (401 after a refresh, 403).
-    case credentialsRejected(String)
+    /// No usable token.
+    case credentialsRejected(CredentialsProblem)
+    /// The API refused the token (401 after a refresh, 403), in its words.
+    case tokenRefused(status: Int, message: String)
     /// The API kept failing (retries exhausted) or answered an error other than 400.
     case apiFailed(String)
     /// Interrupted (a signal): nothing complete was written.
@@ -21,19 +31,23 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var exitStatus: ExitStatus {
         switch self {
-        case .badColumns, .output, .refused, .foreignNextLink: .unusable
-        case .notAPage, .credentialsRejected, .apiFailed, .interrupted: .aborted
+        case .badColumns, .outputIsFolder, .output, .workbook, .workbookUnreadable, .refused, .foreignNextLink: .unusable
+        case .notAPage, .credentialsRejected, .tokenRefused, .apiFailed, .interrupted: .aborted
         }
     }
 
     public var description: String {
         switch self {
         case .badColumns(let detail): "--columns: \(detail)."
-        case .output(let detail): detail
+        case .outputIsFolder(let path): "-o \(path) names a folder, not a file"
+        case .output(let failure): failure.description
+        case .workbook(let failure): failure.description
+        case .workbookUnreadable(let error): "cannot copy the workbook into the output: \(error)"
         case .refused(_, let message): "the API refused the export: \(message)"
         case .foreignNextLink(let link): "the API's next link leaves the endpoint (\(link.prefix(120))); the token is not sent there"
         case .notAPage(let detail): "the API's answer is not a page of referrals: \(detail)"
-        case .credentialsRejected(let detail): "credentials rejected: \(detail)"
+        case .credentialsRejected(let problem): "credentials rejected: \(problem)"
+        case .tokenRefused(_, let message): "credentials rejected: \(message)"
         case .apiFailed(let detail): "the API kept failing: \(detail)"
         case .interrupted: "interrupted"
         }

@@ -3,8 +3,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case csv, xlsx
 
     /// `--format`, else by the output's extension (`-o deals.xlsx`), else CSV.
-    public static func chosen(named name: String?, output: String?) -> ExportFormat? {
-        if let name { return ExportFormat(rawValue: name.lowercased()) }
-        return output?.lowercased().hasSuffix(".xlsx") == true ? .xlsx : .csv
+    public static func chosen(_ format: ExportFormat?, output: String?) -> ExportFormat {
+        format ?? (output?.lowercased().hasSuffix(".xlsx") == true ? .xlsx : .csv)
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import ReferralModel
 import ReferralReport
 import SystemPackage
 
@@ -22,10 +23,10 @@ public final class ExportOutput {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !name.isEmpty else { throw .output("-o \(path) names a folder, not a file") }
+        guard !name.isEmpty else { throw .outputIsFolder(path) }
         var template = Array("\(folder).\(name).partial-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { throw .output("cannot create a file in \(folder.isEmpty ? "." : folder): \(Self.lastError())") }
+        guard descriptor >= 0 else { throw .output(OutputFailure(path: path, errno: errno)) }
         fchmod(descriptor, 0o600)
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return ExportOutput(descriptor: FileDescriptor(rawValue: descriptor), destination: (temporary, path))
@@ -48,7 +49,7 @@ public final class ExportOutput {
         do {
             try descriptor.writeAll(buffer)
         } catch {
-            throw .output("cannot write \(destination?.final ?? "standard output"): \(error)")
+            throw .output(OutputFailure(path: destination?.final ?? "standard output", errno: (error as? Errno ?? .ioError).rawValue))
         }
         buffer.removeAll(keepingCapacity: true)
     }
@@ -61,12 +62,12 @@ public final class ExportOutput {
             try descriptor.closeAfter { guard fsync(descriptor.rawValue) == 0 else { throw Errno(rawValue: errno) } }
         } catch {
             unlink(destination.temporary)
-            throw .output("cannot write \(destination.final): \(error)")
+            throw .output(OutputFailure(path: destination.final, errno: (error as? Errno ?? .ioError).rawValue))
         }
         guard rename(destination.temporary, destination.final) == 0 else {
-            let reason = Self.lastError()
+            let failure = OutputFailure(path: destination.final, errno: errno)
             unlink(destination.temporary)
-            throw .output("cannot rename the export to \(destination.final): \(reason)")
+            throw .output(failure)
         }
     }
 
@@ -77,6 +78,4 @@ public final class ExportOutput {
         try? descriptor.close()
         unlink(destination.temporary)
     }
-
-    private static func lastError() -> String { String(cString: strerror(errno)) }
 }

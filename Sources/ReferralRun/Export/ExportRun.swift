@@ -75,7 +75,7 @@ public struct ExportRun: Sendable {
         do {
             workbook = configuration.format == .xlsx ? try XLSXSheetWriter(sheetName: "Referrals", header: columns.map(\.header)) : nil
         } catch {
-            throw .output(error.description)
+            throw .workbook(error)
         }
         if workbook == nil { try output.write(writer.row(columns.map(\.header))) }
         var result = Result(rows: 0, pages: 0)
@@ -92,7 +92,7 @@ public struct ExportRun: Sendable {
                     do {
                         try workbook.append(columns.map { $0.sheetCell(referral) })
                     } catch {
-                        throw .output(error.description)
+                        throw .workbook(error)
                     }
                 } else {
                     try output.write(writer.row(columns.map { $0.cell(referral) }))
@@ -113,17 +113,21 @@ public struct ExportRun: Sendable {
 
     /// The finished workbook's archive, into the output (which renames it into place on commit).
     private static func copy(_ workbook: XLSXSheetWriter, to output: ExportOutput) throws(ExportError) {
+        let archive: ByteSource
         do {
-            let archive = try workbook.finish()
-            while true {
-                let chunk = try archive.read()
-                if chunk.isEmpty { break }
-                try output.write(Array(chunk))
-            }
-        } catch let error as ExportError {
-            throw error
+            archive = try workbook.finish()
         } catch {
-            throw .output("\(error)")
+            throw .workbook(error)
+        }
+        while true {
+            let chunk: ArraySlice<UInt8>
+            do {
+                chunk = try archive.read()
+            } catch {
+                throw .workbookUnreadable(error)
+            }
+            if chunk.isEmpty { break }
+            try output.write(Array(chunk))
         }
     }
 
@@ -143,7 +147,7 @@ public struct ExportRun: Sendable {
             guard let json else { throw .notAPage("it is not JSON") }
             return json
         case 400: throw .refused(status: 400, message: message)
-        case 401, 403: throw .credentialsRejected(message)
+        case 401, 403: throw .tokenRefused(status: response.status, message: message)
         default: throw .apiFailed(message)
         }
     }

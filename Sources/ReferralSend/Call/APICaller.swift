@@ -10,7 +10,7 @@ public enum CallResult: Sendable {
     /// call may not be sent again blind (`LostAnswerRule`): why.
     case answerLost(String)
     /// No usable token: the run must stop.
-    case credentials(String)
+    case credentials(CredentialsProblem)
     case cancelled
 }
 
@@ -80,7 +80,7 @@ public struct APICaller: Sendable {
         do {
             token = try await tokens.token()
         } catch {
-            return .credentials(Self.tokenProblem(error))
+            return .credentials(CredentialsProblem(error))
         }
         var lastStatus: Int?
         while true {
@@ -104,7 +104,7 @@ public struct APICaller: Sendable {
                 if let id = response.serverRequestID { tally.lastServerRequestID = id }
                 if (502...504).contains(response.status), ServerError(response).fromGateway {
                     if case .gatewayDown(let status) = watch.gatewayFailed(status: response.status, at: .now) {
-                        stop.stop(.unreachable(Self.gatewayDown(status, endpoint: endpoint, span: watch.gatewaySpan)))
+                        stop.stop(.unreachable(.gatewayDown(origin: Self.origin(of: endpoint), status: status, span: watch.gatewaySpan)))
                     }
                 } else {
                     watch.answered(status: response.status)
@@ -118,7 +118,7 @@ public struct APICaller: Sendable {
                 if Task.isCancelled { return .cancelled }
                 let failure = TransportFailure(error)
                 if case .unreachable(let reason) = watch.attemptFailed(failure) {
-                    stop.stop(.unreachable("cannot reach \(Self.origin(of: endpoint)): \(reason)"))
+                    stop.stop(.unreachable(.noConnection(origin: Self.origin(of: endpoint), reason)))
                 }
                 if !resendsUnanswered, LostAnswerRule.mayHaveArrived(failure) { return .answerLost("no answer (\(failure))") }
                 event = .transportFailure("no answer (\(failure))")
@@ -143,17 +143,17 @@ public struct APICaller: Sendable {
                 }
             case .refreshTokenThenRetry:
                 // A token without MFA: a refreshed one from the same sign-in would be refused the same way.
-                if let answer, MFARequirement.isMissing(in: answer) { return .credentials(TokenError.mfaRequired.description) }
+                if let answer, MFARequirement.isMissing(in: answer) { return .credentials(.token(.mfaRequired)) }
                 tally.retries += 1
                 do {
                     token = try await tokens.tokenRejected(token)
                 } catch {
-                    return .credentials(Self.tokenProblem(error))
+                    return .credentials(CredentialsProblem(error))
                 }
             case .giveUp(let reason):
                 if let answer, answer.status == 401 {
                     if watch.tokenRejectedAfterRefresh() == .everyTokenRejected {
-                        stop.stop(.credentialsRejected("every token was rejected (401), a freshly fetched one too"))
+                        stop.stop(.credentialsRejected(.everyTokenRejected))
                     }
                     return .answered(answer, hadUnansweredAttempt: false)
                 }
@@ -171,17 +171,6 @@ public struct APICaller: Sendable {
         guard deadline > .now else { return }
         let sleep = self.sleep
         try await stop.interrupting { try await sleep(deadline) }
-    }
-
-    /// A token provider's failure in our words (a `TokenError` is one already).
-    static func tokenProblem(_ error: any Error) -> String {
-        (error as? TokenError)?.description ?? "the token provider failed"
-    }
-
-    /// The one sentence a run stopped by a dead backend behind a live gateway ends with.
-    static func gatewayDown(_ status: Int, endpoint: String, span: Duration) -> String {
-        "a gateway in front of \(origin(of: endpoint)) answered every call with \(status) for \(DurationText.seconds(span)) "
-            + "and the API behind it never answered: it is down or cannot be reached from the gateway"
     }
 
     /// `https://host[:port]` of the endpoint, for messages (no path, no user info).

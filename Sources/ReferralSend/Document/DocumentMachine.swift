@@ -62,7 +62,7 @@ struct DocumentMachine {
         case read(CallResult)
         case intentRecorded
         /// The journal could not be written: why.
-        case intentFailed(String)
+        case intentFailed(OutputFailure)
         /// The PATCH sent under `requestID` ended (after its retries).
         case patched(CallResult, requestID: String)
     }
@@ -139,9 +139,9 @@ struct DocumentMachine {
         case (.recordingIntent(let write), .intentRecorded):
             state = .writing(write)
             return .patch(operations: write.operations, ifMatch: write.ifMatch)
-        case (.recordingIntent, .intentFailed(let reason)):
+        case (.recordingIntent, .intentFailed(let failure)):
             state = .finished
-            return .stopRun(.outputFailed(reason))
+            return .stopRun(.outputFailed(failure))
         case (.writing(let write), .patched(let result, let requestID)):
             return patchEnded(write, result, requestID: requestID)
         default:
@@ -323,8 +323,8 @@ struct DocumentMachine {
             preconditionFailure("an answer, or a lost one, is judged by what it says")
         case .gaveUp(let reason, let status):
             return .finish(Outcome(document: document, kind: .failed, httpStatus: status, message: reason, requestID: requestID))
-        case .credentials(let reason):
-            return .stopRun(.credentialsRejected(reason))
+        case .credentials(let problem):
+            return .stopRun(.credentialsRejected(problem))
         case .cancelled:
             return .leaveForResume
         }

@@ -132,7 +132,7 @@ public struct ReferralSender: Sendable {
                     try recordIntent?(document, before, operations)
                     action = machine.next(.intentRecorded)
                 } catch {
-                    action = machine.next(.intentFailed(error.description))
+                    action = machine.next(.intentFailed(error))
                 }
             case .patch(let operations, let ifMatch):
                 let requestID = newRequestID(document, &tally)

@@ -67,7 +67,7 @@ public actor SendGovernor {
         switch breaker.record(success: !serverFailure) {
         case .closed: break
         case .open(let pause): pausedUntil = .now + pause
-        case .abort: stop.stop(.apiKeepsFailing("most requests failed, again and again, after retries"))
+        case .abort: stop.stop(.circuitBreakerTripped)
         }
     }
 
@@ -82,10 +82,7 @@ public actor SendGovernor {
         }
         tooLongWaits += 1
         if tooLongWaits >= Self.tooLongWaitsToStop {
-            stop.stop(
-                .apiKeepsFailing(
-                    "the API keeps asking to wait \(DurationText.seconds(retryAfter)), longer than --max-retry-after \(DurationText.seconds(maxRetryAfter))"
-                ))
+            stop.stop(.waitsTooLong(asked: retryAfter, limit: maxRetryAfter))
         }
     }
 

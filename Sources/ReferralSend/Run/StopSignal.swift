@@ -1,3 +1,5 @@
+import ReferralInput
+import ReferralModel
 import Synchronization
 
 /// A shared, thread-safe "stop taking new work" flag with the reason: set
@@ -5,15 +7,32 @@ import Synchronization
 /// report that cannot be written; read by the worker pool. Waits (backoff,
 /// throttling) made through `interrupting` end the moment it is set.
 public final class StopSignal: Sendable {
-    public enum Reason: Sendable, Equatable {
+    /// What stopped the run, as the value that tells it; `description` is the run's last sentence.
+    public enum Reason: Sendable, Equatable, CustomStringConvertible {
         case interrupted(signal: Int32)
-        case apiKeepsFailing(String)
-        case credentialsRejected(String)
-        case inputFailed(String)
-        /// The endpoint cannot be reached at all (refused, no connection, DNS, TLS).
-        case unreachable(String)
+        /// The API kept asking to wait `asked`, longer than `--max-retry-after` (`limit`).
+        case waitsTooLong(asked: Duration, limit: Duration)
+        /// The circuit breaker opened too often: most documents failed, after retries.
+        case circuitBreakerTripped
+        case credentialsRejected(CredentialsProblem)
+        case inputFailed(CSVFileError)
+        /// The endpoint cannot be reached at all (refused, no connection, DNS, TLS), or only its gateway answers.
+        case unreachable(EndpointUnreachable)
         /// A report or journal file could not be written.
-        case outputFailed(String)
+        case outputFailed(OutputFailure)
+
+        public var description: String {
+            switch self {
+            case .interrupted(let signal): "interrupted by signal \(signal)"
+            case .waitsTooLong(let asked, let limit):
+                "stopped: the API keeps asking to wait \(DurationText.seconds(asked)), longer than --max-retry-after \(DurationText.seconds(limit))"
+            case .circuitBreakerTripped: "stopped: most requests failed, again and again, after retries"
+            case .credentialsRejected(let problem): "credentials rejected: \(problem)"
+            case .inputFailed(let error): "the input could not be read further: \(error)"
+            case .unreachable(let endpoint): endpoint.description
+            case .outputFailed(let failure): failure.description
+            }
+        }
     }
 
     private struct State {

@@ -1,3 +1,4 @@
+import Glibc
 import ReferralOutcome
 import Testing
 @testable import ReferralModel
@@ -92,7 +93,8 @@ import Testing
         var machine = machine(recordsIntent: true)
         _ = machine.start()
         _ = machine.next(.read(Self.answer(200, base.active)))
-        #expect(machine.next(.intentFailed("disk full")).stopReason == .outputFailed("disk full"))
+        let diskFull = OutputFailure(path: "journal.sqlite", errno: ENOSPC)
+        #expect(machine.next(.intentFailed(diskFull)).stopReason == .outputFailed(diskFull))
     }
 
     @Test func aWriteAnsweredWithAPageIsFailed() throws {
@@ -130,7 +132,7 @@ import Testing
     @Test func aWriteWithoutCredentialsStopsTheRunAndACancelledOneIsLeft() {
         var rejected = machine(preflight: false)
         _ = rejected.start()
-        #expect(rejected.next(.patched(.credentials("no token"), requestID: "w1")).stopReason == .credentialsRejected("no token"))
+        #expect(rejected.next(.patched(.credentials(.providerFailed), requestID: "w1")).stopReason == .credentialsRejected(.providerFailed))
         var cancelled = machine(preflight: false)
         _ = cancelled.start()
         #expect(cancelled.next(.patched(.cancelled, requestID: "w1")).isLeftForResume)
@@ -198,7 +200,7 @@ import Testing
     @Test func aReadWithoutCredentialsStopsTheRunAndACancelledOneIsLeft() {
         var rejected = machine()
         _ = rejected.start()
-        #expect(rejected.next(.read(.credentials("no token"))).stopReason == .credentialsRejected("no token"))
+        #expect(rejected.next(.read(.credentials(.providerFailed))).stopReason == .credentialsRejected(.providerFailed))
         var cancelled = machine()
         _ = cancelled.start()
         #expect(cancelled.next(.read(.cancelled)).isLeftForResume)
@@ -294,7 +296,7 @@ import Testing
     @Test(arguments: [
         CallResult.answered(
             APIResponse(status: 200, headers: [], body: JSONWriter.bytes(ReferralSenderTests().active)), hadUnansweredAttempt: false),
-        .gaveUp("no answer", lastStatus: nil), .credentials("no token"), .cancelled,
+        .gaveUp("no answer", lastStatus: nil), .credentials(.providerFailed), .cancelled,
     ])
     func a400ThatTheReadDoesNotExplainStaysFailedWithTheServersMessage(read: CallResult) throws {
         var machine = machine(preflight: false)

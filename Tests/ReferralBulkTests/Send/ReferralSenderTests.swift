@@ -143,7 +143,8 @@ final class CountingTokens: TokenProvider {
         let outcome = await sender(transport, tokens: CountingTokens(refreshable: false), stop: stop, preflight: false)
             .send(document([notes]))
         #expect(outcome == nil)
-        #expect(stop.reason == .credentialsRejected("the token was rejected, and it cannot be refreshed"))
+        #expect(stop.reason == .credentialsRejected(.token(.rejectedFixed)))
+        #expect(stop.reason?.description == "credentials rejected: the token was rejected, and it cannot be refreshed")
     }
 
     @Test func aClosedReferralIsAnInvalidTransitionWithoutAPatch() async throws {
@@ -317,7 +318,8 @@ final class CountingTokens: TokenProvider {
         let transport = ScriptedTransport(Array(repeating: .failure(TransportFailure.connectionRefused), count: 10))
         let outcome = await base.sender(transport, stop: stop, preflight: false).send(base.document([base.notes]))
         #expect(outcome == nil)  // left for a resume: the run stopped while it waited to retry
-        #expect(stop.reason == .unreachable("cannot reach https://api.example: connection refused"))
+        #expect(stop.reason == .unreachable(.noConnection(origin: "https://api.example", .connectionRefused)))
+        #expect(stop.reason?.description == "cannot reach https://api.example: connection refused")
         #expect(transport.sent.count == 3)
     }
 
@@ -335,7 +337,7 @@ final class CountingTokens: TokenProvider {
         let transport = ScriptedTransport(Array(repeating: .answer(401, nil), count: 6))
         let sender = base.sender(transport, stop: stop, preflight: false)
         for _ in 0..<3 { _ = await sender.send(base.document([base.notes])) }
-        #expect(stop.reason == .credentialsRejected("every token was rejected (401), a freshly fetched one too"))
+        #expect(stop.reason == .credentialsRejected(.everyTokenRejected))
     }
 
     /// (A wait longer than --max-retry-after is not slept at all: the call fails.)

@@ -31,7 +31,8 @@ import Testing
         }
         #expect(!stop.isStopped)
         await governor.answered(status: 503, retryAfter: .seconds(600), quota: nil, to: await governor.reserve())
-        #expect(stop.reason == .apiKeepsFailing("the API keeps asking to wait 600 s, longer than --max-retry-after 120 s"))
+        #expect(stop.reason == .waitsTooLong(asked: .seconds(600), limit: .seconds(120)))
+        #expect(stop.reason?.description == "stopped: the API keeps asking to wait 600 s, longer than --max-retry-after 120 s")
     }
 
     @Test func anAcceptedCallInBetweenResetsTheCountOfLongWaits() async {
