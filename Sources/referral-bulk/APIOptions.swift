@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import ReferralModel
-import ReferralPlan
 import ReferralReport
 import ReferralRun
 import ReferralSandbox
@@ -38,12 +36,12 @@ struct APIOptions: ParsableArguments {
     @Flag(help: "Start --sandbox's referrals over from the seed (they persist in the state dir between runs).") var sandboxReset = false
     @Option(help: "Folder of the journals that let a re-run resume, and of --sandbox's referrals (default .referral-bulk).")
     var stateDir = SandboxState.defaultDirectory
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "warning"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.", transform: parseNamed { Logger.Level(rawValue: $0.lowercased()) })
+    var logLevel: Logger.Level = .warning
 
     func validate() throws {
         if let maxRps, !(maxRps > 0 && maxRps.isFinite) { throw ValidationError("--max-rps must be a positive number.") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1.") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level '\(logLevel)' is not a level.") }
         do { _ = try tokenSource } catch { throw ValidationError(error.description) }
     }
 
@@ -61,7 +59,7 @@ struct APIOptions: ParsableArguments {
 
     var logger: Logger {
         var logger = Logger(label: "referral-bulk") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
+        logger.logLevel = logLevel
         return logger
     }
 

@@ -1,12 +1,9 @@
 import ArgumentParser
-import Foundation
 import Glibc
-import Logging
 import ReferralModel
 import ReferralPlan
 import ReferralReport
 import ReferralRun
-import ReferralSandbox
 import ReferralSend
 
 struct ApplyCommand: AsyncParsableCommand {

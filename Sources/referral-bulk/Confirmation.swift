@@ -1,4 +1,3 @@
-import Glibc
 import ReferralPlan
 import ReferralReport
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ReferralModel
 import ReferralPlan
 import ReferralReport
@@ -43,14 +42,11 @@ struct ExportCommand: AsyncParsableCommand {
     var columns: [ExportColumn]?
     @Option(name: [.short, .customLong("output")], help: "The CSV or .xlsx file (written only when complete); default: standard output.")
     var output: String?
-    @Option(help: "csv or xlsx (default: xlsx when -o ends in .xlsx, else csv).")
-    var format: String?
+    @Option(help: "csv or xlsx (default: xlsx when -o ends in .xlsx, else csv).", transform: parseNamed { ExportFormat(rawValue: $0.lowercased()) })
+    var format: ExportFormat?
     @OptionGroup var api: APIOptions
 
     func validate() throws {
-        if ExportFormat.chosen(named: format, output: output) == nil {
-            throw ValidationError("--format must be csv or xlsx, not '\(format ?? "")'.")
-        }
         if let topPage, !(1...10_000).contains(topPage) { throw ValidationError("--top-page must be between 1 and 10000.") }
         for (name, value) in [("--filter", filter), ("--country", country), ("--team-email", teamEmail)] {
             if let value, value.allSatisfy(\.isWhitespace) { throw ValidationError("\(name) is empty.") }
@@ -69,7 +65,7 @@ struct ExportCommand: AsyncParsableCommand {
         configuration.columns = columns ?? ExportColumn.standard
         configuration.retry = api.retryPolicy
         configuration.maxRequestsPerSecond = api.maxRps
-        configuration.format = ExportFormat.chosen(named: format, output: output) ?? .csv
+        configuration.format = ExportFormat.chosen(format, output: output)
 
         let destination: ExportOutput
         do {

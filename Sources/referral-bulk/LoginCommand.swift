@@ -3,7 +3,6 @@ import Foundation
 import ReferralModel
 import ReferralReport
 import ReferralRun
-import ReferralSandbox
 import ReferralSend
 
 struct LoginCommand: AsyncParsableCommand {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ReferralModel
-import ReferralPlan
 import ReferralReport
 import ReferralSandbox
 import ReferralSend

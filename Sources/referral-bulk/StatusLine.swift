@@ -1,5 +1,4 @@
 import Glibc
-import ReferralModel
 import ReferralReport
 import Synchronization
 
