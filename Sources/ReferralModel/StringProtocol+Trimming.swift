@@ -11,6 +11,16 @@ extension StringProtocol where UTF8View: BidirectionalCollection {
         let edges = utf8.withContiguousStorageIfAvailable { ($0.first, $0.last) } ?? (utf8.first, utf8.last)
         guard let first = edges.0, let last = edges.1 else { return self[...] }
         if first < 0x80, last < 0x80, !isASCIIWhitespace(first), !isASCIIWhitespace(last) { return self[...] }
+        // ASCII white space off either end by bytes ("Ada, Lovelace" leaves
+        // " Lovelace"); Characters decide only where a non-ASCII byte is met
+        // at an edge (Unicode's white space, or a mark joined to a space).
+        var byteStart = utf8.startIndex
+        var byteEnd = utf8.endIndex
+        while byteStart < byteEnd, isASCIIWhitespace(utf8[byteStart]) { utf8.formIndex(after: &byteStart) }
+        while byteEnd > byteStart, isASCIIWhitespace(utf8[utf8.index(before: byteEnd)]) { utf8.formIndex(before: &byteEnd) }
+        if byteStart == byteEnd || (utf8[byteStart] < 0x80 && utf8[utf8.index(before: byteEnd)] < 0x80) {
+            return self[byteStart..<byteEnd]
+        }
         var start = startIndex
         var end = endIndex
         while start < end, self[start].isWhitespace { start = index(after: start) }
