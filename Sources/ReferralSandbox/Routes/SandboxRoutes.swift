@@ -101,7 +101,8 @@ struct SandboxRoutes: Sendable {
         let requestID = Self.requestID(request)
         let faultKey = requestID ?? "\(request.method) \(request.uri.path)"
         let decision = faults.decide(key: faultKey, occurrence: store.nextOccurrence(of: faultKey), isWrite: isWrite)
-        if decision.delay > .zero { try await Task.sleep(for: decision.delay) }
+        // No tolerance: by default the runtime may answer a tenth late (55 ms for --latency 50ms).
+        if decision.delay > .zero { try await Task.sleep(for: decision.delay, tolerance: .zero) }
         switch decision.fault {
         case .unavailable:
             return .refused(Self.response(.error(503, "ServiceUnavailable", "the service is temporarily unavailable (injected)")))

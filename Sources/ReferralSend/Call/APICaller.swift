@@ -48,10 +48,17 @@ public struct APICaller: Sendable {
     let watch = EndpointWatch()
     let sleep: @Sendable (ContinuousClock.Instant) async throws -> Void
 
+    /// Sleeps until the instant and not later: without a tolerance, the
+    /// runtime lets a sleep run up to a tenth of its length long (at least a
+    /// millisecond), which turns a pace's slot into a slower pace.
+    public static let sleepOnTime: @Sendable (ContinuousClock.Instant) async throws -> Void = {
+        try await Task.sleep(until: $0, tolerance: .zero)
+    }
+
     package init(
         endpoint: String, retry: RetryPolicy, correlationID: String, transport: any ReferralTransport, tokens: any TokenProvider,
         governor: SendGovernor, stop: StopSignal, logger: Logger,
-        sleep: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = { try await Task.sleep(until: $0) }
+        sleep: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = APICaller.sleepOnTime
     ) {
         self.endpoint = endpoint
         self.retry = retry

@@ -58,7 +58,7 @@ public struct ReferralSender: Sendable {
     public init(
         options: Options, transport: any ReferralTransport, tokens: any TokenProvider, governor: SendGovernor,
         stop: StopSignal, logger: Logger,
-        sleep: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = { try await Task.sleep(until: $0) },
+        sleep: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = APICaller.sleepOnTime,
         recordIntent: (@Sendable (PatchDocument, [Outcome.BeforeValue], [PatchOperation]) throws(OutputFailure) -> Void)? = nil
     ) {
         self.recordIntent = recordIntent
