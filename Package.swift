@@ -19,10 +19,11 @@ let everyStage: [Target.Dependency] = [
 let package = Package(
     name: "referral-bulk",
     platforms: [.macOS(.v14)],
+    // No library products: nothing outside this package builds on the
+    // stages, so what crosses a target is `package` and the rest internal
+    // (ARCHITECTURE.md, "Rules").
     products: [
-        .executable(name: "referral-bulk", targets: ["referral-bulk"]),
-        .library(name: "ReferralBulk", targets: ["ReferralRun"]),
-        .library(name: "ReferralSandbox", targets: ["ReferralSandbox"]),
+        .executable(name: "referral-bulk", targets: ["referral-bulk"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -2,8 +2,8 @@ import SystemPackage
 
 /// Reads a file or standard input in fixed-size chunks through a file
 /// descriptor, so that memory does not grow with the file.
-public final class ByteSource {
-    public let name: String
+package final class ByteSource {
+    package let name: String
     private let descriptor: FileDescriptor
     private let ownsDescriptor: Bool
     /// Set when reading an `InputHandle`: each source reads it from the
@@ -13,7 +13,7 @@ public final class ByteSource {
     private var buffer: [UInt8]
 
     /// Opens `path`, or standard input when `path` is `-`.
-    public init(path: String, chunkSize: Int = 64 * 1024) throws(CSVFileError) {
+    package init(path: String, chunkSize: Int = 64 * 1024) throws(CSVFileError) {
         if path == "-" {
             self.descriptor = .standardInput
             self.ownsDescriptor = false
@@ -38,7 +38,7 @@ public final class ByteSource {
     }
 
     /// A pass over `handle` from its first byte.
-    public init(handle: InputHandle, chunkSize: Int = 64 * 1024) {
+    package init(handle: InputHandle, chunkSize: Int = 64 * 1024) {
         self.handle = handle
         self.descriptor = handle.descriptor
         self.ownsDescriptor = false
@@ -53,7 +53,7 @@ public final class ByteSource {
 
     /// The next chunk, or an empty array at the end of the input: one
     /// `read` (or `pread`) per chunk, retried when a signal interrupts it.
-    public func read() throws(CSVFileError) -> ArraySlice<UInt8> {
+    package func read() throws(CSVFileError) -> ArraySlice<UInt8> {
         do {
             let count = try buffer.withUnsafeMutableBytes { bytes in
                 if let offset { try descriptor.read(fromAbsoluteOffset: offset, into: bytes) } else { try descriptor.read(into: bytes) }

@@ -1,5 +1,5 @@
 /// Why an input (a CSV file or a workbook) cannot be read at all (the CLI exits 2 with this sentence).
-public enum CSVFileError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum CSVFileError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case empty
     /// A workbook that cannot be read, or a file that is neither a workbook nor text.
@@ -15,7 +15,7 @@ public enum CSVFileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `--header-line N` points past the end of the file.
     case noHeaderAtLine(Int)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let path, let reason):
             "cannot read \(path): \(reason)."

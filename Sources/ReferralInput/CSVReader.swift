@@ -12,13 +12,13 @@ import CLibCSV
 ///
 /// A record with broken quoting becomes `.malformed` with its line; reading
 /// goes on from the next line, so one bad row does not stop the file.
-public final class CSVReader {
+package final class CSVReader {
     /// Records larger than this are refused: almost always a quote left open.
-    public static let defaultMaximumRecordBytes = 16 * 1_048_576
+    package static let defaultMaximumRecordBytes = 16 * 1_048_576
 
-    public let delimiter: UInt8
+    package let delimiter: UInt8
     /// The header record (line of the first non-blank line).
-    public private(set) var header: CSVRecord
+    package private(set) var header: CSVRecord
 
     private let source: DecodedSource
     private let maximumRecordBytes: Int
@@ -30,23 +30,23 @@ public final class CSVReader {
     private var finished = false
 
     /// Where the header is and what comes before it.
-    public struct HeaderLocation: Sendable, Hashable {
+    package struct HeaderLocation: Sendable, Hashable {
         /// `--header-line N`: the header is physical line N; lines above it
         /// (a title, notes) are kept as the preamble. Nil: the first line
         /// that is not blank, after an Excel `sep=X` line.
-        public var line: Int?
+        package var line: Int?
 
-        public init(line: Int? = nil) { self.line = line }
+        package init(line: Int? = nil) { self.line = line }
     }
 
     /// The lines above the header, as read (an Excel `sep=;` line, a title):
     /// `retry.csv` writes them back so the same options read it.
-    public private(set) var preamble: [UInt8]
+    package private(set) var preamble: [UInt8]
     /// The delimiter an Excel `sep=X` first line named, if there was one.
-    public let declaredDelimiter: UInt8?
+    package let declaredDelimiter: UInt8?
 
     /// How the file is written: what `retry.csv` copies.
-    public var format: InputFormat {
+    package var format: InputFormat {
         InputFormat(
             delimiter: delimiter, encoding: source.encoding, hasByteOrderMark: source.hadByteOrderMark,
             preamble: String(decoding: preamble, as: UTF8.self))
@@ -54,7 +54,7 @@ public final class CSVReader {
 
     /// Opens the reader and reads the header.
     /// - Parameter delimiter: `,`, `;` or tab; nil takes a `sep=X` line's, or detects it from the header line.
-    public init(
+    package init(
         source: DecodedSource, delimiter: UInt8? = nil, header location: HeaderLocation = HeaderLocation(),
         maximumRecordBytes: Int = defaultMaximumRecordBytes
     ) throws(CSVFileError) {
@@ -96,7 +96,7 @@ public final class CSVReader {
     }
 
     /// The next record, or nil at the end of the input.
-    public func next() throws(CSVFileError) -> CSVReadResult? {
+    package func next() throws(CSVFileError) -> CSVReadResult? {
         while sink.results.isEmpty {
             if finished { return nil }
             if unread.isEmpty {

@@ -2,16 +2,16 @@ import ReferralModel
 
 
 /// One record of a CSV file (or row of a sheet) as the reader saw it: its cells and where it was.
-public struct CSVRecord: Sendable, Hashable {
+package struct CSVRecord: Sendable, Hashable {
     /// The physical line the record starts on (1-based, the header is line 1).
-    public var line: Int
+    package var line: Int
     /// The physical line it ends on (greater than `line` when a quoted cell holds line breaks).
-    public var endLine: Int
-    public var cells: [String]
+    package var endLine: Int
+    package var cells: [String]
     /// For a row of a workbook, its sheet and each cell's type; nil for CSV.
-    public var typed: TypedCells?
+    package var typed: TypedCells?
 
-    public init(line: Int, endLine: Int, cells: [String], typed: TypedCells? = nil) {
+    package init(line: Int, endLine: Int, cells: [String], typed: TypedCells? = nil) {
         self.line = line
         self.endLine = endLine
         self.cells = cells
@@ -20,12 +20,12 @@ public struct CSVRecord: Sendable, Hashable {
 
     /// True for a record whose every cell is empty or blank: a spreadsheet's
     /// filler row, not a change.
-    public var isBlank: Bool { cells.allSatisfy { $0.isBlank } }  // a closure: a key path to another target's property is not inlined
+    package var isBlank: Bool { cells.allSatisfy { $0.isBlank } }  // a closure: a key path to another target's property is not inlined
 }
 
 /// What the reader yields: a record, or a record it could not read (bad
 /// quoting), which the planner reports while the rest of the file goes on.
-public enum CSVReadResult: Sendable {
+package enum CSVReadResult: Sendable {
     case record(CSVRecord)
     case malformed(line: Int, reason: String)
 }

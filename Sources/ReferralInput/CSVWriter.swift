@@ -2,13 +2,13 @@
 /// for every file the tool writes, and neutralises spreadsheet formulas: a
 /// cell that starts with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`,
 /// unless it is a plain number such as `-12.50`.
-public struct CSVWriter: Sendable {
-    public let delimiter: UInt8
+package struct CSVWriter: Sendable {
+    package let delimiter: UInt8
 
-    public init(delimiter: UInt8 = UInt8(ascii: ",")) { self.delimiter = delimiter }
+    package init(delimiter: UInt8 = UInt8(ascii: ",")) { self.delimiter = delimiter }
 
     /// One row, line end included.
-    public func row(_ cells: [String]) -> [UInt8] {
+    package func row(_ cells: [String]) -> [UInt8] {
         var bytes: [UInt8] = []
         for (index, cell) in cells.enumerated() {
             if index > 0 { bytes.append(delimiter) }
@@ -43,14 +43,14 @@ public struct CSVWriter: Sendable {
     }
 
     /// The cell as it is safe to open in a spreadsheet.
-    public static func neutralised(_ cell: String) -> String {
+    package static func neutralised(_ cell: String) -> String {
         guard let first = cell.utf8.first, isFormulaTrigger(first), !isPlainNumber(cell) else { return cell }
         return "'" + cell
     }
 
     /// Undoes `neutralised` when a file the tool wrote (retry.csv) is read
     /// back, as Excel does: a `'` before a formula character only marks text.
-    public static func restored(_ cell: String) -> String {
+    package static func restored(_ cell: String) -> String {
         let bytes = cell.utf8
         guard bytes.first == UInt8(ascii: "'"), let second = bytes.dropFirst().first, isFormulaTrigger(second) else {
             return cell

@@ -1,17 +1,17 @@
 /// An input's bytes as UTF-8, chunk by chunk, whatever its encoding: the
 /// byte-order mark skipped, other encodings transcoded, bytes that are not
 /// text refused with their line. What the CSV reader reads.
-public final class DecodedSource {
-    public let name: String
-    public let encoding: TextEncoding
+package final class DecodedSource {
+    package let name: String
+    package let encoding: TextEncoding
     /// Whether the input started with a byte-order mark (`retry.csv` keeps it).
-    public let hadByteOrderMark: Bool
+    package let hadByteOrderMark: Bool
     private let source: ByteSource
     private var decoder: TextDecoder
     private var finished = false
 
     /// Reads `source`, deciding the encoding from its first bytes and `requested`.
-    public init(_ source: ByteSource, requested: TextEncoding? = nil) throws(CSVFileError) {
+    package init(_ source: ByteSource, requested: TextEncoding? = nil) throws(CSVFileError) {
         self.source = source
         self.name = source.name
         var first = try source.read()
@@ -31,7 +31,7 @@ public final class DecodedSource {
     private var firstChunk: ArraySlice<UInt8>?
 
     /// The next chunk of UTF-8, or an empty slice at the end.
-    public func read() throws(CSVFileError) -> ArraySlice<UInt8> {
+    package func read() throws(CSVFileError) -> ArraySlice<UInt8> {
         while !finished {
             let raw: ArraySlice<UInt8>
             if let first = firstChunk {

@@ -6,16 +6,16 @@ import SystemPackage
 /// temporary file. Every decision about a file (its encoding, each column's
 /// conventions) is made by reading it whole before the first row is planned,
 /// so even `cat file | referral-bulk apply -` is never half applied.
-public final class InputHandle: Sendable {
-    public let name: String
+package final class InputHandle: Sendable {
+    package let name: String
     let descriptor: FileDescriptor
     /// Whether the input was copied (standard input or a pipe): it has no
     /// path another run could read again.
-    public let isSpooled: Bool
+    package let isSpooled: Bool
     /// For a workbook: its entries as expanded by the first pass.
     let extractedParts = ExtractedParts()
 
-    public init(path: String) throws(CSVFileError) {
+    package init(path: String) throws(CSVFileError) {
         let name = path == "-" ? "standard input" : path
         let source: FileDescriptor
         if path == "-" {

@@ -1,11 +1,11 @@
 /// The records of an input, whichever reader reads it: what the column
 /// survey and the planner pull from. A CSV file's records come from
 /// `CSVReader` untouched (the hot path), a workbook's from `WorkbookReader`.
-public enum InputReader {
+package enum InputReader {
     case csv(CSVReader)
     case workbook(WorkbookReader)
 
-    public var header: CSVRecord {
+    package var header: CSVRecord {
         switch self {
         case .csv(let reader): reader.header
         case .workbook(let reader): reader.header
@@ -14,7 +14,7 @@ public enum InputReader {
 
     /// The next record, or nil at the end of the input.
     @inline(__always)
-    public func next() throws(CSVFileError) -> CSVReadResult? {
+    package func next() throws(CSVFileError) -> CSVReadResult? {
         switch self {
         case .csv(let reader):
             return try reader.next()
@@ -36,12 +36,12 @@ public enum InputReader {
     }
 
     /// How the input is written, for the report that gives rows back.
-    public var format: InputFormat {
+    package var format: InputFormat {
         switch self {
         case .csv(let reader): reader.format
         case .workbook(let reader): InputFormat(delimiter: UInt8(ascii: ","), workbookSheet: reader.sheet.name)
         }
     }
 
-    public var delimiter: UInt8 { format.delimiter }
+    package var delimiter: UInt8 { format.delimiter }
 }

@@ -4,8 +4,8 @@ import SystemPackage
 /// "done/total" and an ETA. An estimate: quoted line breaks and blank lines
 /// count as rows. Nil for standard input, anything that is not a file, and
 /// a workbook (a ZIP archive: its compressed bytes have no lines to count).
-public enum RowEstimate {
-    public static func rows(inFile path: String) -> Int? {
+package enum RowEstimate {
+    package static func rows(inFile path: String) -> Int? {
         guard path != "-" else { return nil }
         guard let descriptor = try? FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec) else { return nil }
         defer { try? descriptor.close() }

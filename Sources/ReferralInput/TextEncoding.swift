@@ -1,7 +1,7 @@
 /// The character encoding of an input file. It is decided once, for the
 /// whole file, before any row is planned: a byte-order mark, or
 /// `--encoding`, or UTF-8. Everything downstream of the decoder sees UTF-8.
-public enum TextEncoding: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+package enum TextEncoding: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case utf8 = "utf-8"
     case utf16LittleEndian = "utf-16le"
     case utf16BigEndian = "utf-16be"
@@ -9,11 +9,11 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable, CustomString
     case isoLatin1 = "iso-8859-1"
     case macintosh = "macintosh"
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// `--encoding` names, as spreadsheets and `iconv` spell them.
     /// `utf-16` alone means "UTF-16, byte order from the byte-order mark".
-    public init?(name: String) {
+    package init?(name: String) {
         switch String(name.lowercased().map { $0 == "_" ? "-" : $0 }) {
         case "utf-8", "utf8": self = .utf8
         case "utf-16le", "utf16le", "utf-16", "utf16", "unicode": self = .utf16LittleEndian
@@ -25,7 +25,7 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable, CustomString
         }
     }
 
-    public static let acceptedNames = "utf-8, utf-16 (utf-16le, utf-16be), windows-1252, iso-8859-1, macintosh"
+    package static let acceptedNames = "utf-8, utf-16 (utf-16le, utf-16be), windows-1252, iso-8859-1, macintosh"
 
     var isUTF16: Bool { self == .utf16LittleEndian || self == .utf16BigEndian }
 
@@ -86,7 +86,7 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable, CustomString
     /// (impossible for text that was decoded from this encoding).
     /// - Parameter substitute: the byte written for a character this
     ///   encoding has no byte for (nil: return nil instead).
-    public func encode(_ text: String, substitute: UInt8? = nil) -> [UInt8]? {
+    package func encode(_ text: String, substitute: UInt8? = nil) -> [UInt8]? {
         switch self {
         case .utf8: return Array(text.utf8)
         case .utf16LittleEndian: return text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
@@ -120,7 +120,7 @@ public enum TextEncoding: String, Sendable, Hashable, CaseIterable, CustomString
     }
 
     /// The byte-order mark a file in this encoding starts with when it had one.
-    public var byteOrderMark: [UInt8] {
+    package var byteOrderMark: [UInt8] {
         switch self {
         case .utf8: [0xEF, 0xBB, 0xBF]
         case .utf16LittleEndian: [0xFF, 0xFE]

@@ -8,9 +8,9 @@ import ReferralInput
 /// SHA-256 in one pass, so the value does not depend on how the file is cut
 /// into chunks. (Journals of versions that used two FNV lanes hold other
 /// fingerprints: their next run starts a new journal, as after an edit.)
-public enum InputFingerprint {
+package enum InputFingerprint {
     /// Nil for standard input, which cannot be read twice.
-    public static func of(path: String, options: [String], chunkSize: Int = 256 * 1024) throws(CSVFileError) -> String? {
+    package static func of(path: String, options: [String], chunkSize: Int = 256 * 1024) throws(CSVFileError) -> String? {
         guard path != "-" else { return nil }
         let source = try ByteSource(path: path, chunkSize: chunkSize)
         var hash = SHA256()

@@ -22,33 +22,33 @@ import Synchronization
 /// is that run's (`updated`, undone from the intent's before-values, not
 /// `unchanged`). Each record is its own transaction: in WAL mode a commit
 /// survives the process being killed at any moment.
-public final class Journal: Sendable {
+package final class Journal: Sendable {
     /// An earlier run's outcome for a document.
-    public struct Entry: Sendable, Equatable {
-        public var kind: Outcome.Kind
-        public var httpStatus: Int?
-        public var message: String
-        public var requestID: String?
-        public var newETag: String?
+    package struct Entry: Sendable, Equatable {
+        package var kind: Outcome.Kind
+        package var httpStatus: Int?
+        package var message: String
+        package var requestID: String?
+        package var newETag: String?
         /// Which run of this input finished it (1, 2, ...).
-        public var run: Int
+        package var run: Int
         /// What the change overwrote and what it sent, when it changed the referral.
-        public var before: [Outcome.BeforeValue]
-        public var sentOperations: [PatchOperation]
+        package var before: [Outcome.BeforeValue]
+        package var sentOperations: [PatchOperation]
     }
 
     /// What a run was about to send, recorded before sending.
-    public struct Intent: Sendable, Equatable {
-        public var before: [Outcome.BeforeValue]
-        public var sentOperations: [PatchOperation]
+    package struct Intent: Sendable, Equatable {
+        package var before: [Outcome.BeforeValue]
+        package var sentOperations: [PatchOperation]
         /// Which run of this input recorded it.
-        public var run: Int
+        package var run: Int
     }
 
-    public static let finishedKinds: Set<Outcome.Kind> = [.updated, .unchanged, .invalidTransition, .notFound]
+    package static let finishedKinds: Set<Outcome.Kind> = [.updated, .unchanged, .invalidTransition, .notFound]
 
     /// Why the journal could not be opened (nothing has been sent yet).
-    public enum OpenError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum OpenError: Error, Sendable, Equatable, CustomStringConvertible {
         /// mkdir of the state folder failed with `errno`.
         case stateFolder(path: String, errno: Int32)
         /// SQLite refused the journal file: its result code and message.
@@ -58,7 +58,7 @@ public final class Journal: Sendable {
         /// Another run of the same job holds the lock.
         case busy(JournalLock.Busy)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .stateFolder(let path, let errno): "cannot create the state folder \(path): \(String(cString: strerror(errno)))."
             case .database(let path, _, let message): "cannot open the journal: the journal \(path) failed: \(message)."
@@ -68,7 +68,7 @@ public final class Journal: Sendable {
         }
 
         /// A busy job is a run that could not happen now (exit 3, try again later); the rest is exit 2.
-        public var exitStatus: ExitStatus {
+        package var exitStatus: ExitStatus {
             switch self {
             case .busy: .aborted
             case .stateFolder, .database, .lock: .unusable
@@ -77,10 +77,10 @@ public final class Journal: Sendable {
     }
 
     /// One sentence for the user about what the journal did at open, if anything.
-    public let notice: String?
+    package let notice: String?
     /// This run's number among the runs of this input (1 for the first).
-    public let run: Int
-    public let path: String
+    package let run: Int
+    package let path: String
     private let fingerprint: String
     private let statements: Mutex<Statements>
     /// Held as long as this journal is open: one run of this input at a time.
@@ -126,7 +126,7 @@ public final class Journal: Sendable {
     /// Opens (or starts) the journal of `fingerprint` in `directory`, and
     /// holds its run lock until the journal is released (`JournalLock`).
     /// `fresh` forgets what earlier runs of this input recorded.
-    public init(directory: String, fingerprint: String, inputPath: String, fresh: Bool) throws(OpenError) {
+    package init(directory: String, fingerprint: String, inputPath: String, fresh: Bool) throws(OpenError) {
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
             throw .stateFolder(path: directory, errno: errno)
         }
@@ -194,7 +194,7 @@ public final class Journal: Sendable {
     }
 
     /// The key of a document within its input: its lines and a hash of what it asks.
-    public static func key(_ document: PatchDocument) -> String {
+    package static func key(_ document: PatchDocument) -> String {
         var hash = StableHash()
         hash.combine(document.referralID)
         hash.combine(document.ifMatch ?? "")
@@ -203,7 +203,7 @@ public final class Journal: Sendable {
     }
 
     /// What an earlier run recorded as finished for this document, if anything.
-    public func entry(for document: PatchDocument) throws(OutputFailure) -> Entry? {
+    package func entry(for document: PatchDocument) throws(OutputFailure) -> Entry? {
         let key = Self.key(document)
         return try locked { statements throws(SQLiteDatabase.Failure) in
             var entry: Entry?
@@ -219,7 +219,7 @@ public final class Journal: Sendable {
     }
 
     /// What an earlier run was about to send for this document, if it recorded that.
-    public func intent(for document: PatchDocument) throws(OutputFailure) -> Intent? {
+    package func intent(for document: PatchDocument) throws(OutputFailure) -> Intent? {
         let key = Self.key(document)
         return try locked { statements throws(SQLiteDatabase.Failure) in
             var intent: Intent?
@@ -232,7 +232,7 @@ public final class Journal: Sendable {
     }
 
     /// Records what is about to be sent and what it overwrites, before it is sent.
-    public func recordIntent(_ document: PatchDocument, before: [Outcome.BeforeValue], operations: [PatchOperation])
+    package func recordIntent(_ document: PatchDocument, before: [Outcome.BeforeValue], operations: [PatchOperation])
         throws(OutputFailure)
     {
         let key = Self.key(document)
@@ -246,7 +246,7 @@ public final class Journal: Sendable {
     /// Records a finished outcome (others are not recorded). Throws when
     /// the record cannot be written: a document the journal does not hold
     /// would be sent again, and a report would claim what is not recorded.
-    public func record(_ outcome: Outcome) throws(OutputFailure) {
+    package func record(_ outcome: Outcome) throws(OutputFailure) {
         guard Self.finishedKinds.contains(outcome.kind) else { return }
         let key = Self.key(outcome.document)
         let changed = outcome.kind == .updated
@@ -260,7 +260,7 @@ public final class Journal: Sendable {
     }
 
     /// Folds the write-ahead log into the database at the end of a run.
-    public func sync() throws(OutputFailure) {
+    package func sync() throws(OutputFailure) {
         try locked { statements throws(SQLiteDatabase.Failure) in try statements.database.execute("PRAGMA wal_checkpoint(PASSIVE)") }
     }
 

@@ -9,26 +9,26 @@ import SystemPackage
 /// life of the run. The kernel drops the lock when its process ends however
 /// it ends (`kill -9` included), so a stale lock cannot exist; the pid and
 /// start written in the file only tell a second run whom it waited for.
-public final class JournalLock: Sendable {
+package final class JournalLock: Sendable {
     /// Another process holds the lock: the second run stops before sending anything.
-    public struct Busy: Error, Sendable, Equatable, CustomStringConvertible {
-        public var path: String
+    package struct Busy: Error, Sendable, Equatable, CustomStringConvertible {
+        package var path: String
         /// What the holder wrote: its pid and when it started (nil while it is still writing them).
-        public var holderPID: Int32?
-        public var since: String?
+        package var holderPID: Int32?
+        package var since: String?
 
-        public var description: String {
+        package var description: String {
             let holder = holderPID.map { "process \($0)" } ?? "another process"
             let started = since.map { " since \($0)" } ?? ""
             return "another run of this job is going on (\(holder)\(started) holds \(path)); this run sent nothing: try again when it has finished"
         }
     }
 
-    public let path: String
+    package let path: String
     private let descriptor: FileDescriptor
 
     /// Takes the lock of `fingerprint` in `directory` at once, or throws `Busy`.
-    public init(directory: String, fingerprint: String) throws(Journal.OpenError) {
+    package init(directory: String, fingerprint: String) throws(Journal.OpenError) {
         let path = "\(directory)/run-\(fingerprint).lock"
         let descriptor: FileDescriptor
         do {

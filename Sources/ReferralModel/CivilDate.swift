@@ -1,8 +1,8 @@
 /// Proleptic Gregorian dates as days since 1970-01-01, for the parsers of
 /// dates in text (UTCDateTime) and of a workbook's date serials alike.
-public enum CivilDate {
+package enum CivilDate {
     /// Howard Hinnant's days-from-civil: days since 1970-01-01 of a proleptic Gregorian date.
-    @inlinable public static func days(year: Int, month: Int, day: Int) -> Int64 {
+    @inlinable package static func days(year: Int, month: Int, day: Int) -> Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
@@ -12,7 +12,7 @@ public enum CivilDate {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    @inlinable public static func civil(fromDays days: Int64) -> (Int, Int, Int) {
+    @inlinable package static func civil(fromDays days: Int64) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

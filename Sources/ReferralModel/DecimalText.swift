@@ -3,12 +3,12 @@ import Foundation
 /// Turns already-validated number text into a `Decimal`, refusing what
 /// `Decimal` would silently mangle (out-of-range exponents, more digits than
 /// it can hold).
-public enum DecimalText {
+package enum DecimalText {
     /// Decimal holds 38 significant digits; beyond that it rounds silently.
     static let maximumSignificantDigits = 38
     private static let posix = Locale(identifier: "en_US_POSIX")
 
-    public static func parse(_ text: String) -> Decimal? {
+    package static func parse(_ text: String) -> Decimal? {
         if let plain = parsePlain(text) { return plain }
         let significant = text.prefix { $0 != "e" && $0 != "E" }.filter(\.isNumber).drop { $0 == "0" }
         guard significant.count <= maximumSignificantDigits else { return nil }

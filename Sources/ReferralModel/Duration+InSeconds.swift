@@ -1,6 +1,6 @@
 extension Duration {
     /// The duration as a number of seconds, for rates and display.
-    public var inSeconds: Double {
+    package var inSeconds: Double {
         let (whole, attoseconds) = components
         return Double(whole) + Double(attoseconds) / 1e18
     }

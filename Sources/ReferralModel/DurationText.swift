@@ -2,12 +2,12 @@
 /// `1.5s`, `5m`, `1h`, or a bare number of seconds. Checked against the
 /// option's range before anything is converted, so no input (`1e20s`,
 /// `10000000000s`, `nan`) can overflow a clock later.
-public enum DurationText {
-    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+package enum DurationText {
+    package enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         case notADuration(String)
         case outOfRange(String, ClosedRange<Duration>)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .notADuration(let text):
                 "'\(text)' is not a duration; write e.g. 250ms, 2s, 5m or 1h."
@@ -17,7 +17,7 @@ public enum DurationText {
         }
     }
 
-    public static func parse(_ text: String, within range: ClosedRange<Duration>) throws(Problem) -> Duration {
+    package static func parse(_ text: String, within range: ClosedRange<Duration>) throws(Problem) -> Duration {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("", 1)]
         guard let (number, scale) = units.lazy.compactMap({ suffix, scale -> (Double, Double)? in
             guard text.hasSuffix(suffix), let number = Double(text.dropLast(suffix.count)) else { return nil }
@@ -64,7 +64,7 @@ public enum DurationText {
 
 extension Duration {
     /// Whole nanoseconds, saturating at `Int64`'s bounds instead of trapping.
-    public var saturatingNanoseconds: Int64 {
+    package var saturatingNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         let (total, carry) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)

@@ -1,5 +1,5 @@
 /// The process exit codes every command shares (the README lists them under "Exit codes").
-public enum ExitStatus: Int32, Sendable {
+package enum ExitStatus: Int32, Sendable {
     /// Every row applied or already as asked (validate: the file is clean).
     case success = 0
     /// Some rows were not applied, or (validate, plan) some rows are bad.

@@ -6,15 +6,15 @@ import Foundation
 /// `JSONSerialization` turns numbers into `Double` (losing deal-value digits)
 /// and cannot tell `1` from `true` on Linux. Nesting is capped so hostile
 /// input cannot exhaust the stack.
-public struct JSONParser {
+package struct JSONParser {
     /// Where the text stops being JSON (`offset`, from 0) and what is wrong there.
-    public struct Error: Swift.Error, Sendable, Equatable, CustomStringConvertible {
-        public var offset: Int
-        public var problem: Problem
-        public var description: String { "invalid JSON at byte \(offset + 1): \(problem)" }
+    package struct Error: Swift.Error, Sendable, Equatable, CustomStringConvertible {
+        package var offset: Int
+        package var problem: Problem
+        package var description: String { "invalid JSON at byte \(offset + 1): \(problem)" }
     }
 
-    public enum Problem: Sendable, Equatable, CustomStringConvertible {
+    package enum Problem: Sendable, Equatable, CustomStringConvertible {
         case textAfterValue
         /// What the grammar needed here: a literal, a member name, `:`, a separator.
         case expected(String)
@@ -31,7 +31,7 @@ public struct JSONParser {
         case invalidNumber
         case numberOutOfRange
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .textAfterValue: "unexpected text after the value"
             case .expected(let what): "expected \(what)"
@@ -51,20 +51,20 @@ public struct JSONParser {
         }
     }
 
-    public static let maximumDepth = 256
+    package static let maximumDepth = 256
 
     private let bytes: [UInt8]
     private var position = 0
 
-    public static func parse(_ text: String) throws(Error) -> JSONValue {
+    package static func parse(_ text: String) throws(Error) -> JSONValue {
         try parse(Array(text.utf8))
     }
 
-    public static func parse(_ data: Data) throws(Error) -> JSONValue {
+    package static func parse(_ data: Data) throws(Error) -> JSONValue {
         try parse([UInt8](data))
     }
 
-    public static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
+    package static func parse(_ bytes: [UInt8]) throws(Error) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)

@@ -3,12 +3,12 @@
 /// Tokens are kept unescaped; `description` escapes `~` as `~0` and `/` as
 /// `~1`, so a pointer built from a field name can never address a different
 /// field than the one named.
-public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
-    public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
+    package enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         case missingLeadingSlash(String)
         case invalidEscape(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missingLeadingSlash(let text): "JSON Pointer \"\(text)\" must start with \"/\""
             case .invalidEscape(let text): "JSON Pointer \"\(text)\" has a \"~\" not followed by 0 or 1"
@@ -16,26 +16,26 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public let tokens: [String]
+    package let tokens: [String]
     /// The escaped text, computed once: pointers are made per column and printed per row.
-    public let description: String
+    package let description: String
 
-    public init(tokens: [String]) {
+    package init(tokens: [String]) {
         self.tokens = tokens
         self.description = Self.escapedText(tokens)
     }
 
     /// The root (`""`: the whole document) or a pointer with an empty
     /// token (`/`, `/details/`): never a field a patch should touch.
-    public var isWholeOrUnnamed: Bool { tokens.isEmpty || tokens.contains("") }
+    package var isWholeOrUnnamed: Bool { tokens.isEmpty || tokens.contains("") }
 
-    public static func == (lhs: JSONPointer, rhs: JSONPointer) -> Bool { lhs.tokens == rhs.tokens }
-    public func hash(into hasher: inout Hasher) { hasher.combine(tokens) }
+    package static func == (lhs: JSONPointer, rhs: JSONPointer) -> Bool { lhs.tokens == rhs.tokens }
+    package func hash(into hasher: inout Hasher) { hasher.combine(tokens) }
 
-    public static let root = JSONPointer(tokens: [])
+    package static let root = JSONPointer(tokens: [])
 
     /// Parses pointer text such as `/details/dealValue` or `/a~1b/~0c`.
-    public init(parsing text: String) throws(ParseError) {
+    package init(parsing text: String) throws(ParseError) {
         if text.isEmpty { self.init(tokens: []); return }
         guard text.hasPrefix("/") else { throw .missingLeadingSlash(text) }
         var tokens: [String] = []
@@ -77,10 +77,10 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
-    public var parent: JSONPointer? { tokens.isEmpty ? nil : JSONPointer(tokens: Array(tokens.dropLast())) }
+    package var parent: JSONPointer? { tokens.isEmpty ? nil : JSONPointer(tokens: Array(tokens.dropLast())) }
 
     /// An RFC 6901 array index: digits only, no leading zero (except `0` itself).
-    public static func arrayIndex(_ token: String) -> Int? {
+    package static func arrayIndex(_ token: String) -> Int? {
         guard let first = token.utf8.first, token.utf8.allSatisfy({ (48...57).contains($0) }) else { return nil }
         if first == 48 && token.utf8.count > 1 { return nil }
         return Int(token)

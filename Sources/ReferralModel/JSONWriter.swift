@@ -8,19 +8,19 @@ import Foundation
 /// The small layout helpers are `@inlinable`: the planner (another target)
 /// writes every plan line through them, and a call per comma costs more
 /// than the comma (measured with scripts/compare-plan).
-public enum JSONWriter {
-    public static func string(_ value: JSONValue, pretty: Bool = false) -> String {
+package enum JSONWriter {
+    package static func string(_ value: JSONValue, pretty: Bool = false) -> String {
         String(decoding: bytes(value, pretty: pretty), as: UTF8.self)
     }
 
-    public static func bytes(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
+    package static func bytes(_ value: JSONValue, pretty: Bool = false) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256)
         write(value, into: &output, pretty: pretty, depth: 0)
         return output
     }
 
-    public static func data(_ value: JSONValue, pretty: Bool = false) -> Data {
+    package static func data(_ value: JSONValue, pretty: Bool = false) -> Data {
         Data(bytes(value, pretty: pretty))
     }
 
@@ -98,7 +98,7 @@ public enum JSONWriter {
     /// Plain decimal notation (`10000.50`, never `1e4`): what the API and
     /// spreadsheets both read back unchanged. The common case is formatted
     /// from the integer significand; Foundation's own formatting is far slower.
-    public static func numberText(_ number: Decimal) -> String {
+    package static func numberText(_ number: Decimal) -> String {
         if number.isZero { return "0" }
         let significand = number.significand as NSDecimalNumber
         let exponent = number.exponent
@@ -156,5 +156,5 @@ public enum JSONWriter {
 
 extension JSONValue: CustomStringConvertible {
     /// Compact JSON text.
-    public var description: String { JSONWriter.string(self) }
+    package var description: String { JSONWriter.string(self) }
 }

@@ -1,18 +1,18 @@
 /// One operation of an RFC 6902 JSON Patch document, restricted to what the
 /// referral API accepts: `add` and `replace`.
-public struct PatchOperation: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+package struct PatchOperation: Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable, CaseIterable {
         case add, replace
     }
 
     /// Why a JSON value is not a patch operation the API accepts.
-    public enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
         case notAnObject
         case missingMember(String)
         case unsupportedOperation(String)
         case invalidPath(JSONPointer.ParseError)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .notAnObject: "a patch operation must be a JSON object"
             case .missingMember(let name): "a patch operation is missing \"\(name)\""
@@ -22,18 +22,18 @@ public struct PatchOperation: Sendable, Hashable {
         }
     }
 
-    public var op: Kind
-    public var path: JSONPointer
-    public var value: JSONValue
+    package var op: Kind
+    package var path: JSONPointer
+    package var value: JSONValue
 
-    public init(_ op: Kind, _ path: JSONPointer, _ value: JSONValue) {
+    package init(_ op: Kind, _ path: JSONPointer, _ value: JSONValue) {
         self.op = op
         self.path = path
         self.value = value
     }
 
     /// Reads one operation as it appears on the wire.
-    public init(json: JSONValue) throws(DecodeError) {
+    package init(json: JSONValue) throws(DecodeError) {
         guard case .object(let members) = json else { throw .notAnObject }
         guard case .string(let opName)? = members["op"] else { throw .missingMember("op") }
         guard let kind = Kind(rawValue: opName) else { throw .unsupportedOperation(opName) }
@@ -48,7 +48,7 @@ public struct PatchOperation: Sendable, Hashable {
         self.value = value
     }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object(["op": .string(op.rawValue), "path": .string(path.description), "value": value])
     }
 
@@ -57,7 +57,7 @@ public struct PatchOperation: Sendable, Hashable {
     // Inlined into its callers, the planner's among them (another target):
     // a call copies the operation first (2 % of `plan`'s instructions).
     @inlinable @inline(__always)
-    public func write(into output: inout [UInt8], pretty: Bool = false, depth: Int = 0) {
+    package func write(into output: inout [UInt8], pretty: Bool = false, depth: Int = 0) {
         output.append(UInt8(ascii: "{"))
         JSONWriter.writeKey("op", index: 0, into: &output, pretty: pretty, depth: depth + 1)
         JSONWriter.writeRaw(op == .add ? "\"add\"" : "\"replace\"", into: &output)
@@ -69,7 +69,7 @@ public struct PatchOperation: Sendable, Hashable {
     }
 
     /// A whole patch document as the request body: a JSON array of operations.
-    public static func body(_ operations: [PatchOperation]) -> [UInt8] {
+    package static func body(_ operations: [PatchOperation]) -> [UInt8] {
         var output: [UInt8] = []
         JSONWriter.writeArray(count: operations.count, into: &output, pretty: false, depth: 0) { index, output in
             operations[index].write(into: &output)
@@ -78,7 +78,7 @@ public struct PatchOperation: Sendable, Hashable {
     }
 
     /// Reads a whole patch document (a JSON array of operations).
-    public static func document(from json: JSONValue) throws(DecodeError) -> [PatchOperation] {
+    package static func document(from json: JSONValue) throws(DecodeError) -> [PatchOperation] {
         guard case .array(let elements) = json else { throw .notAnObject }
         var operations: [PatchOperation] = []
         operations.reserveCapacity(elements.count)

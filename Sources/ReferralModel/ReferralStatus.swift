@@ -3,14 +3,14 @@
 /// One table, used by the planner (is this status/substatus pair possible at
 /// all), the sender's preflight (may this referral move there from where it
 /// is) and the sandbox (refuse what the real API refuses).
-public enum ReferralStatus: String, Sendable, CaseIterable, NamedCase {
+package enum ReferralStatus: String, Sendable, CaseIterable, NamedCase {
     case new = "New"
     case active = "Active"
     case closed = "Closed"
 
     /// The statuses a referral in this status may be moved to (itself included).
     /// Closed is terminal: a closed referral takes no update of any field.
-    public var allowedTargets: [ReferralStatus] {
+    package var allowedTargets: [ReferralStatus] {
         switch self {
         case .new: [.new, .active, .closed]
         case .active: [.active, .closed]
@@ -18,12 +18,12 @@ public enum ReferralStatus: String, Sendable, CaseIterable, NamedCase {
         }
     }
 
-    public var allowedSubstatuses: [ReferralSubstatus] {
+    package var allowedSubstatuses: [ReferralSubstatus] {
         ReferralSubstatus.allCases.filter { $0.status == self }
     }
 }
 
-public enum ReferralSubstatus: String, Sendable, CaseIterable, NamedCase {
+package enum ReferralSubstatus: String, Sendable, CaseIterable, NamedCase {
     case pending = "Pending"
     case received = "Received"
     case accepted = "Accepted"
@@ -33,7 +33,7 @@ public enum ReferralSubstatus: String, Sendable, CaseIterable, NamedCase {
     case expired = "Expired"
 
     /// The one status this substatus belongs with.
-    public var status: ReferralStatus {
+    package var status: ReferralStatus {
         switch self {
         case .pending, .received: .new
         case .accepted: .active
@@ -43,13 +43,13 @@ public enum ReferralSubstatus: String, Sendable, CaseIterable, NamedCase {
 }
 
 /// Why a change of status or substatus is refused.
-public enum TransitionViolation: Error, Sendable, Equatable, CustomStringConvertible {
+package enum TransitionViolation: Error, Sendable, Equatable, CustomStringConvertible {
     case closedIsTerminal
     case statusNotReachable(from: ReferralStatus, to: ReferralStatus)
     case substatusNotAllowed(ReferralSubstatus, with: ReferralStatus)
 
     /// A stable machine-readable code (the sandbox's error `code`, the report's message prefix).
-    public var code: String {
+    package var code: String {
         switch self {
         case .closedIsTerminal: "ReferralClosed"
         case .statusNotReachable: "InvalidStatusTransition"
@@ -57,7 +57,7 @@ public enum TransitionViolation: Error, Sendable, Equatable, CustomStringConvert
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .closedIsTerminal:
             "the referral is Closed, which is terminal: it takes no update"
@@ -70,17 +70,17 @@ public enum TransitionViolation: Error, Sendable, Equatable, CustomStringConvert
 }
 
 /// The status and substatus of a referral at one moment.
-public struct ReferralState: Sendable, Equatable {
-    public var status: ReferralStatus
-    public var substatus: ReferralSubstatus?
+package struct ReferralState: Sendable, Equatable {
+    package var status: ReferralStatus
+    package var substatus: ReferralSubstatus?
 
-    public init(status: ReferralStatus, substatus: ReferralSubstatus?) {
+    package init(status: ReferralStatus, substatus: ReferralSubstatus?) {
         self.status = status
         self.substatus = substatus
     }
 
     /// Whether a substatus fits a status on its own, with no current state known.
-    public static func pairViolation(status: ReferralStatus, substatus: ReferralSubstatus) -> TransitionViolation? {
+    package static func pairViolation(status: ReferralStatus, substatus: ReferralSubstatus) -> TransitionViolation? {
         substatus.status == status ? nil : .substatusNotAllowed(substatus, with: status)
     }
 
@@ -89,7 +89,7 @@ public struct ReferralState: Sendable, Equatable {
     /// update, even one that leaves its status alone. The substatus the
     /// referral ends up with (the new one, else the one it has) must belong to
     /// the status it ends up with.
-    public func violation(newStatus: ReferralStatus?, newSubstatus: ReferralSubstatus?) -> TransitionViolation? {
+    package func violation(newStatus: ReferralStatus?, newSubstatus: ReferralSubstatus?) -> TransitionViolation? {
         if status == .closed { return .closedIsTerminal }
         let target = newStatus ?? status
         guard status.allowedTargets.contains(target) else { return .statusNotReachable(from: status, to: target) }
@@ -101,11 +101,11 @@ public struct ReferralState: Sendable, Equatable {
 }
 
 /// An enum whose cases are names a spreadsheet may spell in any case.
-public protocol NamedCase: CaseIterable, RawRepresentable where RawValue == String {}
+package protocol NamedCase: CaseIterable, RawRepresentable where RawValue == String {}
 
 extension NamedCase {
     /// Matches a name case-insensitively and ignoring surrounding spaces.
-    public init?(name: String) {
+    package init?(name: String) {
         guard let match = Self(rawValue: name) ?? Self.allCases.first(where: { $0.rawValue.caseInsensitiveEquals(name) })
         else { return nil }
         self = match
@@ -113,14 +113,14 @@ extension NamedCase {
 }
 
 extension JSONPointer {
-    public static let status = JSONPointer(tokens: ["status"])
-    public static let substatus = JSONPointer(tokens: ["substatus"])
+    package static let status = JSONPointer(tokens: ["status"])
+    package static let substatus = JSONPointer(tokens: ["substatus"])
 }
 
 extension ReferralState {
     /// The status and substatus a patch sets (nil: left as it is); the last
     /// operation on each wins, as it does on the server.
-    public static func requested(by operations: [PatchOperation]) -> (status: ReferralStatus?, substatus: ReferralSubstatus?) {
+    package static func requested(by operations: [PatchOperation]) -> (status: ReferralStatus?, substatus: ReferralSubstatus?) {
         func name(_ path: JSONPointer) -> String? { operations.last { $0.path == path }?.value.stringValue }
         return (name(.status).flatMap(ReferralStatus.init(name:)), name(.substatus).flatMap(ReferralSubstatus.init(name:)))
     }

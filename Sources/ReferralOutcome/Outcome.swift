@@ -2,8 +2,8 @@ import ReferralModel
 import ReferralPlan
 
 /// What happened to one patch document: exactly one per document in a run.
-public struct Outcome: Sendable {
-    public enum Kind: String, Sendable, CaseIterable, Codable {
+package struct Outcome: Sendable {
+    package enum Kind: String, Sendable, CaseIterable, Codable {
         /// The API accepted the patch (2xx).
         case updated
         /// Preflight showed every field already as asked: nothing was sent.
@@ -28,70 +28,70 @@ public struct Outcome: Sendable {
         case wouldUpdate = "would_update"
 
         /// Whether the referral now holds what the input asked.
-        public var isApplied: Bool { self == .updated || self == .unchanged }
+        package var isApplied: Bool { self == .updated || self == .unchanged }
 
         /// Whether the row asks nothing more of the person running the file:
         /// applied, finished by an earlier run, or (dry run) ready to apply.
-        public var isSettled: Bool { isApplied || self == .skipped || self == .wouldUpdate }
+        package var isSettled: Bool { isApplied || self == .skipped || self == .wouldUpdate }
     }
 
     /// A field's value before the update, read by preflight; nil `value`
     /// means the field was absent.
-    public struct BeforeValue: Sendable, Hashable {
-        public var path: JSONPointer
-        public var value: JSONValue?
-        public init(path: JSONPointer, value: JSONValue?) {
+    package struct BeforeValue: Sendable, Hashable {
+        package var path: JSONPointer
+        package var value: JSONValue?
+        package init(path: JSONPointer, value: JSONValue?) {
             self.path = path
             self.value = value
         }
     }
 
-    public var document: PatchDocument
-    public var kind: Kind
+    package var document: PatchDocument
+    package var kind: Kind
     /// The last HTTP status seen, if any request was made.
-    public var httpStatus: Int?
+    package var httpStatus: Int?
     /// Attempts of the write: 1 for a PATCH answered at once, 0 when none was sent.
-    public var attempts: Int
+    package var attempts: Int
     /// Attempts of the reads (preflight, and the reads that explain a 412 or a 400).
-    public var readAttempts = 0
-    public var message: String
+    package var readAttempts = 0
+    package var message: String
     /// Our request id (`client-request-id`, `MS-RequestId`) of the PATCH call, if one was made.
-    public var requestID: String?
+    package var requestID: String?
     /// The server's `Request-ID` of the answer that decided the outcome (or
     /// of the last answer met): what Microsoft support looks a call up by.
-    public var serverRequestID: String?
+    package var serverRequestID: String?
     /// The referral's eTag after the update, when known.
-    public var newETag: String?
+    package var newETag: String?
     /// Before-values of the fields the sent patch touched (for undo.csv).
-    public var before: [BeforeValue]
+    package var before: [BeforeValue]
     /// The operations actually sent (preflight may drop some).
-    public var sentOperations: [PatchOperation]
+    package var sentOperations: [PatchOperation]
 
     /// For `skipped`: the outcome the earlier run recorded.
-    public var finishedEarlierAs: Kind?
+    package var finishedEarlierAs: Kind?
 
     /// A document the run stopped before finishing.
-    public static func unfinished(_ document: PatchDocument) -> Outcome {
+    package static func unfinished(_ document: PatchDocument) -> Outcome {
         Outcome(document: document, kind: .unfinished, message: "the run stopped before this document was finished")
     }
 
     /// Whether the referral holds a change this file made, which undo must
     /// restore: updated now (a run killed between sending and recording
     /// included), or by an earlier run (skipped).
-    public var carriesChange: Bool {
+    package var carriesChange: Bool {
         kind == .updated || (kind == .skipped && !sentOperations.isEmpty)
     }
     /// Time from the first request to the answer that decided the outcome.
-    public var latency: Duration?
+    package var latency: Duration?
     /// Attempts beyond the first of each call.
-    public var retries = 0
+    package var retries = 0
     /// 429 answers met.
-    public var throttled = 0
+    package var throttled = 0
     /// Dry run: each operation of the document against the referral as read
     /// (nil when it was not read: not found, invalid input, failed).
-    public var preview: [FieldCheck]?
+    package var preview: [FieldCheck]?
 
-    public init(
+    package init(
         document: PatchDocument, kind: Kind, httpStatus: Int? = nil, attempts: Int = 0, message: String = "",
         requestID: String? = nil, newETag: String? = nil, before: [BeforeValue] = [],
         sentOperations: [PatchOperation] = [], finishedEarlierAs: Kind? = nil

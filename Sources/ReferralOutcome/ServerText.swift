@@ -2,8 +2,8 @@
 /// host, a content type) made safe to put in a report, the journal or a
 /// log: control characters escaped, so no cell or line can be forged, and
 /// the length capped, so a server cannot fill the report with one answer.
-public enum ServerText {
-    public static func clean(_ text: String, limit: Int = 160) -> String {
+package enum ServerText {
+    package static func clean(_ text: String, limit: Int = 160) -> String {
         var result = ""
         var count = 0
         for scalar in text.unicodeScalars {

@@ -5,22 +5,22 @@ import ReferralModel
 /// referrals and which fields, and above all what cannot be taken back
 /// (referrals to be Closed, team members to be added). `apply` shows it on
 /// a terminal and asks before sending.
-public struct ChangeOverview: Sendable, Equatable {
-    public var documents = 0
-    public var invalidDocuments = 0
+package struct ChangeOverview: Sendable, Equatable {
+    package var documents = 0
+    package var invalidDocuments = 0
     /// Referrals the valid documents touch (an ID counted once).
-    public var referrals = 0
+    package var referrals = 0
     /// Valid documents changing each field, by path.
-    public var fields: [String: Int] = [:]
-    public var irreversible = IrreversibleChanges()
+    package var fields: [String: Int] = [:]
+    package var irreversible = IrreversibleChanges()
     /// The first problems found (at most `listedProblems`), for `--strict`.
-    public var problems: [InputProblem] = []
-    public static let listedProblems = 1000
+    package var problems: [InputProblem] = []
+    package static let listedProblems = 1000
 
-    public init() {}
+    package init() {}
 
     /// Plans the whole file once.
-    public static func of(_ planner: Planner) throws(CSVFileError) -> ChangeOverview {
+    package static func of(_ planner: Planner) throws(CSVFileError) -> ChangeOverview {
         var overview = ChangeOverview()
         var referrals = Set<String>()
         while let document = try planner.next() {
@@ -39,7 +39,7 @@ public struct ChangeOverview: Sendable, Equatable {
     }
 
     /// A few lines for a person; `bold` wraps what cannot be undone.
-    public func lines(bold: (String) -> String = { $0 }) -> [String] {
+    package func lines(bold: (String) -> String = { $0 }) -> [String] {
         var lines = ["\(documents) document(s) for \(referrals) referral(s)"]
         if invalidDocuments > 0 { lines[0] += "; \(invalidDocuments) with problems will not be sent" }
         let changes = fields.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key) \($0.value)" }
@@ -51,32 +51,32 @@ public struct ChangeOverview: Sendable, Equatable {
 
 /// Changes this API gives no way back from: a Closed referral takes no
 /// further update, and a team member once added cannot be removed.
-public struct IrreversibleChanges: Sendable, Equatable, CustomStringConvertible {
-    public var referralsClosed = 0
-    public var teamMembersAdded = 0
+package struct IrreversibleChanges: Sendable, Equatable, CustomStringConvertible {
+    package var referralsClosed = 0
+    package var teamMembersAdded = 0
 
-    public init(referralsClosed: Int = 0, teamMembersAdded: Int = 0) {
+    package init(referralsClosed: Int = 0, teamMembersAdded: Int = 0) {
         self.referralsClosed = referralsClosed
         self.teamMembersAdded = teamMembersAdded
     }
 
     /// What one document's operations would do.
-    public init(_ operations: [PatchOperation]) {
+    package init(_ operations: [PatchOperation]) {
         referralsClosed = operations.contains { $0.path == .status && $0.value == "Closed" } ? 1 : 0
         teamMembersAdded = operations.count { $0.op == .add && $0.path == FieldCatalog.teamMember.path }
     }
 
-    public var isEmpty: Bool { referralsClosed == 0 && teamMembersAdded == 0 }
+    package var isEmpty: Bool { referralsClosed == 0 && teamMembersAdded == 0 }
 
     /// `2 referral(s) closed, 3 team member(s) added`
-    public var description: String {
+    package var description: String {
         var parts: [String] = []
         if referralsClosed > 0 { parts.append("\(referralsClosed) referral(s) closed") }
         if teamMembersAdded > 0 { parts.append("\(teamMembersAdded) team member(s) added") }
         return parts.joined(separator: ", ")
     }
 
-    public static func += (lhs: inout IrreversibleChanges, rhs: IrreversibleChanges) {
+    package static func += (lhs: inout IrreversibleChanges, rhs: IrreversibleChanges) {
         lhs.referralsClosed += rhs.referralsClosed
         lhs.teamMembersAdded += rhs.teamMembersAdded
     }

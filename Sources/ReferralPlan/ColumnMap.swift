@@ -3,41 +3,41 @@ import ReferralModel
 /// What each column of a header means: the ID, an `If-Match` value, a change
 /// (field, team member, JSON Pointer) or nothing. Built once per file from
 /// the header; every row is then read through it.
-public struct ColumnMap: Sendable {
+package struct ColumnMap: Sendable {
     /// One column that sets something.
-    public struct Change: Sendable, Hashable {
-        public var column: Int
-        public var header: String
-        public var op: PatchOperation.Kind
-        public var path: JSONPointer
-        public var kind: ValueKind
+    package struct Change: Sendable, Hashable {
+        package var column: Int
+        package var header: String
+        package var op: PatchOperation.Kind
+        package var path: JSONPointer
+        package var kind: ValueKind
         /// Pointer columns take JSON cells; friendly columns take plain text.
-        public var acceptsJSON: Bool
+        package var acceptsJSON: Bool
         /// How this column's numbers and dates are read (decided per file).
-        public var conventions = ValueConventions()
+        package var conventions = ValueConventions()
     }
 
-    public enum Layout: Sendable, Hashable {
+    package enum Layout: Sendable, Hashable {
         /// One row per referral, one column per field.
         case wide([Change])
         /// One row per change: `id, op, path, value`.
         case long(op: Int, path: Int, value: Int)
     }
 
-    public var header: [String]
-    public var idColumn: Int
-    public var ifMatchColumn: Int?
-    public var layout: Layout
+    package var header: [String]
+    package var idColumn: Int
+    package var ifMatchColumn: Int?
+    package var layout: Layout
     /// Columns deliberately not read (export read-only columns, unnamed columns, unknown ones when allowed).
-    public var ignoredColumns: [Int]
+    package var ignoredColumns: [Int]
     /// Every other column: the ones whose cells are read.
-    public var usedColumns: [Int]
+    package var usedColumns: [Int]
     /// One line each, for the user (e.g. which export columns are ignored).
-    public var warnings: [String]
+    package var warnings: [String]
     /// Long layout: how each field's numbers and dates are read (decided per file).
-    public var longConventions: [JSONPointer: ValueConventions] = [:]
+    package var longConventions: [JSONPointer: ValueConventions] = [:]
 
-    public init(header: [String], ignoreUnknownColumns: Bool = false) throws(HeaderError) {
+    package init(header: [String], ignoreUnknownColumns: Bool = false) throws(HeaderError) {
         self.header = header
         var idColumn: Int?
         var ifMatchColumn: Int?

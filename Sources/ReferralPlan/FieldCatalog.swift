@@ -3,17 +3,17 @@ import ReferralModel
 /// The fields a wide-layout column can name, by friendly name or by Partner
 /// Center's export header, and the columns an export carries that are not
 /// fields (ignored). Names match case-, space-, `_`- and `-`-insensitively.
-public enum FieldCatalog {
+package enum FieldCatalog {
     /// A field a column can set.
-    public struct Field: Sendable, Hashable {
-        public let name: String
-        public let aliases: [String]
-        public let op: PatchOperation.Kind
-        public let path: JSONPointer
-        public let kind: ValueKind
+    package struct Field: Sendable, Hashable {
+        package let name: String
+        package let aliases: [String]
+        package let op: PatchOperation.Kind
+        package let path: JSONPointer
+        package let kind: ValueKind
     }
 
-    public static let fields: [Field] = [
+    package static let fields: [Field] = [
         Field(name: "dealValue", aliases: ["Estimated Deal Value"], op: .replace, path: pointer("details", "dealValue"), kind: .decimal),
         Field(name: "currency", aliases: [], op: .replace, path: pointer("details", "currency"), kind: .currency),
         Field(
@@ -33,16 +33,16 @@ public enum FieldCatalog {
     ]
 
     /// `addTeamMember`, and Partner Center's `Team member 1` … `Team member 50`.
-    public static let teamMember = Field(
+    package static let teamMember = Field(
         name: "addTeamMember", aliases: [], op: .add, path: pointer("team", "-"), kind: .teamMember)
 
-    public static let idNames = ["id", "referralId", "Referral ID"]
-    public static let ifMatchNames = ["eTag", "If-Match"]
-    public static let longLayoutNames = ["op", "path", "value"]
+    package static let idNames = ["id", "referralId", "Referral ID"]
+    package static let ifMatchNames = ["eTag", "If-Match"]
+    package static let longLayoutNames = ["op", "path", "value"]
 
     /// Columns of Partner Center's export (and the API's read-only fields) that
     /// carry no change: an edited export applies as it is.
-    public static let readOnlyNames = [
+    package static let readOnlyNames = [
         "Engagement ID", "Microsoft Referral Status", "Microsoft Referral Substatus", "Errors", "Customer Name",
         "Customer Country", "Customer State", "Customer City", "Customer Address", "Customer Postal Code",
         "Customer Contact", "Customer Contact Email", "Customer Contact Phone", "Customer Size", "Created Date",
@@ -52,12 +52,12 @@ public enum FieldCatalog {
     ]
 
     /// Top-level members the API never lets a patch change.
-    public static let readOnlyMembers: Set<String> = [
+    package static let readOnlyMembers: Set<String> = [
         "id", "eTag", "engagementId", "createdDateTime", "updatedDateTime", "organizationId", "organizationName",
     ]
 
     /// The fold used to compare header names: lower case, without spaces, `_` or `-`.
-    public static func fold(_ name: String) -> String {
+    package static func fold(_ name: String) -> String {
         String(name.lowercased().unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "_" && $0 != "-" })
     }
 

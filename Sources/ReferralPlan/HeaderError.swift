@@ -2,7 +2,7 @@ import Foundation
 import ReferralModel
 
 /// Why a header cannot be used: the whole file is refused (exit 2).
-public enum HeaderError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum HeaderError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The header read has no ID column; `likelyHeaderLine` is a later line that has one (a title row above the header).
     case noIDColumn(header: [String], likelyHeaderLine: Int?)
     case duplicateColumn(first: String, second: String)
@@ -12,7 +12,7 @@ public enum HeaderError: Error, Sendable, Equatable, CustomStringConvertible {
     case nothingToChange
     case incompleteLongLayout(missing: [String])
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noIDColumn(let header, let likely):
             noIDColumnSentence(header: header, likelyHeaderLine: likely)

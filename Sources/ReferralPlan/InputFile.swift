@@ -3,13 +3,13 @@ import ReferralInput
 /// Opens an input for planning: the file (or `-`), its encoding, its header
 /// and column map, and every column's conventions, all decided by reading
 /// the whole file once before the first row is planned.
-public enum InputFile {
+package enum InputFile {
     /// Why an input cannot be used at all.
-    public enum OpenError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum OpenError: Error, Sendable, Equatable, CustomStringConvertible {
         case file(CSVFileError)
         case header(HeaderError)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .file(let error): error.description
             case .header(let error): error.description
@@ -20,7 +20,7 @@ public enum InputFile {
     /// How many lines below a header without an ID column are searched for the real header.
     static let headerSearchRecords = 20
 
-    public static func planner(path: String, options: ReadingOptions = ReadingOptions()) throws(OpenError) -> Planner {
+    package static func planner(path: String, options: ReadingOptions = ReadingOptions()) throws(OpenError) -> Planner {
         let handle: InputHandle
         do {
             handle = try InputHandle(path: path)
@@ -31,7 +31,7 @@ public enum InputFile {
     }
 
     /// A planner over `handle` from its first byte (a handle can be planned more than once).
-    public static func planner(handle: InputHandle, options: ReadingOptions) throws(OpenError) -> Planner {
+    package static func planner(handle: InputHandle, options: ReadingOptions) throws(OpenError) -> Planner {
         let survey: InputReader
         do {
             survey = try reader(handle, options)
@@ -65,7 +65,7 @@ public enum InputFile {
 
     /// Another pass over the file `planner` plans, with the column map it
     /// already settled: no second survey of the whole file.
-    public static func planner(again planner: Planner, handle: InputHandle, options: ReadingOptions) throws(OpenError) -> Planner {
+    package static func planner(again planner: Planner, handle: InputHandle, options: ReadingOptions) throws(OpenError) -> Planner {
         do {
             return Planner(input: try reader(handle, options), columns: planner.columns)
         } catch {

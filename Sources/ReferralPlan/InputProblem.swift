@@ -1,16 +1,16 @@
 /// One thing wrong with one row: where (line and column), the value as
 /// read, what is wrong and, when we know it, what would be right.
-public struct InputProblem: Sendable, Hashable, CustomStringConvertible {
-    public var line: Int
+package struct InputProblem: Sendable, Hashable, CustomStringConvertible {
+    package var line: Int
     /// The column's header as the file spells it; nil for whole-row problems.
-    public var column: String?
+    package var column: String?
     /// The column's letter when the row is a workbook's (`C`), shown beside its header.
-    public var columnLetter: String?
-    public var value: String?
-    public var reason: String
-    public var hint: String?
+    package var columnLetter: String?
+    package var value: String?
+    package var reason: String
+    package var hint: String?
 
-    public init(
+    package init(
         line: Int, column: String? = nil, columnLetter: String? = nil, value: String? = nil, reason: String, hint: String? = nil
     ) {
         self.line = line
@@ -22,7 +22,7 @@ public struct InputProblem: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `line 12, column "Estimated Deal Value" (C), value "10,000.50": ambiguous number; write 10000.50`
-    public var description: String {
+    package var description: String {
         var text = "line \(line)"
         if let column { text += ", column \"\(column)\"" }
         if let columnLetter { text += " (\(columnLetter))" }

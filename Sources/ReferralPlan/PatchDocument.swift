@@ -6,27 +6,27 @@ import ReferralModel
 ///
 /// It carries its source rows so that a report can hand them back unchanged
 /// (`retry.csv`) when the document is not applied.
-public struct PatchDocument: Sendable, Hashable {
+package struct PatchDocument: Sendable, Hashable {
     /// The referral's ID exactly as the input gave it (trimmed); the sender
     /// percent-encodes it into the request path.
-    public var referralID: String
+    package var referralID: String
     /// The physical lines of the input this document came from (first...last).
-    public var lines: ClosedRange<Int>
+    package var lines: ClosedRange<Int>
     /// An `If-Match` value the input asserted (an `eTag` column), else nil.
-    public var ifMatch: String?
-    public var operations: [PatchOperation]
+    package var ifMatch: String?
+    package var operations: [PatchOperation]
     /// The input rows as read (cells in the input's column order).
-    public var sourceRows: [[String]]
+    package var sourceRows: [[String]]
     /// For a workbook's rows, each source cell's type (`retry.xlsx` writes the cells back as typed); empty for CSV.
-    public var sourceCellTypes: [[CellType]] = []
+    package var sourceCellTypes: [[CellType]] = []
     /// Position of this document in the input (0, 1, 2, ...): its identity
     /// within one run, independent of the ID (the same ID may come twice).
-    public var sequence: Int
+    package var sequence: Int
     /// What is wrong with the rows, if anything. A document with problems is
     /// never sent: it is reported `invalid_input` as a whole.
-    public var problems: [InputProblem]
+    package var problems: [InputProblem]
 
-    public init(
+    package init(
         referralID: String, lines: ClosedRange<Int>, ifMatch: String?, operations: [PatchOperation],
         sourceRows: [[String]], sequence: Int, problems: [InputProblem] = []
     ) {
@@ -39,14 +39,14 @@ public struct PatchDocument: Sendable, Hashable {
         self.problems = problems
     }
 
-    public var isValid: Bool { problems.isEmpty }
+    package var isValid: Bool { problems.isEmpty }
 
     /// `7`, or `7-9` for a document of several rows, as reports name it.
-    public var lineText: String { lines.count == 1 ? "\(lines.lowerBound)" : "\(lines.lowerBound)-\(lines.upperBound)" }
+    package var lineText: String { lines.count == 1 ? "\(lines.lowerBound)" : "\(lines.lowerBound)-\(lines.upperBound)" }
 
     /// The line `plan` prints: `{"id", "ifMatch", "lines": [first, last], "patch"}`
     /// (keys sorted, as everywhere the tool writes JSON).
-    public func planLine(pretty: Bool = false) -> [UInt8] {
+    package func planLine(pretty: Bool = false) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(128 + operations.count * 96)
         writePlanLine(into: &output, pretty: pretty)
@@ -54,7 +54,7 @@ public struct PatchDocument: Sendable, Hashable {
     }
 
     /// Appends `planLine` to `output`: `plan` writes a batch into one buffer.
-    public func writePlanLine(into output: inout [UInt8], pretty: Bool = false) {
+    package func writePlanLine(into output: inout [UInt8], pretty: Bool = false) {
         output.append(UInt8(ascii: "{"))
         JSONWriter.writeKey("id", index: 0, into: &output, pretty: pretty, depth: 1)
         JSONWriter.writeString(referralID, into: &output)

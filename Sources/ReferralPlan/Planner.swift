@@ -7,32 +7,32 @@ import ReferralModel
 /// order; the same ID later in the file starts a new document. A document
 /// with any bad row carries its problems and is never sent. Memory holds one
 /// document at a time, whatever the file's size.
-public final class Planner {
-    public let columns: ColumnMap
+package final class Planner {
+    package let columns: ColumnMap
     private let reader: InputReader
     private var pending: PatchDocument?
     private var nextSequence = 0
     private var finished = false
     /// Data rows read so far (blank filler rows excluded).
-    public private(set) var rowsRead = 0
+    package private(set) var rowsRead = 0
 
     /// Plans `reader`'s rows through `columns` (settled for this file by `InputFile`).
-    public init(input reader: InputReader, columns: ColumnMap) {
+    package init(input reader: InputReader, columns: ColumnMap) {
         self.reader = reader
         self.columns = columns
     }
 
-    public convenience init(reader: CSVReader, columns: ColumnMap) {
+    package convenience init(reader: CSVReader, columns: ColumnMap) {
         self.init(input: .csv(reader), columns: columns)
     }
 
-    public var header: [String] { columns.header }
-    public var delimiter: UInt8 { reader.delimiter }
+    package var header: [String] { columns.header }
+    package var delimiter: UInt8 { reader.delimiter }
     /// How the input was written, for a report that gives rows back (`retry.csv`).
-    public var format: InputFormat { reader.format }
+    package var format: InputFormat { reader.format }
 
     /// The next document, or nil when the file is done.
-    public func next() throws(CSVFileError) -> PatchDocument? {
+    package func next() throws(CSVFileError) -> PatchDocument? {
         while !finished {
             guard let result = try reader.next() else {
                 finished = true

@@ -4,15 +4,15 @@ import ReferralModel
 /// past: the problem lines of each invalid document, then one summary
 /// sentence and the exit status (1 when any document has a problem). The
 /// commands only write what it returns.
-public struct ProblemTally: Sendable, Equatable {
-    public private(set) var documents = 0
-    public private(set) var invalidDocuments = 0
-    public private(set) var problems = 0
+package struct ProblemTally: Sendable, Equatable {
+    package private(set) var documents = 0
+    package private(set) var invalidDocuments = 0
+    package private(set) var problems = 0
 
-    public init() {}
+    package init() {}
 
     /// Counts `document` and returns its problems as lines to print (none when it is valid).
-    public mutating func add(_ document: PatchDocument) -> [String] {
+    package mutating func add(_ document: PatchDocument) -> [String] {
         documents += 1
         guard !document.isValid else { return [] }
         invalidDocuments += 1
@@ -21,7 +21,7 @@ public struct ProblemTally: Sendable, Equatable {
     }
 
     /// `12 row(s), 12 document(s): 2 document(s) with 2 problem(s) will not be sent.`
-    public func summary(rows: Int) -> String {
+    package func summary(rows: Int) -> String {
         let verdict =
             invalidDocuments == 0
             ? "no problems"
@@ -29,5 +29,5 @@ public struct ProblemTally: Sendable, Equatable {
         return "\(rows) row(s), \(documents) document(s): \(verdict)."
     }
 
-    public var exitStatus: ExitStatus { invalidDocuments == 0 ? .success : .someRowsNotApplied }
+    package var exitStatus: ExitStatus { invalidDocuments == 0 ? .success : .someRowsNotApplied }
 }

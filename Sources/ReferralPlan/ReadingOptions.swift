@@ -4,22 +4,22 @@ import ReferralInput
 /// Everything that decides how a file's bytes become values: what `plan`,
 /// `validate` and `apply` share, and what a journal records (the same file
 /// read with other options is another input).
-public struct ReadingOptions: Sendable, Hashable {
+package struct ReadingOptions: Sendable, Hashable {
     /// `--delimiter`; nil: an Excel `sep=X` line, else detected from the header line.
-    public var delimiter: UInt8?
+    package var delimiter: UInt8?
     /// `--encoding`; nil: a byte-order mark, else UTF-8.
-    public var encoding: TextEncoding?
+    package var encoding: TextEncoding?
     /// `--header-line`: the physical line of the header; nil: the first non-blank line.
-    public var headerLine: Int?
+    package var headerLine: Int?
     /// `--decimal-separator`; nil: only numbers that read the same either way.
-    public var decimalSeparator: DecimalSeparator?
+    package var decimalSeparator: DecimalSeparator?
     /// `--date-order`; nil: M/D/YYYY unless a value of the column contradicts it.
-    public var dateOrder: DateOrder?
-    public var ignoreUnknownColumns = false
+    package var dateOrder: DateOrder?
+    package var ignoreUnknownColumns = false
     /// `--sheet`: the workbook's sheet to read; nil: its only sheet.
-    public var sheet: String?
+    package var sheet: String?
 
-    public init(
+    package init(
         delimiter: UInt8? = nil, encoding: TextEncoding? = nil, headerLine: Int? = nil,
         decimalSeparator: DecimalSeparator? = nil, dateOrder: DateOrder? = nil, ignoreUnknownColumns: Bool = false,
         sheet: String? = nil
@@ -34,13 +34,13 @@ public struct ReadingOptions: Sendable, Hashable {
     }
 
     /// `--locale`: its conventions for whatever the other options left unset.
-    public mutating func adopt(_ locale: SpreadsheetLocale) {
+    package mutating func adopt(_ locale: SpreadsheetLocale) {
         decimalSeparator = decimalSeparator ?? locale.decimalSeparator
         dateOrder = dateOrder ?? locale.dateOrder
     }
 
     /// `--delimiter` values: `,`, `;`, `tab` (or a literal tab).
-    public static func delimiter(named name: String) -> UInt8? {
+    package static func delimiter(named name: String) -> UInt8? {
         switch name.lowercased() {
         case ",", "comma": UInt8(ascii: ",")
         case ";", "semicolon": UInt8(ascii: ";")
@@ -60,7 +60,7 @@ public struct ReadingOptions: Sendable, Hashable {
 
     /// The options as `key=value` words, for the journal's fingerprint (a
     /// sheet only when named, so a CSV run's fingerprint is what it was).
-    public var fingerprintWords: [String] {
+    package var fingerprintWords: [String] {
         [
             "delimiter=\(delimiter.map(String.init) ?? "auto")", "encoding=\(encoding?.rawValue ?? "auto")",
             "headerLine=\(headerLine.map(String.init) ?? "auto")",
@@ -75,12 +75,12 @@ public struct ReadingOptions: Sendable, Hashable {
 /// The delimiter is deliberately not among them: it is read from the
 /// header line (or `sep=`, or `--delimiter`), which says more surely what a
 /// file uses than the locale of whoever saved it.
-public struct SpreadsheetLocale: Sendable, Hashable {
-    public var name: String
-    public var decimalSeparator: DecimalSeparator
-    public var dateOrder: DateOrder
+package struct SpreadsheetLocale: Sendable, Hashable {
+    package var name: String
+    package var decimalSeparator: DecimalSeparator
+    package var dateOrder: DateOrder
 
-    public static let known: [SpreadsheetLocale] = [
+    package static let known: [SpreadsheetLocale] = [
         .init(name: "en-US", decimalSeparator: .point, dateOrder: .mdy),
         .init(name: "en-GB", decimalSeparator: .point, dateOrder: .dmy),
         .init(name: "en-AU", decimalSeparator: .point, dateOrder: .dmy),
@@ -107,7 +107,7 @@ public struct SpreadsheetLocale: Sendable, Hashable {
     ]
 
     /// `de-DE`, `de_DE` or `DE-de` alike.
-    public static func named(_ name: String) -> SpreadsheetLocale? {
+    package static func named(_ name: String) -> SpreadsheetLocale? {
         let wanted = name.replacingOccurrences(of: "_", with: "-").lowercased()
         return known.first { $0.name.lowercased() == wanted }
     }

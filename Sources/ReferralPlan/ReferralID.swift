@@ -7,10 +7,10 @@ import ReferralModel
 /// takes. Anything else that is accepted is still percent-encoded into the
 /// path by the sender, but characters that could only mean a mistake or an
 /// attack on the request path are refused outright.
-public enum ReferralID {
-    public static let maximumLength = 128
+package enum ReferralID {
+    package static let maximumLength = 128
 
-    public static func validate(_ cell: String) throws(ValueError) -> String {
+    package static func validate(_ cell: String) throws(ValueError) -> String {
         let id = String(cell.trimmingSpaces)
         guard !id.isEmpty else { throw .missingReferralID }
         if let guid = canonicalGUID(id) { return guid }
@@ -28,7 +28,7 @@ public enum ReferralID {
     /// `3fa85f64-5717-4562-b3fc-2c963f66afa6` for that GUID in any common
     /// shape: either case, with or without hyphens, in `{}` or `()`. Nil
     /// for anything that is not a GUID.
-    public static func canonicalGUID(_ text: String) -> String? {
+    package static func canonicalGUID(_ text: String) -> String? {
         var bytes = Array(text.utf8)
         if bytes.count == 38, (bytes.first, bytes.last) == (UInt8(ascii: "{"), UInt8(ascii: "}"))
             || (bytes.first, bytes.last) == (UInt8(ascii: "("), UInt8(ascii: ")"))

@@ -2,18 +2,18 @@
 /// hashes to K of N (a stable hash of the lower-cased ID), so N processes
 /// cover a file exactly once between them. Rows without an ID belong to
 /// shard 0, so they are reported exactly once too.
-public struct ShardSelector: Sendable, Equatable, CustomStringConvertible {
-    public let index: Int
-    public let count: Int
+package struct ShardSelector: Sendable, Equatable, CustomStringConvertible {
+    package let index: Int
+    package let count: Int
 
     /// Why a `--shard` value names no shard.
-    public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         /// Not two whole numbers around one slash.
         case notKOfN(String)
         /// K is not one of the N shards (or N is not positive).
         case outOfRange(index: Int, count: Int)
 
-        public var description: String {
+        package var description: String {
             let value =
                 switch self {
                 case .notKOfN(let text): text
@@ -23,7 +23,7 @@ public struct ShardSelector: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public init(parsing text: String) throws(ParseError) {
+    package init(parsing text: String) throws(ParseError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else { throw .notKOfN(text) }
         guard count >= 1, (0..<count).contains(index) else { throw .outOfRange(index: index, count: count) }
@@ -31,10 +31,10 @@ public struct ShardSelector: Sendable, Equatable, CustomStringConvertible {
         self.count = count
     }
 
-    public func contains(_ document: PatchDocument) -> Bool {
+    package func contains(_ document: PatchDocument) -> Bool {
         guard !document.referralID.isEmpty else { return index == 0 }
         return Int(StableHash.of(document.referralID.lowercased()) % UInt64(count)) == index
     }
 
-    public var description: String { "\(index)/\(count)" }
+    package var description: String { "\(index)/\(count)" }
 }

@@ -4,11 +4,11 @@ import ReferralModel
 /// A calendar date-time in UTC, parsed without Foundation's locale-dependent
 /// formatters: ISO 8601 (`2026-03-31`, `2026-03-31T17:00:00Z`, with a
 /// fraction or a `+02:00` offset) or Partner Center's `M/D/YYYY`.
-public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
-    public var secondsSinceEpoch: Int64
+package struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
+    package var secondsSinceEpoch: Int64
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, the form the API takes.
-    public var description: String {
+    package var description: String {
         var days = secondsSinceEpoch / 86_400
         if secondsSinceEpoch % 86_400 < 0 { days -= 1 }
         let seconds = Int(secondsSinceEpoch - days * 86_400)
@@ -33,14 +33,14 @@ public struct UTCDateTime: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
+    package init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
 
     /// The whole second `date` falls in (a report's or journal's time stamp).
-    public init(date: Date) { self.init(secondsSinceEpoch: Int64(date.timeIntervalSince1970)) }
+    package init(date: Date) { self.init(secondsSinceEpoch: Int64(date.timeIntervalSince1970)) }
 
     /// Parses the text, or explains why it is not a real date. A date with
     /// the year last is read in the order `dates` decided for its column.
-    public static func parse(_ text: String, dates: ValueConventions.Dates = .monthFirst) throws(ValueError) -> UTCDateTime {
+    package static func parse(_ text: String, dates: ValueConventions.Dates = .monthFirst) throws(ValueError) -> UTCDateTime {
         if let numeric = NumericDate(text) { return try numeric.resolve(dates) }
         return try parseISO(Array(text.utf8), text: text)
     }

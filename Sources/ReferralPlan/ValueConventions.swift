@@ -1,10 +1,10 @@
 /// `--decimal-separator`: the character a file writes between the whole
 /// and the fractional part of a number.
-public enum DecimalSeparator: String, Sendable, Hashable, CaseIterable {
+package enum DecimalSeparator: String, Sendable, Hashable, CaseIterable {
     case point = "."
     case comma = ","
 
-    public init?(name: String) {
+    package init?(name: String) {
         switch name.lowercased() {
         case ".", "point", "dot": self = .point
         case ",", "comma": self = .comma
@@ -14,26 +14,26 @@ public enum DecimalSeparator: String, Sendable, Hashable, CaseIterable {
 }
 
 /// `--date-order`: how a date with the year last (`01/05/2027`) is read.
-public enum DateOrder: String, Sendable, Hashable, CaseIterable {
+package enum DateOrder: String, Sendable, Hashable, CaseIterable {
     case mdy = "MDY"
     case dmy = "DMY"
     case ymd = "YMD"
 
-    public init?(name: String) { self.init(rawValue: name.uppercased()) }
+    package init?(name: String) { self.init(rawValue: name.uppercased()) }
 }
 
 /// A value in a column that tells how the whole column is written.
-public struct ColumnEvidence: Sendable, Hashable {
-    public var line: Int
-    public var value: String
+package struct ColumnEvidence: Sendable, Hashable {
+    package var line: Int
+    package var value: String
 }
 
 /// How the numbers and dates of one column (one field, in the long layout)
 /// are read. Decided once per file from the options and from every value of
 /// the column (`ColumnSurvey`), before the first row is planned, so that two
 /// rows of one column are never read under two conventions.
-public struct ValueConventions: Sendable, Hashable {
-    public enum Numbers: Sendable, Hashable {
+package struct ValueConventions: Sendable, Hashable {
+    package enum Numbers: Sendable, Hashable {
         /// `--decimal-separator` (or `--locale`) named it: grouped forms in
         /// that convention are read too.
         case separator(DecimalSeparator)
@@ -46,7 +46,7 @@ public struct ValueConventions: Sendable, Hashable {
         case contradicted(ColumnEvidence)
     }
 
-    public enum Dates: Sendable, Hashable {
+    package enum Dates: Sendable, Hashable {
         case order(DateOrder)
         /// Nothing named it and no value of the column is day-first:
         /// `M/D/YYYY`, Partner Center's export format.
@@ -56,10 +56,10 @@ public struct ValueConventions: Sendable, Hashable {
         case contradicted(ColumnEvidence)
     }
 
-    public var numbers: Numbers
-    public var dates: Dates
+    package var numbers: Numbers
+    package var dates: Dates
 
-    public init(numbers: Numbers = .plainOnly, dates: Dates = .monthFirst) {
+    package init(numbers: Numbers = .plainOnly, dates: Dates = .monthFirst) {
         self.numbers = numbers
         self.dates = dates
     }

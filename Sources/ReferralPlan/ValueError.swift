@@ -3,7 +3,7 @@ import ReferralModel
 /// A value that failed its check, before the planner adds line and column
 /// (`InputProblem`). Each case names what is wrong and keeps what explains
 /// it; `reason` and `hint` are the sentences a person reads.
-public enum ValueError: Error, Sendable, Equatable {
+package enum ValueError: Error, Sendable, Equatable {
     // Dates
     case notADate
     /// A date-time with no zone; the text as written, to show it with a `Z`.
@@ -66,7 +66,7 @@ public enum ValueError: Error, Sendable, Equatable {
     case pathNamesNoField
     case emptyValue
 
-    public var reason: String {
+    package var reason: String {
         switch self {
         case .notADate: "not a date"
         case .timeWithoutZone: "a time needs a time zone"
@@ -112,7 +112,7 @@ public enum ValueError: Error, Sendable, Equatable {
     }
 
     /// What would be right, when we know it.
-    public var hint: String? {
+    package var hint: String? {
         switch self {
         case .notADate: "write \(UTCDateTime.formats)"
         case .timeWithoutZone(let text): "end it with Z for UTC, e.g. \(text)Z"

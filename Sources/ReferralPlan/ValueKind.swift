@@ -3,7 +3,7 @@ import ReferralModel
 
 /// How a cell's text becomes the JSON value a field takes, with the checks
 /// the input rules ask for before anything is sent.
-public enum ValueKind: Sendable, Hashable {
+package enum ValueKind: Sendable, Hashable {
     /// A decimal (`10000`, `10000.50`; `12.919,50` with `--decimal-separator ,`), sent as a JSON number.
     case decimal
     /// Three letters of ISO 4217, sent upper-case.
@@ -23,7 +23,7 @@ public enum ValueKind: Sendable, Hashable {
     /// pointer columns), the cell may also be JSON (a quoted string, a
     /// number, a member object), checked the same way; a friendly column's
     /// cell is always plain text.
-    public func value(of cell: String, acceptsJSON: Bool, conventions: ValueConventions = ValueConventions())
+    package func value(of cell: String, acceptsJSON: Bool, conventions: ValueConventions = ValueConventions())
         throws(ValueError) -> JSONValue
     {
         let looksLikeJSON = acceptsJSON && cell.first.map { "\"{[-0123456789tfn".contains($0) } == true

@@ -13,7 +13,7 @@ import Synchronization
 /// this thread, the producer's allocations made glibc's malloc take the
 /// producer's arena lock for both threads (22,000 futex calls per 200,000
 /// documents, measured with `strace -c`).
-public final class BackgroundRenderer<Item: Sendable>: Sendable {
+package final class BackgroundRenderer<Item: Sendable>: Sendable {
     private struct Batches {
         var waiting: [[Item]] = []
         var rendered: [[Item]] = []
@@ -24,7 +24,7 @@ public final class BackgroundRenderer<Item: Sendable>: Sendable {
     private let filledSlots = DispatchSemaphore(value: 0)
     private let drained = DispatchSemaphore(value: 0)
 
-    public init(output: FileOutput, depth: Int = 4, render: @escaping @Sendable (Item, inout [UInt8]) -> Void) {
+    package init(output: FileOutput, depth: Int = 4, render: @escaping @Sendable (Item, inout [UInt8]) -> Void) {
         self.freeSlots = DispatchSemaphore(value: depth)
         // The thread keeps `self` alive until `finish` lets it end.
         let thread = Thread { [self] in drain(to: output, render: render) }
@@ -59,13 +59,13 @@ public final class BackgroundRenderer<Item: Sendable>: Sendable {
     }
 
     /// Queues a batch (non-empty), waiting while `depth` batches are already queued.
-    public func submit(_ batch: [Item]) {
+    package func submit(_ batch: [Item]) {
         guard !batch.isEmpty else { return }
         enqueue(batch)
     }
 
     /// Writes everything queued, flushes, and stops the thread.
-    public func finish() {
+    package func finish() {
         enqueue([])
         drained.wait()
         releaseRendered()

@@ -5,27 +5,27 @@ import ReferralOutcome
 /// One field a dry run looked at, as `changes.csv` and the report page list
 /// it: what the referral holds, what the file asks, and what a real run
 /// would do with it.
-public struct ChangeRow: Sendable, Equatable {
-    public var referralID: String
-    public var lines: String
-    public var path: String
-    public var before: String
-    public var after: String
+package struct ChangeRow: Sendable, Equatable {
+    package var referralID: String
+    package var lines: String
+    package var path: String
+    package var before: String
+    package var after: String
     /// `update`, `unchanged`, or the document's outcome (`invalid_transition`, `conflict`, ...).
-    public var outcome: String
+    package var outcome: String
     /// A change this API gives no way back from (status → Closed, a team member added).
-    public var irreversible: Bool
-    public var message: String
+    package var irreversible: Bool
+    package var message: String
 
-    public static let header = ["referral_id", "lines", "path", "before", "after", "outcome", "message"]
+    package static let header = ["referral_id", "lines", "path", "before", "after", "outcome", "message"]
 
-    public var cells: [String] { [referralID, lines, path, before, after, outcome, message] }
+    package var cells: [String] { [referralID, lines, path, before, after, outcome, message] }
 
     /// One row per operation of the document: a field already as asked is
     /// `unchanged` whatever the document's fate; a document that was not
     /// read (not found, invalid input, failed) lists what it asked with no
     /// before-value, or one row without a path when it asked nothing.
-    public static func rows(for outcome: Outcome) -> [ChangeRow] {
+    package static func rows(for outcome: Outcome) -> [ChangeRow] {
         let document = outcome.document
         let documentOutcome = outcome.kind == .wouldUpdate ? "update" : outcome.kind.rawValue
         func row(_ operation: PatchOperation?, before: JSONValue?, changes: Bool) -> ChangeRow {

@@ -11,14 +11,14 @@ import SystemPackage
 /// `check()` throws it, naming the file, and later writes are discarded.
 /// Standard output and error are never checked: a closed pipe (`| head`)
 /// loses nothing but display.
-public final class FileOutput: Sendable {
-    public static let standardOutput = FileOutput(descriptor: .standardOutput, bufferSize: 64 * 1024, path: "standard output")
+package final class FileOutput: Sendable {
+    package static let standardOutput = FileOutput(descriptor: .standardOutput, bufferSize: 64 * 1024, path: "standard output")
     /// Unbuffered in effect: messages to a person should appear at once.
-    public static let standardError = FileOutput(descriptor: .standardError, bufferSize: 0, path: "standard error")
+    package static let standardError = FileOutput(descriptor: .standardError, bufferSize: 0, path: "standard error")
 
-    public let descriptor: FileDescriptor
+    package let descriptor: FileDescriptor
     /// For messages: where the bytes go.
-    public let path: String
+    package let path: String
     private let bufferSize: Int
 
     private struct State {
@@ -29,17 +29,17 @@ public final class FileOutput: Sendable {
 
     private let state = Mutex(State())
 
-    public init(descriptor: FileDescriptor, bufferSize: Int, path: String = "") {
+    package init(descriptor: FileDescriptor, bufferSize: Int, path: String = "") {
         self.descriptor = descriptor
         self.bufferSize = bufferSize
         self.path = path
     }
 
-    public func write(_ text: String) {
+    package func write(_ text: String) {
         write(bytes: text.utf8)
     }
 
-    public func write(bytes: some Sequence<UInt8>) {
+    package func write(bytes: some Sequence<UInt8>) {
         state.withLock { state in
             guard state.failure == nil else { return }
             state.pending.append(contentsOf: bytes)
@@ -47,14 +47,14 @@ public final class FileOutput: Sendable {
         }
     }
 
-    public func flush() {
+    package func flush() {
         state.withLock { Self.drain(&$0, to: descriptor) }
     }
 
     /// Flushes and closes the descriptor (report files; never standard output
     /// or error). A failed close (a network file system's late write error)
     /// is remembered like a failed write.
-    public func close() {
+    package func close() {
         flush()
         do {
             try descriptor.close()
@@ -64,7 +64,7 @@ public final class FileOutput: Sendable {
     }
 
     /// Flushes and asks the kernel to put the bytes on disk.
-    public func sync() {
+    package func sync() {
         flush()
         if fsync(descriptor.rawValue) != 0 { remember(Errno(rawValue: errno)) }
     }
@@ -75,12 +75,12 @@ public final class FileOutput: Sendable {
     }
 
     /// Throws the first write that failed, if any.
-    public func check() throws(OutputFailure) {
+    package func check() throws(OutputFailure) {
         if let failure = state.withLock({ $0.failure }) { throw OutputFailure(path: path, errno: failure.rawValue) }
     }
 
     /// Whether this output is a terminal (a person watching), not a file or a pipe.
-    public var isTerminal: Bool { isatty(descriptor.rawValue) == 1 }
+    package var isTerminal: Bool { isatty(descriptor.rawValue) == 1 }
 
     private static func drain(_ state: inout State, to descriptor: FileDescriptor) {
         if state.failure == nil {

@@ -6,27 +6,27 @@ import SystemPackage
 /// `--metrics-file`: `RunMetrics` written the way node_exporter's textfile
 /// collector needs, to a temporary file beside it and renamed over it, so
 /// a scrape never reads half a file.
-public struct MetricsFile: Sendable {
-    public enum Failure: Error, Sendable, CustomStringConvertible {
+package struct MetricsFile: Sendable {
+    package enum Failure: Error, Sendable, CustomStringConvertible {
         case cannotWrite(path: String, reason: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .cannotWrite(let path, let reason): "cannot write the metrics file \(path): \(reason)"
             }
         }
     }
 
-    public let path: String
-    public let labels: [(String, String)]
+    package let path: String
+    package let labels: [(String, String)]
 
-    public init(path: String, labels: [(String, String)]) {
+    package init(path: String, labels: [(String, String)]) {
         self.path = path
         self.labels = labels
     }
 
     /// `signIn`: the token cache's sign-in and refresh token times, when the run used one.
-    public func write(_ summary: RunSummary, signIn: SignInTimes? = nil) throws(Failure) {
+    package func write(_ summary: RunSummary, signIn: SignInTimes? = nil) throws(Failure) {
         let previous = try? String(contentsOfFile: path, encoding: .utf8)
         let bytes = Array(RunMetrics.text(summary, labels: labels, previous: previous, signIn: signIn).utf8)
         // Not *.prom: the collector ignores it until the rename.

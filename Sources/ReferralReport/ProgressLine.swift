@@ -3,8 +3,8 @@ import ReferralOutcome
 
 /// Formats a run's progress for a person: a bar for a terminal, a plain
 /// log line for cron. Pure, so its output is tested without a terminal.
-public enum ProgressLine {
-    public static func bar(_ snapshot: RunProgress.Snapshot, now: ContinuousClock.Instant, width: Int = 24) -> String {
+package enum ProgressLine {
+    package static func bar(_ snapshot: RunProgress.Snapshot, now: ContinuousClock.Instant, width: Int = 24) -> String {
         let elapsed = (now - snapshot.started).inSeconds
         let rate = elapsed > 0 ? Double(snapshot.rows) / elapsed : 0
         var line = ""
@@ -33,7 +33,7 @@ public enum ProgressLine {
 
     /// The line cut to fit `columns` (one column left free, so the cursor
     /// never wraps): the bar goes first, then the end of the line.
-    public static func fitted(_ line: String, columns: Int) -> String {
+    package static func fitted(_ line: String, columns: Int) -> String {
         let room = max(1, columns - 1)
         guard line.count > room else { return line }
         let withoutBar = line.hasPrefix("[") ? line.drop { $0 != "]" }.dropFirst().drop { $0 == " " } : Substring(line)
@@ -42,7 +42,7 @@ public enum ProgressLine {
     }
 
     /// One line for a log: no bar, no control characters.
-    public static func log(_ snapshot: RunProgress.Snapshot, now: ContinuousClock.Instant) -> String {
+    package static func log(_ snapshot: RunProgress.Snapshot, now: ContinuousClock.Instant) -> String {
         "progress: " + bar(snapshot, now: now, width: 0).replacingBar()
     }
 

@@ -10,9 +10,9 @@ import SystemPackage
 /// the file's report in place, every file written aside and renamed over
 /// the old one, so the folder always holds a whole report. Any other
 /// existing path is refused.
-public struct ReportFolder: Sendable {
+package struct ReportFolder: Sendable {
     /// Why the folder, or a file in it, cannot be had.
-    public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         /// mkdir failed with `errno` for a reason other than the folder existing.
         case cannotCreateFolder(path: String, errno: Int32)
         /// `path` exists and has no `marker` in it.
@@ -22,7 +22,7 @@ public struct ReportFolder: Sendable {
         /// The file `path` could not be written or put in place.
         case cannotWrite(path: String, errno: Int32)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .cannotCreateFolder(let path, let errno): "cannot create the report folder \(path): \(String(cString: strerror(errno)))."
             case .notAReportFolder(let path):
@@ -33,20 +33,20 @@ public struct ReportFolder: Sendable {
         }
     }
 
-    public let path: String
+    package let path: String
 
     /// `referral-bulk-20261124T224501Z` in the current directory.
-    public static func defaultName(now: Date = Date()) -> String {
+    package static func defaultName(now: Date = Date()) -> String {
         let stamp = UTCDateTime(date: now).description
             .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
         return "referral-bulk-\(stamp)"
     }
 
     /// The file that says a folder is a report folder of this tool.
-    public static let marker = ".referral-bulk-report"
+    package static let marker = ".referral-bulk-report"
 
     /// Creates the folder, or reuses one of ours; refuses anything else that exists.
-    public static func create(at path: String) throws(Refusal) -> ReportFolder {
+    package static func create(at path: String) throws(Refusal) -> ReportFolder {
         if mkdir(path, 0o700) != 0 {
             guard errno == EEXIST else {
                 throw .cannotCreateFolder(path: path, errno: errno)
@@ -64,13 +64,13 @@ public struct ReportFolder: Sendable {
 
     /// Opens `name`'s new version for writing, beside the current one;
     /// `publish` puts it in place.
-    public func createReplacement(_ name: String) throws(Refusal) -> FileOutput {
+    package func createReplacement(_ name: String) throws(Refusal) -> FileOutput {
         unlink(path + "/" + Self.partial(name))  // left by a run that was killed
         return try createFile(Self.partial(name))
     }
 
     /// Renames `name`'s new version over the old one.
-    public func publish(_ name: String) throws(Refusal) {
+    package func publish(_ name: String) throws(Refusal) {
         guard rename(path + "/" + Self.partial(name), path + "/" + name) == 0 else {
             throw .cannotWrite(path: path + "/" + name, errno: errno)
         }
@@ -79,7 +79,7 @@ public struct ReportFolder: Sendable {
     private static func partial(_ name: String) -> String { ".\(name).partial" }
 
     /// Opens a new file in the folder, `0600`, for writing.
-    public func createFile(_ name: String) throws(Refusal) -> FileOutput {
+    package func createFile(_ name: String) throws(Refusal) -> FileOutput {
         let descriptor: FileDescriptor
         do {
             descriptor = try FileDescriptor.open(
@@ -93,7 +93,7 @@ public struct ReportFolder: Sendable {
     }
 
     /// Writes a whole file atomically: a temporary file, synced, then renamed.
-    public func writeAtomically(_ name: String, _ bytes: [UInt8]) throws(Refusal) {
+    package func writeAtomically(_ name: String, _ bytes: [UInt8]) throws(Refusal) {
         let output = try createReplacement(name)
         output.write(bytes: bytes)
         try seal(name, output)
@@ -102,7 +102,7 @@ public struct ReportFolder: Sendable {
 
     /// Syncs and closes `name`'s new version, then throws if any write,
     /// the sync or the close failed: only a sealed file may be published.
-    public func seal(_ name: String, _ output: FileOutput) throws(Refusal) {
+    package func seal(_ name: String, _ output: FileOutput) throws(Refusal) {
         output.sync()
         output.close()
         do {

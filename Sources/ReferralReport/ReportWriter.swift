@@ -29,8 +29,8 @@ import ReferralOutcome
 ///
 /// Rows are flushed in small batches, so a crash leaves a usable prefix.
 /// Used from one task (the worker pool's recording loop).
-public final class ReportWriter {
-    public let folder: ReportFolder
+package final class ReportWriter {
+    package let folder: ReportFolder
     private let results: FileOutput
     private let retry: FileOutput
     /// None in a dry run: it changes nothing.
@@ -49,8 +49,8 @@ public final class ReportWriter {
     private let inputColumns: Int
     /// Where the message goes in a retry row: the input's `Errors` column, or one more.
     private let errorsColumn: Int
-    public private(set) var summary = RunSummary()
-    public private(set) var timeline = RunTimeline()
+    package private(set) var summary = RunSummary()
+    package private(set) var timeline = RunTimeline()
     /// The first rows not applied, and the first changes of a dry run, for the page.
     private var unapplied: [ReportPage.Unapplied] = []
     private var unappliedTotal = 0
@@ -58,7 +58,7 @@ public final class ReportWriter {
     private var changeRowsTotal = 0
     private var sinceFlush = 0
 
-    public init(folder: ReportFolder, inputHeader: [String], format: InputFormat, dryRun: Bool = false) throws(ReportFolder.Refusal) {
+    package init(folder: ReportFolder, inputHeader: [String], format: InputFormat, dryRun: Bool = false) throws(ReportFolder.Refusal) {
         self.folder = folder
         results = try folder.createReplacement("results.csv")
         retryName = format.workbookSheet == nil ? "retry.csv" : "retry.xlsx"
@@ -105,7 +105,7 @@ public final class ReportWriter {
     }
 
     /// Writes the outcome's rows; throws once any report file cannot be written.
-    public func record(_ outcome: Outcome) throws(OutputFailure) {
+    package func record(_ outcome: Outcome) throws(OutputFailure) {
         summary.add(outcome)
         timeline.record(outcome, second: Int(Date().timeIntervalSince(summary.started)))
         let document = outcome.document
@@ -149,7 +149,7 @@ public final class ReportWriter {
     }
 
     /// Throws the first write to a report file that failed.
-    public func check() throws(OutputFailure) {
+    package func check() throws(OutputFailure) {
         for (_, output) in outputs { try output.check() }
     }
 
@@ -231,19 +231,19 @@ public final class ReportWriter {
     /// Hands buffered rows to the kernel: they survive the process being
     /// killed. (Syncing to the disk itself waits for `finish`: an fsync per
     /// batch would stall the worker pool.)
-    public func flush() {
+    package func flush() {
         for (_, output) in outputs { output.flush() }
         sinceFlush = 0
     }
 
     /// Syncs the CSV files to disk; throws if any of them could not be written.
-    public func sync() throws(OutputFailure) {
+    package func sync() throws(OutputFailure) {
         for (_, output) in outputs { output.sync() }
         try check()
     }
 
     /// Closes the CSV files and writes `summary.json`, `timeline.csv` and `report.html`.
-    public func finish(
+    package func finish(
         exitStatus: ExitStatus, abortReason: String?, pacing: RunSummary.Pacing = RunSummary.Pacing(), correlationID: String? = nil
     ) throws(ReportFolder.Refusal) -> RunSummary {
         summary.finished = Date()

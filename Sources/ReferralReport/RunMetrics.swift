@@ -9,18 +9,18 @@ import ReferralPlan
 /// when the last fully successful run ended, which is carried over from the
 /// previous file when this run was not one, so "no successful run for 26
 /// hours" can be alerted on. Pure: `MetricsFile` writes it.
-public enum RunMetrics {
+package enum RunMetrics {
     static let lastSuccess = "referral_bulk_last_success_timestamp_seconds"
 
     /// `job` (the input's name) and `shard` (`K/N`) when the run is one shard
     /// of several, so each shard's file says which it is; none otherwise.
-    public static func labels(input: String, shard: ShardSelector?) -> [(String, String)] {
+    package static func labels(input: String, shard: ShardSelector?) -> [(String, String)] {
         guard let shard else { return [] }
         let name = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         return [("job", name), ("shard", shard.description)]
     }
 
-    public static func text(_ summary: RunSummary, labels: [(String, String)], previous: String?, signIn: SignInTimes? = nil) -> String {
+    package static func text(_ summary: RunSummary, labels: [(String, String)], previous: String?, signIn: SignInTimes? = nil) -> String {
         let registry = PrometheusCollectorRegistry()
         /// `referral_bulk_<name>[_<unit>]`
         func gauge(_ name: String, unit: String = "", _ help: String, _ value: Double, extra: [(String, String)] = []) {

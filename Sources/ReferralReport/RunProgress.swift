@@ -4,24 +4,24 @@ import Synchronization
 
 /// Live counts of a run, updated as outcomes are recorded and read by the
 /// progress display from another task.
-public final class RunProgress: Sendable {
-    public struct Snapshot: Sendable {
-        public var counts: [Outcome.Kind: Int] = [:]
-        public var documents = 0
-        public var rows = 0
+package final class RunProgress: Sendable {
+    package struct Snapshot: Sendable {
+        package var counts: [Outcome.Kind: Int] = [:]
+        package var documents = 0
+        package var rows = 0
         /// Rows the input holds, when it could be counted beforehand (a regular file).
-        public var estimatedTotalRows: Int?
-        public var started: ContinuousClock.Instant
+        package var estimatedTotalRows: Int?
+        package var started: ContinuousClock.Instant
         /// The pace the rate controller holds (nil: still searching, or no limit met).
-        public var pace: Double?
+        package var pace: Double?
         /// Calls answered 429 so far.
-        public var throttled = 0
+        package var throttled = 0
         /// The message of the latest document that failed, so a person
         /// watching sees why ("no answer (connection refused) after 6 attempts").
-        public var latestFailure: String?
+        package var latestFailure: String?
 
         /// `updated 120 · unchanged 3 · failed 1` (kinds with a count only, in table order).
-        public var countsLine: String {
+        package var countsLine: String {
             Outcome.Kind.allCases.compactMap { kind in
                 counts[kind].map { "\(kind.rawValue) \($0)" }
             }.joined(separator: " · ")
@@ -30,11 +30,11 @@ public final class RunProgress: Sendable {
 
     private let state: Mutex<Snapshot>
 
-    public init(estimatedTotalRows: Int?, started: ContinuousClock.Instant = .now) {
+    package init(estimatedTotalRows: Int?, started: ContinuousClock.Instant = .now) {
         state = Mutex(Snapshot(estimatedTotalRows: estimatedTotalRows, started: started))
     }
 
-    public func record(_ outcome: Outcome) {
+    package func record(_ outcome: Outcome) {
         state.withLock {
             $0.counts[outcome.kind, default: 0] += 1
             $0.documents += 1
@@ -45,14 +45,14 @@ public final class RunProgress: Sendable {
     }
 
     /// The rate controller's pace, as it changes.
-    public func pace(_ rate: Double?) {
+    package func pace(_ rate: Double?) {
         state.withLock { $0.pace = rate }
     }
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    package var snapshot: Snapshot { state.withLock { $0 } }
 
     /// Sending starts now (after any question to the person running it): rates count from here.
-    public func start(at now: ContinuousClock.Instant = .now) {
+    package func start(at now: ContinuousClock.Instant = .now) {
         state.withLock { $0.started = now }
     }
 }

@@ -4,45 +4,45 @@ import ReferralPlan
 import ReferralOutcome
 
 /// What `summary.json` says about a run.
-public struct RunSummary: Sendable {
-    public var counts: [Outcome.Kind: Int] = [:]
+package struct RunSummary: Sendable {
+    package var counts: [Outcome.Kind: Int] = [:]
     /// The file as a whole, across its runs: a skipped document counts as what the earlier run found.
-    public var fileCounts: [Outcome.Kind: Int] = [:]
-    public var documents = 0
-    public var rows = 0
-    public var retries = 0
-    public var throttled = 0
-    public var undoWarnings = 0
+    package var fileCounts: [Outcome.Kind: Int] = [:]
+    package var documents = 0
+    package var rows = 0
+    package var retries = 0
+    package var throttled = 0
+    package var undoWarnings = 0
     /// What this run did that cannot be undone (referrals closed, team members added).
-    public var irreversible = IrreversibleChanges()
-    public var latency = LatencyHistogram()
-    public var started = Date()
-    public var finished = Date()
-    public var exitStatus: ExitStatus = .success
-    public var abortReason: String?
+    package var irreversible = IrreversibleChanges()
+    package var latency = LatencyHistogram()
+    package var started = Date()
+    package var finished = Date()
+    package var exitStatus: ExitStatus = .success
+    package var abortReason: String?
     /// The `MS-CorrelationId` every call of the run carried.
-    public var correlationID: String?
+    package var correlationID: String?
     /// A dry run: counts and irreversible changes are what a real run would do.
-    public var dryRun = false
-    public var pacing = Pacing()
+    package var dryRun = false
+    package var pacing = Pacing()
 
     /// What the rate controller found: the tenant's limit as the pace it
     /// settled on, the pace at the end, and the `--max-rps` cap if any.
-    public struct Pacing: Sendable, Equatable {
-        public var limitFound: Double?
-        public var finalPace: Double?
-        public var cap: Double?
+    package struct Pacing: Sendable, Equatable {
+        package var limitFound: Double?
+        package var finalPace: Double?
+        package var cap: Double?
 
-        public init(limitFound: Double? = nil, finalPace: Double? = nil, cap: Double? = nil) {
+        package init(limitFound: Double? = nil, finalPace: Double? = nil, cap: Double? = nil) {
             self.limitFound = limitFound
             self.finalPace = finalPace
             self.cap = cap
         }
     }
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ outcome: Outcome) {
+    package mutating func add(_ outcome: Outcome) {
         counts[outcome.kind, default: 0] += 1
         fileCounts[outcome.finishedEarlierAs ?? outcome.kind, default: 0] += 1
         documents += 1
@@ -55,13 +55,13 @@ public struct RunSummary: Sendable {
 
     /// Every row applied or already as asked (skipped ones included, they
     /// were earlier; in a dry run, ready to apply).
-    public var allApplied: Bool {
+    package var allApplied: Bool {
         counts.allSatisfy { kind, count in count == 0 || kind.isSettled }
     }
 
-    public var wallSeconds: Double { finished.timeIntervalSince(started) }
+    package var wallSeconds: Double { finished.timeIntervalSince(started) }
 
-    public var json: JSONValue {
+    package var json: JSONValue {
         var countsJSON: [String: JSONValue] = [:]
         var fileJSON: [String: JSONValue] = [:]
         for kind in Outcome.Kind.allCases {
@@ -94,7 +94,7 @@ public struct RunSummary: Sendable {
     }
 
     /// `120 documents: updated 100 · unchanged 15 · failed 5 in 3.2 s (37 rows/s)`
-    public var oneLine: String {
+    package var oneLine: String {
         let counts = Outcome.Kind.allCases.compactMap { kind in
             self.counts[kind].map { "\(kind.rawValue) \($0)" }
         }.joined(separator: " · ")

@@ -5,13 +5,13 @@ import ReferralPlan
 /// What happened in each second of a run, counted as outcomes arrive: the
 /// data behind report.html's throughput chart, written as `timeline.csv`.
 /// One small entry per second of wall time, so a day-long run holds 86,400.
-public struct RunTimeline: Sendable {
-    public struct Second: Sendable, Equatable {
-        public var documents = 0
-        public var rows = 0
-        public var retries = 0
-        public var throttled = 0
-        public var notApplied = 0
+package struct RunTimeline: Sendable {
+    package struct Second: Sendable, Equatable {
+        package var documents = 0
+        package var rows = 0
+        package var retries = 0
+        package var throttled = 0
+        package var notApplied = 0
 
         static func + (lhs: Second, rhs: Second) -> Second {
             Second(
@@ -20,14 +20,14 @@ public struct RunTimeline: Sendable {
         }
     }
 
-    public private(set) var seconds: [Second] = []
+    package private(set) var seconds: [Second] = []
 
-    public init() {}
+    package init() {}
 
     /// Counts `outcome` in the second (from the run's start) it finished in.
     /// Its retries and 429s are counted there too: a document's calls are
     /// not timed one by one.
-    public mutating func record(_ outcome: Outcome, second: Int) {
+    package mutating func record(_ outcome: Outcome, second: Int) {
         let second = max(0, second)
         if seconds.count <= second { seconds += Array(repeating: Second(), count: second + 1 - seconds.count) }
         seconds[second].documents += 1
@@ -37,10 +37,10 @@ public struct RunTimeline: Sendable {
         if !outcome.kind.isSettled { seconds[second].notApplied += 1 }
     }
 
-    public static let header = ["second", "documents", "rows", "retries", "throttled_429", "not_applied"]
+    package static let header = ["second", "documents", "rows", "retries", "throttled_429", "not_applied"]
 
     /// `timeline.csv`: one row per second, quiet seconds included.
-    public func csv(_ writer: CSVWriter = CSVWriter()) -> [UInt8] {
+    package func csv(_ writer: CSVWriter = CSVWriter()) -> [UInt8] {
         var bytes = writer.row(Self.header)
         for (index, second) in seconds.enumerated() {
             bytes += writer.row([index, second.documents, second.rows, second.retries, second.throttled, second.notApplied].map(String.init))
@@ -49,7 +49,7 @@ public struct RunTimeline: Sendable {
     }
 
     /// Consecutive seconds summed into at most `maximum` slots of `width` seconds each: what a chart can draw.
-    public func slots(maximum: Int) -> (width: Int, slots: [Second]) {
+    package func slots(maximum: Int) -> (width: Int, slots: [Second]) {
         let width = max(1, (seconds.count + maximum - 1) / max(1, maximum))
         let slots = stride(from: 0, to: seconds.count, by: width).map { start in
             seconds[start..<min(seconds.count, start + width)].reduce(Second(), +)

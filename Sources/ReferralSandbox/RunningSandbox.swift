@@ -2,14 +2,14 @@ import ReferralModel
 
 /// A sandbox that is listening: its address, its ready-made tokens, and
 /// direct access to its state for tests. `stop()` shuts it down.
-public final class RunningSandbox: Sendable {
-    public let port: Int
-    public let host: String
+package final class RunningSandbox: Sendable {
+    package let port: Int
+    package let host: String
     /// A token per role; these never expire.
-    public let tokens: [SandboxRole: String]
+    package let tokens: [SandboxRole: String]
     /// For the `client_credentials` grant (yields a Referral Admin token).
-    public let clientID: String
-    public let clientSecret: String
+    package let clientID: String
+    package let clientSecret: String
     private let store: ReferralStore
     private let tokenRegistry: TokenRegistry
     private let task: Task<Void, any Error>
@@ -31,19 +31,19 @@ public final class RunningSandbox: Sendable {
     }
 
     /// `http://127.0.0.1:PORT`
-    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    package var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
     /// Every referral as it is now (what `GET /_sandbox/referrals` returns).
-    public func referrals() -> [JSONValue] { store.allReferrals() }
+    package func referrals() -> [JSONValue] { store.allReferrals() }
 
     /// Every applied change, oldest first (what `GET /_sandbox/log` returns).
-    public func changeLog() -> [ChangeRecord] { store.changeLog() }
+    package func changeLog() -> [ChangeRecord] { store.changeLog() }
 
     /// How many tokens `POST /oauth2/token` has issued.
-    public func tokensIssued() -> Int { tokenRegistry.issuedCount }
+    package func tokensIssued() -> Int { tokenRegistry.issuedCount }
 
     /// Stops listening and waits until the server has shut down.
-    public func stop() async {
+    package func stop() async {
         await shutdown()
         _ = await task.result
     }

@@ -5,13 +5,13 @@ import ReferralModel
 import ServiceLifecycle
 
 /// Starts the sandbox: a real HTTP server on a loopback port.
-public enum SandboxServer {
+package enum SandboxServer {
     /// Why the sandbox is not listening.
-    public enum StartError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum StartError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The server could not bind `host:port`; `reason` is the server's error.
         case cannotListen(host: String, port: Int, reason: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .cannotListen(let host, let port, let reason): "the sandbox could not listen on \(host):\(port): \(reason)"
             }
@@ -19,14 +19,14 @@ public enum SandboxServer {
     }
 
     /// Warnings and errors to standard error: standard output belongs to the URL and tokens.
-    public static var defaultLogger: Logger {
+    package static var defaultLogger: Logger {
         var logger = Logger(label: "referral-sandbox") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = Logger.Level.warning
         return logger
     }
 
     /// Starts listening and returns once the port is bound.
-    public static func start(
+    package static func start(
         _ configuration: SandboxConfiguration, referrals: [JSONValue], logger: Logger = defaultLogger
     ) async throws -> RunningSandbox {
         let tokens = TokenRegistry(

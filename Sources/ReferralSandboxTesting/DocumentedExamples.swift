@@ -5,17 +5,17 @@ import ReferralModel
 /// `Tests/ReferralSandboxTests/Fixtures/partner-center-docs/EXAMPLES.md`:
 /// each fenced block with the `### 2.x` section it sits in, so a test
 /// takes its requests and bodies from the docs rather than from memory.
-public struct DocumentedExamples: Sendable {
-    public struct Block: Sendable {
+package struct DocumentedExamples: Sendable {
+    package struct Block: Sendable {
         /// `2.1`, `2.8`: the number of the section the block sits in.
-        public var section: String
-        public var lines: [String]
+        package var section: String
+        package var lines: [String]
 
         /// The request or status line (`PATCH https://…`, `HTTP/1.1 204 No Content`).
-        public var firstLine: String { lines.first ?? "" }
+        package var firstLine: String { lines.first ?? "" }
 
         /// Header lines between the first line and the first blank one.
-        public var headers: [(String, String)] {
+        package var headers: [(String, String)] {
             guard !firstLine.hasPrefix("{"), !firstLine.hasPrefix("[") else { return [] }
             return lines.dropFirst().prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.compactMap { line in
                 guard let colon = line.firstIndex(of: ":") else { return nil }
@@ -24,22 +24,22 @@ public struct DocumentedExamples: Sendable {
         }
 
         /// The JSON the block carries: from its first line opening an object or array.
-        public var body: String? {
+        package var body: String? {
             guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).first.map { "{[".contains($0) } == true })
             else { return nil }
             return lines[start...].joined(separator: "\n")
         }
 
-        public func json() throws -> JSONValue { try JSONParser.parse(Array((body ?? "").utf8)) }
+        package func json() throws -> JSONValue { try JSONParser.parse(Array((body ?? "").utf8)) }
     }
 
-    public let blocks: [Block]
+    package let blocks: [Block]
 
     /// The vendored folder (beside its README, which carries the licence note).
-    public static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    package static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Tests/ReferralSandboxTests/Fixtures/partner-center-docs")
 
-    public static func load() throws -> DocumentedExamples {
+    package static func load() throws -> DocumentedExamples {
         let text = try String(contentsOf: folder.appendingPathComponent("EXAMPLES.md"), encoding: .utf8)
         var blocks: [Block] = []
         var section = ""
@@ -61,5 +61,5 @@ public struct DocumentedExamples: Sendable {
         return DocumentedExamples(blocks: blocks)
     }
 
-    public func blocks(in section: String) -> [Block] { blocks.filter { $0.section == section } }
+    package func blocks(in section: String) -> [Block] { blocks.filter { $0.section == section } }
 }

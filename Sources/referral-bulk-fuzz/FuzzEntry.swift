@@ -36,7 +36,7 @@ func LLVMFuzzerRunDriver(
 ) -> CInt
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+package func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let data else { return 0 }
     FuzzHarness.run(UnsafeBufferPointer(start: data, count: size))
     return 0

@@ -2,19 +2,19 @@
 /// expanded (README "Workbooks" states them). A real workbook is far inside
 /// every one: a 1,048,576-row sheet of ten columns expands to about 600 MB
 /// and compresses 8 to 15 times.
-public struct ArchiveBounds: Sendable, Hashable {
+package struct ArchiveBounds: Sendable, Hashable {
     /// Entries in the archive (a workbook has tens; a few hundred with many sheets and images).
-    public var maximumEntries = 4_096
+    package var maximumEntries = 4_096
     /// What one entry may expand to.
-    public var maximumEntryBytes: UInt64 = 1 << 30
+    package var maximumEntryBytes: UInt64 = 1 << 30
     /// What all the entries read may expand to together.
-    public var maximumTotalBytes: UInt64 = 2 << 30
+    package var maximumTotalBytes: UInt64 = 2 << 30
     /// Expanded bytes per compressed byte, for entries expanding past
     /// `ratioAppliesAbove` (a small part may compress as well as it likes).
-    public var maximumRatio: UInt64 = 200
-    public var ratioAppliesAbove: UInt64 = 1 << 20
+    package var maximumRatio: UInt64 = 200
+    package var ratioAppliesAbove: UInt64 = 1 << 20
 
-    public init() {}
+    package init() {}
 
-    public static let standard = ArchiveBounds()
+    package static let standard = ArchiveBounds()
 }

@@ -3,7 +3,7 @@ import SystemPackage
 /// What an input is, told by its content (never its name): text for the
 /// CSV reader, a ZIP archive for the workbook reader, or something refused
 /// with a sentence saying what it is.
-public enum InputKind: Sendable, Equatable {
+package enum InputKind: Sendable, Equatable {
     case text
     case zipArchive
     case refused(WorkbookError)
@@ -14,7 +14,7 @@ public enum InputKind: Sendable, Equatable {
     /// directory of a workbook of any size sits in its first megabytes).
     private static let compoundFileScan = 8 * 1_048_576
 
-    public static func of(_ handle: InputHandle) throws(CSVFileError) -> InputKind {
+    package static func of(_ handle: InputHandle) throws(CSVFileError) -> InputKind {
         let start = try read(handle, offset: 0, count: 1024)
         if zipSignatures.contains(where: start.starts) { return .zipArchive }
         if start.starts(with: compoundFileSignature) { return .refused(try compoundFile(handle)) }

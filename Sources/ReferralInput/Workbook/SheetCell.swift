@@ -1,6 +1,6 @@
 /// A cell to write into a workbook: text (never a formula, whatever it
 /// starts with), a number (its plain decimal text), or a date-time.
-public enum SheetCell: Sendable, Hashable {
+package enum SheetCell: Sendable, Hashable {
     case empty
     case text(String)
     case number(String)

@@ -1,23 +1,23 @@
 /// The typed side of a record read from a workbook (nil for CSV).
-public struct TypedCells: Sendable, Hashable {
-    public var sheet: String
+package struct TypedCells: Sendable, Hashable {
+    package var sheet: String
     /// One a cell, in the order of the record's cells.
-    public var types: [CellType]
+    package var types: [CellType]
 
-    public init(sheet: String, types: [CellType]) {
+    package init(sheet: String, types: [CellType]) {
         self.sheet = sheet
         self.types = types
     }
 
     /// `Corrections!C7`, quoted as a spreadsheet quotes a sheet name with spaces.
-    public func reference(column: Int, row: Int) -> String {
+    package func reference(column: Int, row: Int) -> String {
         let plain = sheet.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
         let name = plain ? sheet : "'" + sheet.map { $0 == "'" ? "''" : String($0) }.joined() + "'"
         return "\(name)!\(Self.columnLetters(column))\(row)"
     }
 
     /// `A` for column 0, `Z`, `AA`, … as spreadsheets name columns.
-    public static func columnLetters(_ column: Int) -> String {
+    package static func columnLetters(_ column: Int) -> String {
         var letters: [UInt8] = []
         var rest = column + 1
         while rest > 0 {

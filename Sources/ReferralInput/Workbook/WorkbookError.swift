@@ -1,6 +1,6 @@
 /// Why a workbook cannot be read at all: one sentence saying what the file
 /// is or what is wrong with it (the CLI exits 2 with it).
-public enum WorkbookError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum WorkbookError: Error, Sendable, Equatable, CustomStringConvertible {
     /// An Excel 97-2003 binary workbook (BIFF in an OLE2 compound file).
     case legacyExcel
     /// An OLE2 compound file holding an `EncryptedPackage`: a password-protected workbook.
@@ -27,7 +27,7 @@ public enum WorkbookError: Error, Sendable, Equatable, CustomStringConvertible {
     case noHeaderAtRow(Int)
     case emptySheet(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .legacyExcel:
             "this is an Excel 97-2003 workbook (.xls), which is not read; open it and save it as \"Excel Workbook (.xlsx)\", then run again."

@@ -1,22 +1,22 @@
 /// Reads one sheet of an .xlsx or .ods workbook as records: the same cells
 /// (as text) the CSV reader yields, so the planner reads them unchanged,
 /// plus each cell's type. A record's `line` is the sheet's row number.
-public final class WorkbookReader {
-    public enum Kind: String, Sendable {
+package final class WorkbookReader {
+    package enum Kind: String, Sendable {
         case xlsx, ods
     }
 
-    public let kind: Kind
-    public let sheet: WorkbookSheet
+    package let kind: Kind
+    package let sheet: WorkbookSheet
     /// The header row (its `line` is its row number on the sheet).
-    public private(set) var header: CSVRecord
+    package private(set) var header: CSVRecord
     private let rows: SheetRows
     /// Hidden data rows read so far.
-    public private(set) var hiddenRows = 0
+    package private(set) var hiddenRows = 0
 
     /// Opens the sheet named `sheetName` (or the only one) and reads its header row:
     /// the first row that is not empty, at or below `headerRow` when given.
-    public init(handle: InputHandle, sheet sheetName: String?, headerRow: Int?, bounds: ArchiveBounds = .standard)
+    package init(handle: InputHandle, sheet sheetName: String?, headerRow: Int?, bounds: ArchiveBounds = .standard)
         throws(WorkbookError)
     {
         let archive = try WorkbookArchive(handle: handle, bounds: bounds)
@@ -59,7 +59,7 @@ public final class WorkbookReader {
     }
 
     /// The next row that is not empty, or nil at the end of the sheet.
-    public func next() throws(WorkbookError) -> CSVRecord? {
+    package func next() throws(WorkbookError) -> CSVRecord? {
         while let row = try rows.next() {
             guard !row.isEmpty else { continue }
             if row.isHidden { hiddenRows += 1 }
@@ -69,10 +69,10 @@ public final class WorkbookReader {
     }
 
     /// `CSVReader.decodeOnly`, for the survey's pass over a few columns.
-    public func decodeOnly(columns: Set<Int>) { rows.decodeOnly(columns: columns) }
+    package func decodeOnly(columns: Set<Int>) { rows.decodeOnly(columns: columns) }
 
     /// Hidden columns among the header's (0-based).
-    public var hiddenHeaderColumns: [Int] {
+    package var hiddenHeaderColumns: [Int] {
         rows.hiddenColumns.filter { $0 < header.cells.count && !header.cells[$0].isEmpty }.sorted()
     }
 

@@ -1,9 +1,9 @@
 /// A sheet as the workbook lists it.
-public struct WorkbookSheet: Sendable, Hashable {
-    public var name: String
-    public var isHidden: Bool
+package struct WorkbookSheet: Sendable, Hashable {
+    package var name: String
+    package var isHidden: Bool
 
-    public init(name: String, isHidden: Bool = false) {
+    package init(name: String, isHidden: Bool = false) {
         self.name = name
         self.isHidden = isHidden
     }

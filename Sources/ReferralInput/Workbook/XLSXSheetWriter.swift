@@ -8,11 +8,11 @@ import ZIPFoundation
 /// bold and frozen; widths fit the longest cell of each column (up to 60);
 /// text is inline (no shared-string table to hold), so a cell beginning
 /// with `=` is text, never a formula.
-public final class XLSXSheetWriter {
+package final class XLSXSheetWriter {
     /// Why the workbook could not be written.
-    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        public var reason: String
-        public var description: String { "cannot write the workbook: \(reason)" }
+    package struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        package var reason: String
+        package var description: String { "cannot write the workbook: \(reason)" }
     }
 
     private let sheetName: String
@@ -26,7 +26,7 @@ public final class XLSXSheetWriter {
     /// Styles (`styles.xml`'s cellXfs): 1 bold, 2 a date, 3 a date-time.
     private enum Style: Int { case bold = 1, date, dateTime }
 
-    public init(sheetName: String, header: [String]) throws(Failure) {
+    package init(sheetName: String, header: [String]) throws(Failure) {
         self.sheetName = sheetName
         do {
             body = try InputHandle.temporaryFile()
@@ -38,7 +38,7 @@ public final class XLSXSheetWriter {
 
     deinit { try? body.close() }
 
-    public func append(_ cells: [SheetCell]) throws(Failure) {
+    package func append(_ cells: [SheetCell]) throws(Failure) {
         try append(cells, style: nil)
     }
 
@@ -88,7 +88,7 @@ public final class XLSXSheetWriter {
     }
 
     /// Builds the archive and returns its bytes to read, chunk by chunk.
-    public func finish() throws(Failure) -> ByteSource {
+    package func finish() throws(Failure) -> ByteSource {
         try flush()
         let folder = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         let path = "\(folder)/referral-bulk-export-\(UUID().uuidString).xlsx"

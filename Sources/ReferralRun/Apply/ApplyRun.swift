@@ -11,45 +11,45 @@ import ReferralSend
 /// One `apply`: the input, the sender, the worker pool and the report wired
 /// together. The executable only turns options into a `Configuration`,
 /// draws progress and handles signals.
-public struct ApplyRun: Sendable {
-    public struct Configuration: Sendable {
-        public var input: String
+package struct ApplyRun: Sendable {
+    package struct Configuration: Sendable {
+        package var input: String
         /// How the file is read (delimiter, encoding, conventions).
-        public var reading = ReadingOptions()
+        package var reading = ReadingOptions()
         /// Send nothing unless every row of the file is valid.
-        public var strict = false
-        public var concurrency = 8
-        public var maxRequestsPerSecond: Double?
-        public var sender: ReferralSender.Options
-        public var requestTimeout: Duration = .seconds(30)
+        package var strict = false
+        package var concurrency = 8
+        package var maxRequestsPerSecond: Double?
+        package var sender: ReferralSender.Options
+        package var requestTimeout: Duration = .seconds(30)
         /// When to pause and when to give up on an API that keeps failing.
-        public var circuit = CircuitBreaker()
+        package var circuit = CircuitBreaker()
         /// nil: `referral-bulk-<UTC timestamp>` in the current directory.
-        public var reportDirectory: String?
+        package var reportDirectory: String?
         /// Where journals live; nil runs without one (no resume).
-        public var stateDirectory: String? = ".referral-bulk"
+        package var stateDirectory: String? = ".referral-bulk"
         /// Ignore what earlier runs of this file recorded.
-        public var fresh = false
+        package var fresh = false
         /// Only the documents of this shard.
-        public var shard: ShardSelector?
+        package var shard: ShardSelector?
         /// Where the run's outcome goes in Prometheus' text format (`--metrics-file`).
-        public var metricsFile: String?
+        package var metricsFile: String?
 
-        public init(input: String, endpoint: String) {
+        package init(input: String, endpoint: String) {
             self.input = input
             self.sender = ReferralSender.Options(endpoint: endpoint)
         }
     }
 
     /// How the run ended, for the one-line summary and the exit code.
-    public struct Result: Sendable, CustomStringConvertible {
-        public var summary: RunSummary
-        public var reportFolder: String
-        public var exitStatus: ExitStatus
-        public var dryRun = false
+    package struct Result: Sendable, CustomStringConvertible {
+        package var summary: RunSummary
+        package var reportFolder: String
+        package var exitStatus: ExitStatus
+        package var dryRun = false
 
         /// The closing lines a person reads (standard output).
-        public var description: String {
+        package var description: String {
             var closing = "\(summary.oneLine)\nreport: \(reportFolder)/\n"
             if dryRun { closing += "dry run: nothing was sent; changes.csv lists what a real run would change\n" }
             if let reason = summary.abortReason { closing += "aborted (\(reason)); run the same command again to resume\n" }
@@ -58,14 +58,14 @@ public struct ApplyRun: Sendable {
     }
 
     /// How `run` ended: it ran (and the report says how), or nothing was sent.
-    public enum Ending: Sendable, CustomStringConvertible {
+    package enum Ending: Sendable, CustomStringConvertible {
         case ran(Result)
         /// `--strict` found rows with problems: nothing was sent (exit 1). The overview holds the first problems.
         case refusedByStrict(ChangeOverview)
         /// The person asked declined: nothing was sent (exit 1).
         case declined
 
-        public var exitStatus: ExitStatus {
+        package var exitStatus: ExitStatus {
             switch self {
             case .ran(let result): result.exitStatus
             case .refusedByStrict, .declined: .someRowsNotApplied
@@ -73,10 +73,10 @@ public struct ApplyRun: Sendable {
         }
 
         /// The run's result, when it ran.
-        public var result: Result? { if case .ran(let result) = self { result } else { nil } }
+        package var result: Result? { if case .ran(let result) = self { result } else { nil } }
 
         /// What the person reads: the closing lines of a run, or why nothing was sent (standard error).
-        public var description: String {
+        package var description: String {
             switch self {
             case .ran(let result): return result.description
             case .refusedByStrict(let overview):
@@ -90,7 +90,7 @@ public struct ApplyRun: Sendable {
 
     /// Why the run could not start (exit 2): the typed error of the stage
     /// that refused, whose sentence is the description.
-    public enum StartError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum StartError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The input cannot be read, or its header is refused.
         case input(InputFile.OpenError)
         /// The report folder, or a file in it, cannot be created.
@@ -98,7 +98,7 @@ public struct ApplyRun: Sendable {
         /// The journal cannot be opened.
         case journal(Journal.OpenError)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .input(let error): error.description
             case .report(let refusal): refusal.description
@@ -107,22 +107,22 @@ public struct ApplyRun: Sendable {
         }
 
         /// Exit 2, except another run of the same job going on: exit 3, as for a run that can be tried again.
-        public var exitStatus: ExitStatus {
+        package var exitStatus: ExitStatus {
             if case .journal(let error) = self { error.exitStatus } else { .unusable }
         }
     }
 
-    public let configuration: Configuration
-    public let stop: StopSignal
-    public let progress: RunProgress
-    public let logger: Logger
+    package let configuration: Configuration
+    package let stop: StopSignal
+    package let progress: RunProgress
+    package let logger: Logger
     /// One sentence at a time for the person running it (warnings, resume notices).
-    public let notify: @Sendable (String) -> Void
+    package let notify: @Sendable (String) -> Void
     /// Asked with what the file asks before anything is created or sent
     /// (a person at a terminal); nil sends without asking (cron, `--yes`).
-    public let confirm: (@Sendable (ChangeOverview) async -> Bool)?
+    package let confirm: (@Sendable (ChangeOverview) async -> Bool)?
 
-    public init(
+    package init(
         configuration: Configuration, stop: StopSignal = StopSignal(), logger: Logger,
         notify: @escaping @Sendable (String) -> Void = { _ in }, confirm: (@Sendable (ChangeOverview) async -> Bool)? = nil
     ) {
@@ -135,7 +135,7 @@ public struct ApplyRun: Sendable {
     }
 
     /// Checks what can be checked before anything is sent, then runs.
-    public func run(tokens: any TokenProvider, transport: any ReferralTransport) async throws -> Ending {
+    package func run(tokens: any TokenProvider, transport: any ReferralTransport) async throws -> Ending {
         let planner: Planner
         do {
             let handle = try InputHandle(path: configuration.input)

@@ -8,7 +8,7 @@ import ReferralPlan
 /// the same value (dates `YYYY-MM-DDTHH:MM:SSZ`, numbers plain, team members
 /// "First, Last, Phone, Email"). A missing or null field is an empty cell,
 /// which `apply` reads as "no change".
-public enum ExportColumn: Sendable, Hashable {
+package enum ExportColumn: Sendable, Hashable {
     case referralID, dealName, status, substatus, dealValue, currency, closingDate, crmID, notes
     /// `Team member N` (1-based).
     case teamMember(Int)
@@ -17,10 +17,10 @@ public enum ExportColumn: Sendable, Hashable {
     case engagementID, customerName, customerCountry, createdDate, updatedDate
 
     /// Partner Center's export allows 50 team members per referral.
-    public static let teamMemberColumns = 50
+    package static let teamMemberColumns = 50
 
     /// What `export` writes without `--columns`: every column `apply` maps, then `eTag`.
-    public static let standard: [ExportColumn] =
+    package static let standard: [ExportColumn] =
         [.referralID, .dealName, .status, .substatus, .dealValue, .currency, .closingDate, .crmID, .notes]
         + (1...teamMemberColumns).map(ExportColumn.teamMember) + [.eTag]
 
@@ -28,7 +28,7 @@ public enum ExportColumn: Sendable, Hashable {
         [.referralID, .dealName, .status, .substatus, .dealValue, .currency, .closingDate, .crmID, .notes, .eTag]
         + [.engagementID, .customerName, .customerCountry, .createdDate, .updatedDate]
 
-    public var header: String {
+    package var header: String {
         switch self {
         case .referralID: "Referral ID"
         case .dealName: "Deal Name"
@@ -52,7 +52,7 @@ public enum ExportColumn: Sendable, Hashable {
     /// `--columns`: headers separated by commas, matched as `apply` matches
     /// headers (case, spaces, `_` and `-` ignored). The ID column is required:
     /// without it the file cannot be applied.
-    public static func list(parsing text: String) throws(ExportError) -> [ExportColumn] {
+    package static func list(parsing text: String) throws(ExportError) -> [ExportColumn] {
         var columns: [ExportColumn] = []
         for name in text.split(separator: ",") {
             let folded = FieldCatalog.fold(String(name))
@@ -73,7 +73,7 @@ public enum ExportColumn: Sendable, Hashable {
     }
 
     /// The cell for this referral.
-    public func cell(_ referral: JSONValue) -> String {
+    package func cell(_ referral: JSONValue) -> String {
         switch self {
         case .referralID: Self.text(referral["id"])
         case .dealName: Self.text(referral["name"])
@@ -97,7 +97,7 @@ public enum ExportColumn: Sendable, Hashable {
     /// The typed cell for this referral in a workbook: deal values as
     /// numbers, dates as date cells, everything else as text (what `cell`
     /// would write, so a workbook export and a CSV export read back alike).
-    public func sheetCell(_ referral: JSONValue) -> SheetCell {
+    package func sheetCell(_ referral: JSONValue) -> SheetCell {
         let text = cell(referral)
         guard !text.isEmpty else { return .empty }
         switch self {

@@ -3,7 +3,7 @@ import ReferralModel
 import ReferralSend
 
 /// Why an export did not finish, and the exit code it stands for.
-public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `--columns` names nothing usable.
     case badColumns(String)
     /// `-o` names a folder.
@@ -29,14 +29,14 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Interrupted (a signal): nothing complete was written.
     case interrupted
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         switch self {
         case .badColumns, .outputIsFolder, .output, .workbook, .workbookUnreadable, .refused, .foreignNextLink: .unusable
         case .notAPage, .credentialsRejected, .tokenRefused, .apiFailed, .interrupted: .aborted
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badColumns(let detail): "--columns: \(detail)."
         case .outputIsFolder(let path): "-o \(path) names a folder, not a file"

@@ -5,19 +5,19 @@ import ReferralPlan
 /// convenience options, each turned into one clause. Values are OData
 /// string literals (a `'` doubled), so no value can end its literal and add
 /// a clause of its own.
-public struct ExportFilter: Sendable, Equatable {
+package struct ExportFilter: Sendable, Equatable {
     /// `--filter`: passed through, in parentheses so that its `or` stays inside.
-    public var filter: String?
-    public var status: ReferralStatus?
-    public var substatus: ReferralSubstatus?
-    public var updatedSince: UTCDateTime?
-    public var country: String?
-    public var teamEmail: String?
+    package var filter: String?
+    package var status: ReferralStatus?
+    package var substatus: ReferralSubstatus?
+    package var updatedSince: UTCDateTime?
+    package var country: String?
+    package var teamEmail: String?
 
-    public init() {}
+    package init() {}
 
     /// The clauses joined with `and`; nil when nothing is asked (every referral).
-    public var odata: String? {
+    package var odata: String? {
         var clauses: [String] = []
         if let filter, !filter.allSatisfy(\.isWhitespace) { clauses.append("(\(filter))") }
         if let status { clauses.append("status eq \(Self.quoted(status.rawValue))") }
@@ -29,7 +29,7 @@ public struct ExportFilter: Sendable, Equatable {
     }
 
     /// `O'Brien` → `'O''Brien'`
-    public static func quoted(_ value: String) -> String {
+    package static func quoted(_ value: String) -> String {
         "'" + value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
     }
 }

@@ -8,7 +8,7 @@ import SystemPackage
 /// name only by `commit()`, after the last page: a failed export never
 /// leaves a file that looks complete. Unlike `FileOutput`, every write is
 /// checked, so a full disk fails the export instead of truncating the file.
-public final class ExportOutput {
+package final class ExportOutput {
     private let descriptor: FileDescriptor
     /// nil: standard output.
     private let destination: (temporary: String, final: String)?
@@ -16,10 +16,10 @@ public final class ExportOutput {
     private static let bufferSize = 256 * 1024
 
     /// Standard output (not closed by `commit`).
-    public static func standardOutput() -> ExportOutput { ExportOutput(descriptor: .standardOutput, destination: nil) }
+    package static func standardOutput() -> ExportOutput { ExportOutput(descriptor: .standardOutput, destination: nil) }
 
     /// A temporary file beside `path`, renamed to `path` by `commit()`.
-    public static func file(_ path: String) throws(ExportError) -> ExportOutput {
+    package static func file(_ path: String) throws(ExportError) -> ExportOutput {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -38,14 +38,14 @@ public final class ExportOutput {
     }
 
     /// The temporary file being written (nil for standard output).
-    public var temporaryPath: String? { destination?.temporary }
+    package var temporaryPath: String? { destination?.temporary }
 
-    public func write(_ bytes: [UInt8]) throws(ExportError) {
+    package func write(_ bytes: [UInt8]) throws(ExportError) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.bufferSize { try flush() }
     }
 
-    public func flush() throws(ExportError) {
+    package func flush() throws(ExportError) {
         do {
             try descriptor.writeAll(buffer)
         } catch {
@@ -55,7 +55,7 @@ public final class ExportOutput {
     }
 
     /// Everything is written: flush, sync, and give the file its name.
-    public func commit() throws(ExportError) {
+    package func commit() throws(ExportError) {
         try flush()
         guard let destination else { return }
         do {
@@ -72,7 +72,7 @@ public final class ExportOutput {
     }
 
     /// The export failed: remove the temporary file (standard output keeps what it got).
-    public func discard() {
+    package func discard() {
         buffer.removeAll()
         guard let destination else { return }
         try? descriptor.close()

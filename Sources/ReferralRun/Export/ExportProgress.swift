@@ -3,14 +3,14 @@ import Synchronization
 
 /// Rows and pages written so far, shared between the export and the
 /// progress display.
-public final class ExportProgress: Sendable {
-    public struct Snapshot: Sendable {
-        public var rows = 0
-        public var pages = 0
-        public let started: ContinuousClock.Instant
+package final class ExportProgress: Sendable {
+    package struct Snapshot: Sendable {
+        package var rows = 0
+        package var pages = 0
+        package let started: ContinuousClock.Instant
 
         /// `export: 12000 rows, 24 pages, 3400 rows/s`
-        public func line(now: ContinuousClock.Instant) -> String {
+        package func line(now: ContinuousClock.Instant) -> String {
             let elapsed = (now - started).inSeconds
             let rate = elapsed > 0 ? Int((Double(rows) / elapsed).rounded()) : 0
             return "export: \(rows) rows, \(pages) pages, \(rate) rows/s"
@@ -19,7 +19,7 @@ public final class ExportProgress: Sendable {
 
     private let state: Mutex<Snapshot>
 
-    public init(now: ContinuousClock.Instant = .now) { state = Mutex(Snapshot(started: now)) }
+    package init(now: ContinuousClock.Instant = .now) { state = Mutex(Snapshot(started: now)) }
 
     func pageWritten(rows: Int) {
         state.withLock {
@@ -28,5 +28,5 @@ public final class ExportProgress: Sendable {
         }
     }
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    package var snapshot: Snapshot { state.withLock { $0 } }
 }

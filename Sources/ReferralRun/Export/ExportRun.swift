@@ -9,37 +9,37 @@ import ReferralSend
 /// stays flat however many referrals match. Every page read goes through
 /// `APICaller`, as every call of `apply`: the same retries, `Retry-After`, rate
 /// governor and token refresh as `apply`.
-public struct ExportRun: Sendable {
-    public struct Configuration: Sendable {
-        public var endpoint: String
-        public var filter = ExportFilter()
+package struct ExportRun: Sendable {
+    package struct Configuration: Sendable {
+        package var endpoint: String
+        package var filter = ExportFilter()
         /// `$top`: referrals per page (the API caps it); nil: the API's default.
-        public var pageSize: Int?
-        public var columns = ExportColumn.standard
-        public var format = ExportFormat.csv
-        public var retry = RetryPolicy()
-        public var maxRequestsPerSecond: Double?
+        package var pageSize: Int?
+        package var columns = ExportColumn.standard
+        package var format = ExportFormat.csv
+        package var retry = RetryPolicy()
+        package var maxRequestsPerSecond: Double?
         /// The request id (`client-request-id`) of the n-th page read (tests make them deterministic).
-        public var requestID: @Sendable (Int) -> String = { _ in UUID().uuidString.lowercased() }
+        package var requestID: @Sendable (Int) -> String = { _ in UUID().uuidString.lowercased() }
 
-        public init(endpoint: String) { self.endpoint = endpoint }
+        package init(endpoint: String) { self.endpoint = endpoint }
     }
 
-    public struct Result: Sendable, Equatable {
-        public var rows: Int
-        public var pages: Int
+    package struct Result: Sendable, Equatable {
+        package var rows: Int
+        package var pages: Int
     }
 
     /// By creation date, which no edit changes: a referral edited while the
     /// export runs keeps its place, so it is neither skipped nor written twice.
     static let order = "createdDateTime asc"
 
-    public let configuration: Configuration
-    public let stop: StopSignal
-    public let progress = ExportProgress()
-    public let logger: Logger
+    package let configuration: Configuration
+    package let stop: StopSignal
+    package let progress = ExportProgress()
+    package let logger: Logger
 
-    public init(configuration: Configuration, stop: StopSignal = StopSignal(), logger: Logger) {
+    package init(configuration: Configuration, stop: StopSignal = StopSignal(), logger: Logger) {
         self.configuration = configuration
         self.stop = stop
         self.logger = logger
@@ -47,7 +47,7 @@ public struct ExportRun: Sendable {
 
     /// Writes the header and every page to `output`, then commits it; on any
     /// failure the output is discarded (a file never gets its name).
-    public func run(tokens: any TokenProvider, transport: any ReferralTransport, output: ExportOutput) async throws(ExportError)
+    package func run(tokens: any TokenProvider, transport: any ReferralTransport, output: ExportOutput) async throws(ExportError)
         -> Result
     {
         do {

@@ -1,7 +1,7 @@
 /// A server that misbehaves the way real proxies, gateways and broken
 /// deployments do, played on purpose so a test (or a rehearsal) can check
 /// that the client reports what really happened. Chosen with `--fault`.
-public enum HostileMode: Sendable, Equatable {
+package enum HostileMode: Sendable, Equatable {
     /// Reads are answered 200 with an HTML login page (a proxy in the way).
     case htmlReads
     /// Reads are answered 200 with no body.
@@ -16,7 +16,7 @@ public enum HostileMode: Sendable, Equatable {
     case throttleEverything(retryAfter: Int)
 
     /// `html-read`, `empty-read`, `truncated-read`, `trickle-read`, `redirect-write=URL`, `retry-after=SECONDS`.
-    public init?(argument: String) {
+    package init?(argument: String) {
         let parts = argument.split(separator: "=", maxSplits: 1).map(String.init)
         switch (parts.first, parts.count) {
         case ("html-read", 1): self = .htmlReads
@@ -31,5 +31,5 @@ public enum HostileMode: Sendable, Equatable {
         }
     }
 
-    public static let arguments = "html-read, empty-read, truncated-read, trickle-read, redirect-write=URL or retry-after=SECONDS"
+    package static let arguments = "html-read, empty-read, truncated-read, trickle-read, redirect-write=URL or retry-after=SECONDS"
 }

@@ -3,20 +3,20 @@ import ReferralModel
 /// The tenant's limit over time: `initial` requests per second from the
 /// first request, then each step's limit from its offset on
 /// (`--rate-schedule 12s:60,24s:150`).
-public struct RateSchedule: Sendable, Equatable {
-    public struct Step: Sendable, Equatable {
-        public var after: Duration
-        public var limit: Double
+package struct RateSchedule: Sendable, Equatable {
+    package struct Step: Sendable, Equatable {
+        package var after: Duration
+        package var limit: Double
     }
 
     /// Why `--rate-schedule` is refused.
-    public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
         /// `item` is not `DURATION:LIMIT` with a positive limit.
         case notAStep(String)
         /// A step at `after` follows one at `previous`, not before it.
         case outOfOrder(after: Duration, previous: Duration)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .notAStep(let item): "'\(item)' is not a step; write e.g. 12s:60 (at 12 s, 60 requests/s)"
             case .outOfOrder: "the steps of a rate schedule must be in increasing order of time"
@@ -24,17 +24,17 @@ public struct RateSchedule: Sendable, Equatable {
         }
     }
 
-    public var initial: Double
+    package var initial: Double
     /// In increasing order of `after`.
-    public private(set) var steps: [Step]
+    package private(set) var steps: [Step]
 
-    public init(initial: Double, steps: [Step] = []) {
+    package init(initial: Double, steps: [Step] = []) {
         self.initial = initial
         self.steps = steps.sorted { $0.after < $1.after }
     }
 
     /// `12s:60,24s:150`: at 12 s after the first request the limit becomes 60/s, at 24 s 150/s.
-    public static func parseSteps(_ text: String) throws(ParseError) -> [Step] {
+    package static func parseSteps(_ text: String) throws(ParseError) -> [Step] {
         var steps: [Step] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = item.split(separator: ":", omittingEmptySubsequences: false)
@@ -52,12 +52,12 @@ public struct RateSchedule: Sendable, Equatable {
     }
 
     /// The limit in force `elapsed` after the first request.
-    public func limit(at elapsed: Duration) -> Double {
+    package func limit(at elapsed: Duration) -> Double {
         steps.last { $0.after <= elapsed }?.limit ?? initial
     }
 
     /// The calls the limit allowed between two offsets: ∫ limit dt.
-    public func allowance(from start: Duration, to end: Duration) -> Double {
+    package func allowance(from start: Duration, to end: Duration) -> Double {
         guard end > start else { return 0 }
         var total = 0.0
         var cursor = start

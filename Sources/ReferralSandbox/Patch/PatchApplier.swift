@@ -3,17 +3,17 @@ import ReferralModel
 /// RFC 6902 `add` and `replace` over a `JSONValue`, applied atomically:
 /// every operation works on a copy, so a patch that fails half-way leaves
 /// the original untouched.
-public enum PatchApplier {
+package enum PatchApplier {
     /// Which operation of the patch cannot be applied, where, and why.
-    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        public var index: Int
-        public var path: JSONPointer
-        public var problem: Problem
-        public var description: String { "operation \(index): \(problem) at \"\(path)\"" }
+    package struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        package var index: Int
+        package var path: JSONPointer
+        package var problem: Problem
+        package var description: String { "operation \(index): \(problem) at \"\(path)\"" }
     }
 
     /// What stops one operation at the token it reached.
-    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// `replace` of an object member that is not there.
         case noMemberToReplace
         case missingParent
@@ -24,7 +24,7 @@ public enum PatchApplier {
         /// A token below a string, number, boolean or null.
         case parentNotAContainer
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .noMemberToReplace: "no member to replace"
             case .missingParent: "the parent does not exist"
@@ -36,7 +36,7 @@ public enum PatchApplier {
         }
     }
 
-    public static func apply(_ operations: [PatchOperation], to document: JSONValue) throws(Failure) -> JSONValue {
+    package static func apply(_ operations: [PatchOperation], to document: JSONValue) throws(Failure) -> JSONValue {
         var result = document
         for (index, operation) in operations.enumerated() {
             do {

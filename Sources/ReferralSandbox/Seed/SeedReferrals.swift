@@ -3,9 +3,9 @@ import ReferralModel
 
 /// Where the sandbox's referrals come from: a seed file in the API's own
 /// shape, or generated from the seed.
-public enum SeedReferrals {
+package enum SeedReferrals {
     /// Why a seed file gives no referrals; `name` is its path (or "the built-in samples").
-    public enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum LoadError: Error, Sendable, Equatable, CustomStringConvertible {
         /// The file cannot be read; `reason` is the system's.
         case unreadable(path: String, reason: String)
         case notJSON(name: String, JSONParser.Error)
@@ -14,7 +14,7 @@ public enum SeedReferrals {
         /// The referral at `index` (from 0) has no string `id`.
         case missingID(name: String, index: Int)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .unreadable(let path, let reason): "cannot read the seed file \(path): \(reason)"
             case .notJSON(let name, let error): "the seed file \(name) is not JSON: \(error)"
@@ -25,7 +25,7 @@ public enum SeedReferrals {
     }
 
     /// A JSON array of referrals as GET returns them, or `{"items": [...]}`.
-    public static func load(path: String) throws(LoadError) -> [JSONValue] {
+    package static func load(path: String) throws(LoadError) -> [JSONValue] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -37,7 +37,7 @@ public enum SeedReferrals {
 
     /// `samples/referrals.json`, built into the binary: the default seed of
     /// `apply --sandbox`, so a rehearsal works from any directory.
-    public static let samples: [JSONValue] = try! parse(Array(SampleReferrals.json.utf8), name: "the built-in samples")
+    package static let samples: [JSONValue] = try! parse(Array(SampleReferrals.json.utf8), name: "the built-in samples")
 
     static func parse(_ bytes: [UInt8], name: String) throws(LoadError) -> [JSONValue] {
         let json: JSONValue
@@ -55,7 +55,7 @@ public enum SeedReferrals {
     }
 
     /// `count` realistic referrals in every status, the same for the same seed.
-    public static func generate(count: Int, seed: UInt64) -> [JSONValue] {
+    package static func generate(count: Int, seed: UInt64) -> [JSONValue] {
         var random = SplitMix64(seed: seed ^ 0x7265_6665_7272_616C)
         let customers = ["Contoso", "Fabrikam", "Northwind Traders", "Adventure Works", "Tailspin Toys", "Woodgrove Bank", "Litware"]
         let projects = ["Azure migration", "Microsoft 365 E5", "Dynamics 365 Sales", "Teams Phone", "Copilot pilot"]

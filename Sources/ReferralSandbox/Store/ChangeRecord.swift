@@ -3,14 +3,14 @@ import ReferralModel
 
 /// One applied change, as `GET /_sandbox/log` lists it: tests prove with it
 /// what really happened on the server (e.g. that no patch was applied twice).
-public struct ChangeRecord: Sendable, Equatable {
-    public var sequence: Int
-    public var referralID: String
-    public var requestID: String?
-    public var at: String
-    public var operations: [PatchOperation]
-    public var eTagBefore: String
-    public var eTagAfter: String
+package struct ChangeRecord: Sendable, Equatable {
+    package var sequence: Int
+    package var referralID: String
+    package var requestID: String?
+    package var at: String
+    package var operations: [PatchOperation]
+    package var eTagBefore: String
+    package var eTagAfter: String
 
     var json: JSONValue {
         [

@@ -7,26 +7,26 @@ import Glibc
 /// (`sandbox-identity.json`) and the token cache a `login --sandbox` fills
 /// (`sandbox-tokens/PROFILE.json`), kept apart from the real sign-ins in
 /// `~/.config`.
-public struct SandboxState: Sendable {
+package struct SandboxState: Sendable {
     /// The state dir when none is named (`--state-dir`): journals and the sandbox's state alike.
-    public static let defaultDirectory = ".referral-bulk"
+    package static let defaultDirectory = ".referral-bulk"
 
-    public let directory: String
+    package let directory: String
 
     /// The state dir, created (0700) when missing.
-    public init(directory: String) throws {
+    package init(directory: String) throws {
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
             throw SandboxStateFile.Failure.cannotCreateFolder(path: directory, errno: errno)
         }
         self.directory = directory
     }
 
-    public var referralsPath: String { "\(directory)/sandbox-referrals.jsonl" }
-    public var identityPath: String { "\(directory)/sandbox-identity.json" }
-    public func tokenCachePath(profile: String) -> String { "\(directory)/sandbox-tokens/\(profile).json" }
+    package var referralsPath: String { "\(directory)/sandbox-referrals.jsonl" }
+    package var identityPath: String { "\(directory)/sandbox-identity.json" }
+    package func tokenCachePath(profile: String) -> String { "\(directory)/sandbox-tokens/\(profile).json" }
 
     /// A configuration that keeps the referrals and sign-ins here.
-    public func configuration(resetReferrals: Bool = false) -> SandboxConfiguration {
+    package func configuration(resetReferrals: Bool = false) -> SandboxConfiguration {
         var configuration = SandboxConfiguration()
         configuration.statePath = referralsPath
         configuration.identityPath = identityPath

@@ -8,7 +8,7 @@ import ReferralOutcome
 /// new access token is handed out. Whoever waited for the lock finds the
 /// fresh access token on file and uses it: four shards refreshing at once
 /// make one rotation.
-public final class CachedTokenProvider: TokenProvider {
+package final class CachedTokenProvider: TokenProvider {
     /// A refresh token given in the environment (`--token-url` with
     /// `PARTNER_CENTER_REFRESH_TOKEN`): it starts the cache, or, when the
     /// cache grew from this very token, the cache's newest rotation is used.
@@ -44,18 +44,18 @@ public final class CachedTokenProvider: TokenProvider {
         }
     }
 
-    public func token() async throws -> Secret { try await renewal.token() }
+    package func token() async throws -> Secret { try await renewal.token() }
 
-    public func tokenRejected(_ rejected: Secret) async throws -> Secret { try await renewal.rejected(rejected) }
+    package func tokenRejected(_ rejected: Secret) async throws -> Secret { try await renewal.rejected(rejected) }
 
     /// A cache that is missing or others can read is exit 2 before anything starts.
-    public func checkBeforeStart() async throws(TokenError) {
+    package func checkBeforeStart() async throws(TokenError) {
         if try file.read() == nil, !seeded { throw .notSignedIn(login: file.loginCommand, path: file.path) }
     }
 
     private let seeded: Bool
 
-    public func signInTimes() async -> SignInTimes? {
+    package func signInTimes() async -> SignInTimes? {
         guard let cache = try? file.read() else { return nil }
         return SignInTimes(signedIn: cache.signedIn, refreshIssued: cache.refreshIssued)
     }

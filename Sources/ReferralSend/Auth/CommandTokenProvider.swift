@@ -8,24 +8,24 @@ import SystemPackage
 /// Run again when the token is near expiry or rejected; one run at a time,
 /// shared by every worker that needs a token, off the cooperative pool's
 /// threads, killed after `timeout`, its output capped.
-public final class CommandTokenProvider: TokenProvider {
-    public let command: String
-    public let timeout: Duration
+package final class CommandTokenProvider: TokenProvider {
+    package let command: String
+    package let timeout: Duration
     private let renewal: TokenRenewal
     /// Renew this long before the stated expiry.
     static let margin: Duration = .seconds(60)
     /// A token, even a JWT, is a few kB; more is not a token.
     static let outputLimit = 64 * 1024
 
-    public init(command: String, timeout: Duration = .seconds(30)) {
+    package init(command: String, timeout: Duration = .seconds(30)) {
         self.command = command
         self.timeout = timeout
         renewal = TokenRenewal { [command, timeout] _ in try await Self.run(command, timeout: timeout) }
     }
 
-    public func token() async throws -> Secret { try await renewal.token() }
+    package func token() async throws -> Secret { try await renewal.token() }
 
-    public func tokenRejected(_ rejected: Secret) async throws -> Secret { try await renewal.rejected(rejected) }
+    package func tokenRejected(_ rejected: Secret) async throws -> Secret { try await renewal.rejected(rejected) }
 
     private static func run(_ command: String, timeout: Duration) async throws -> TokenRenewal.Fetched {
         let output: String

@@ -3,13 +3,13 @@ import Synchronization
 
 /// A token from a file (`--token-file`), re-read whenever the file changes,
 /// so another job can rotate it during a long run.
-public final class FileTokenProvider: TokenProvider {
-    public let path: String
+package final class FileTokenProvider: TokenProvider {
+    package let path: String
     private let cache = Mutex<(stamp: String, token: Secret)?>(nil)
 
-    public init(path: String) { self.path = path }
+    package init(path: String) { self.path = path }
 
-    public func token() async throws(TokenError) -> Secret {
+    package func token() async throws(TokenError) -> Secret {
         let stamp = try fileStamp()
         if let cached = cache.withLock({ $0 }), cached.stamp == stamp { return cached.token }
         let text: String
@@ -23,11 +23,11 @@ public final class FileTokenProvider: TokenProvider {
         return token
     }
 
-    public func checkBeforeStart() async throws(TokenError) {
+    package func checkBeforeStart() async throws(TokenError) {
         _ = try await token()
     }
 
-    public func tokenRejected(_ rejected: Secret) async throws -> Secret {
+    package func tokenRejected(_ rejected: Secret) async throws -> Secret {
         let current = try await token()
         guard current != rejected else { throw TokenError.rejectedFileUnchanged(path: path) }
         return current

@@ -5,14 +5,14 @@ import Foundation
 /// 401, never two requests at once. A refresh token does not come here: it
 /// rotates on every use, so it goes through a profile's token cache
 /// (`CachedTokenProvider`), where no rotation is lost between runs.
-public final class OAuthTokenProvider: TokenProvider {
+package final class OAuthTokenProvider: TokenProvider {
     /// What `--token-url` was given: a client, its secret, a refresh token.
-    public struct Credentials: Sendable {
-        public var clientID: String?
-        public var clientSecret: Secret?
-        public var refreshToken: Secret?
+    package struct Credentials: Sendable {
+        package var clientID: String?
+        package var clientSecret: Secret?
+        package var refreshToken: Secret?
 
-        public init(clientID: String?, clientSecret: Secret?, refreshToken: Secret?) {
+        package init(clientID: String?, clientSecret: Secret?, refreshToken: Secret?) {
             self.clientID = clientID
             self.clientSecret = clientSecret
             self.refreshToken = refreshToken
@@ -21,14 +21,14 @@ public final class OAuthTokenProvider: TokenProvider {
 
     private let renewal: TokenRenewal
 
-    public init(url: String, credentials: Credentials, client: ReferralAPIClient) {
+    package init(url: String, credentials: Credentials, client: ReferralAPIClient) {
         let endpoint = TokenEndpoint(url: url, clientID: credentials.clientID, clientSecret: credentials.clientSecret, scope: nil, client: client)
         renewal = TokenRenewal { _ in try await Self.fetch(endpoint) }
     }
 
-    public func token() async throws -> Secret { try await renewal.token() }
+    package func token() async throws -> Secret { try await renewal.token() }
 
-    public func tokenRejected(_ rejected: Secret) async throws -> Secret { try await renewal.rejected(rejected) }
+    package func tokenRejected(_ rejected: Secret) async throws -> Secret { try await renewal.rejected(rejected) }
 
     private static func fetch(_ endpoint: TokenEndpoint) async throws(TokenError) -> TokenRenewal.Fetched {
         switch try await endpoint.clientCredentials() {

@@ -3,7 +3,7 @@ import ReferralOutcome
 /// Where bearer tokens come from. `token()` may cache; `tokenRejected()`
 /// is called after a 401 and must not hand back the token just refused.
 /// Every token handed out has passed `BearerToken.parse`.
-public protocol TokenProvider: Sendable {
+package protocol TokenProvider: Sendable {
     func token() async throws -> Secret
     func tokenRejected(_ rejected: Secret) async throws -> Secret
     /// Refuses, before anything is created or sent, a token that is
@@ -17,14 +17,14 @@ public protocol TokenProvider: Sendable {
 
 extension TokenProvider {
     /// Tokens fetched from elsewhere (a command, a token endpoint) are checked when fetched.
-    public func checkBeforeStart() async throws(TokenError) {}
+    package func checkBeforeStart() async throws(TokenError) {}
 
-    public func signInTimes() async -> SignInTimes? { nil }
+    package func signInTimes() async -> SignInTimes? { nil }
 }
 
 /// Why no token could be had. The cases carry where the token was to come
 /// from, never the token; `description` is one readable sentence.
-public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The environment variable `name` is unset or empty.
     case variableNotSet(name: String)
     /// `source` (e.g. "the token file t") holds nothing but whitespace.
@@ -74,7 +74,7 @@ public enum TokenError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another process held the token cache's lock for too long.
     case cacheLockTimedOut(path: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .variableNotSet(let name):
             "no token: the environment variable \(name) is not set; set it, or give --token-file, --token-command or --token-url, or rehearse with --sandbox"

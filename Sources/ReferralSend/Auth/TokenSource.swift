@@ -6,7 +6,7 @@ import Foundation
 /// else the profile's token cache (`referral-bulk login`). Options that
 /// belong to another source than the one chosen are refused rather than
 /// silently ignored.
-public enum TokenSource: Sendable, Equatable {
+package enum TokenSource: Sendable, Equatable {
     /// `--token-env`.
     case environment(variable: String)
     /// `--token-file`, re-read when it changes.
@@ -22,13 +22,13 @@ public enum TokenSource: Sendable, Equatable {
     case cache(CacheLocation, unlessVariable: String?)
 
     /// `--profile` and `--token-cache`.
-    public struct CacheLocation: Sendable, Equatable {
-        public var profile: String
-        public var path: String?
+    package struct CacheLocation: Sendable, Equatable {
+        package var profile: String
+        package var path: String?
         /// The command that fills the cache (default `referral-bulk login --profile NAME`).
-        public var loginCommand: String?
+        package var loginCommand: String?
 
-        public init(profile: String? = nil, path: String? = nil, loginCommand: String? = nil) {
+        package init(profile: String? = nil, path: String? = nil, loginCommand: String? = nil) {
             self.profile = profile ?? TokenCacheFile.defaultProfile
             self.path = path
             self.loginCommand = loginCommand
@@ -39,14 +39,14 @@ public enum TokenSource: Sendable, Equatable {
         }
     }
 
-    public static let defaultVariable = "PARTNER_CENTER_TOKEN"
-    public static let defaultClientSecretVariable = "PARTNER_CENTER_CLIENT_SECRET"
-    public static let defaultRefreshTokenVariable = "PARTNER_CENTER_REFRESH_TOKEN"
+    package static let defaultVariable = "PARTNER_CENTER_TOKEN"
+    package static let defaultClientSecretVariable = "PARTNER_CENTER_CLIENT_SECRET"
+    package static let defaultRefreshTokenVariable = "PARTNER_CENTER_REFRESH_TOKEN"
     /// The referral API's delegated scope, and a refresh token to go with it.
-    public static let defaultScopes = ["https://api.partner.microsoft.com/user_impersonation", "offline_access"]
+    package static let defaultScopes = ["https://api.partner.microsoft.com/user_impersonation", "offline_access"]
 
     /// Why the token options do not name one source.
-    public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         /// Two or more sources were given (their options, in the order of the help).
         case severalSources([String])
         /// `option` only means something with `--token-url`.
@@ -54,7 +54,7 @@ public enum TokenSource: Sendable, Equatable {
         /// `--token-url` has neither a refresh token nor a client id and secret to use.
         case noOAuthCredentials(clientSecretVariable: String, refreshTokenVariable: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .severalSources(let options):
                 "give one of --token-env, --token-file, --token-command, --token-url and --profile/--token-cache, not \(options.joined(separator: " and "))."
@@ -67,7 +67,7 @@ public enum TokenSource: Sendable, Equatable {
     }
 
     /// The one source the options name (each nil when not given).
-    public init(
+    package init(
         tokenEnv: String? = nil, tokenFile: String? = nil, tokenCommand: String? = nil, tokenURL: String? = nil,
         clientID: String? = nil, clientSecretEnv: String? = nil, refreshTokenEnv: String? = nil, profile: String? = nil,
         tokenCache: String? = nil
@@ -99,7 +99,7 @@ public enum TokenSource: Sendable, Equatable {
     /// The provider that hands out this source's tokens; `environment` is
     /// where variables are read (the process's, or a test's), `now` the
     /// token cache's clock in seconds since 1970 (a test's simulated nights).
-    public func provider(
+    package func provider(
         client: ReferralAPIClient, environment: [String: String],
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) throws(Refusal) -> any TokenProvider {
@@ -123,7 +123,7 @@ public enum TokenSource: Sendable, Equatable {
 
     /// The OAuth2 credentials `environment` holds for `.oauth`; refused when
     /// no grant could be asked with them (nil for the other sources).
-    public func credentials(environment: [String: String]) throws(Refusal) -> OAuthTokenProvider.Credentials? {
+    package func credentials(environment: [String: String]) throws(Refusal) -> OAuthTokenProvider.Credentials? {
         guard case .oauth(_, let clientID, let secretVariable, let refreshVariable, _) = self else { return nil }
         let secret = environment[secretVariable].flatMap { $0.isEmpty ? nil : Secret($0) }
         let refresh = environment[refreshVariable].flatMap { $0.isEmpty ? nil : Secret($0) }

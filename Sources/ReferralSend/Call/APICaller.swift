@@ -3,7 +3,7 @@ import Logging
 import ReferralModel
 
 /// The result of one call after its retries.
-public enum CallResult: Sendable {
+package enum CallResult: Sendable {
     case answered(APIResponse, hadUnansweredAttempt: Bool)
     case gaveUp(String, lastStatus: Int?)
     /// An attempt that may have reached the server got no answer, and the
@@ -34,7 +34,7 @@ package struct CallTally: Sendable {
 /// the run) and `CallRetryMachine`'s retries and `Retry-After` waits. The
 /// document sender is a loop of `DocumentMachine` over it; `export` calls it
 /// for every page.
-public struct APICaller: Sendable {
+package struct APICaller: Sendable {
     let endpoint: String
     let retry: RetryPolicy
     /// The run's `MS-CorrelationId`, on every call.
@@ -51,7 +51,7 @@ public struct APICaller: Sendable {
     /// Sleeps until the instant and not later: without a tolerance, the
     /// runtime lets a sleep run up to a tenth of its length long (at least a
     /// millisecond), which turns a pace's slot into a slower pace.
-    public static let sleepOnTime: @Sendable (ContinuousClock.Instant) async throws -> Void = {
+    package static let sleepOnTime: @Sendable (ContinuousClock.Instant) async throws -> Void = {
         try await Task.sleep(until: $0, tolerance: .zero)
     }
 

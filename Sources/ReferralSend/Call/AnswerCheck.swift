@@ -10,8 +10,8 @@ import ReferralOutcome
 /// write answered 2xx by the endpoint itself, with no body or a JSON one,
 /// proves a change. Everything else is a failure with a short reason in
 /// our own words.
-public enum AnswerCheck {
-    public enum Read: Sendable, Equatable {
+package enum AnswerCheck {
+    package enum Read: Sendable, Equatable {
         case referral(JSONValue)
         /// Answered, but with nothing that proves anything.
         case unreadable(String)
@@ -19,7 +19,7 @@ public enum AnswerCheck {
         case apiError
     }
 
-    public static func read(_ response: APIResponse, referralID: String) -> Read {
+    package static func read(_ response: APIResponse, referralID: String) -> Read {
         if let redirect = redirect(response) { return .unreadable(redirect) }
         guard (200..<300).contains(response.status) else { return .apiError }
         guard response.status == 200 else { return .unreadable("the read was answered \(response.status), not 200 with the referral") }
@@ -33,7 +33,7 @@ public enum AnswerCheck {
 
     /// Why a write's answer cannot be taken as the change being applied;
     /// nil when it can, or when it is an API error to classify by status.
-    public static func writeProblem(_ response: APIResponse) -> String? {
+    package static func writeProblem(_ response: APIResponse) -> String? {
         if let redirect = redirect(response) { return redirect }
         guard (200..<300).contains(response.status), !response.body.isEmpty, response.json == nil else { return nil }
         return "the answer to the write was not JSON (\(contentType(response)))"
@@ -42,7 +42,7 @@ public enum AnswerCheck {
     /// A 404 is final (journaled as finished, never tried again), so only
     /// the API's own answer may say it: a JSON error body, or none. A
     /// gateway's or proxy's page saying 404 is a failure, tried again next run.
-    public static func notFoundProblem(_ response: APIResponse) -> String? {
+    package static func notFoundProblem(_ response: APIResponse) -> String? {
         guard response.status == 404, !response.body.isEmpty, response.json == nil else { return nil }
         return "404 without the API's JSON error (\(contentType(response))): not taken as not found"
     }
@@ -59,7 +59,7 @@ public enum AnswerCheck {
     }
 
     /// What an error answer says, in the words of `ServerError`, the one reader of error bodies.
-    public static func serverMessage(_ response: APIResponse) -> String {
+    package static func serverMessage(_ response: APIResponse) -> String {
         ServerError(response).description
     }
 

@@ -3,23 +3,23 @@
 /// no answer, 5xx), the circuit opens and the run pauses for `coolDown`;
 /// after `maximumOpenings` openings in a row without a success between
 /// them, it aborts (exit 3, resumable). A pure state machine.
-public struct CircuitBreaker: Sendable {
-    public enum Verdict: Sendable, Equatable {
+package struct CircuitBreaker: Sendable {
+    package enum Verdict: Sendable, Equatable {
         case closed
         /// Pause new calls for this long, then try again.
         case open(pause: Duration)
         case abort
     }
 
-    public var window: Int
-    public var failureRatio: Double
-    public var coolDown: Duration
-    public var maximumOpenings: Int
+    package var window: Int
+    package var failureRatio: Double
+    package var coolDown: Duration
+    package var maximumOpenings: Int
     private var results: [Bool] = []
     private var next = 0
     private var openings = 0
 
-    public init(window: Int = 50, failureRatio: Double = 0.8, coolDown: Duration = .seconds(10), maximumOpenings: Int = 3) {
+    package init(window: Int = 50, failureRatio: Double = 0.8, coolDown: Duration = .seconds(10), maximumOpenings: Int = 3) {
         self.window = window
         self.failureRatio = failureRatio
         self.coolDown = coolDown
@@ -28,7 +28,7 @@ public struct CircuitBreaker: Sendable {
 
     /// Records whether a document's calls succeeded at the API level (any
     /// answer that is not a server failure counts as a success here).
-    public mutating func record(success: Bool) -> Verdict {
+    package mutating func record(success: Bool) -> Verdict {
         if results.count < window {
             results.append(success)
         } else {

@@ -1,5 +1,5 @@
 /// Why no token can be used, so the run must stop.
-public enum CredentialsProblem: Error, Sendable, Equatable, CustomStringConvertible {
+package enum CredentialsProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// The token provider's own failure (a token file, the cache, the identity platform, MFA).
     case token(TokenError)
     /// A provider failed with another error; its text is not shown (it could quote a secret).
@@ -12,7 +12,7 @@ public enum CredentialsProblem: Error, Sendable, Equatable, CustomStringConverti
         self = (error as? TokenError).map(Self.token) ?? .providerFailed
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .token(let error): error.description
         case .providerFailed: "the token provider failed"

@@ -3,9 +3,9 @@ import Foundation
 /// Which base URLs the tool will send a token to: any `https://` URL, and
 /// `http://` only to this machine (127.0.0.0/8, `::1`, `localhost`), where
 /// the sandbox runs. Anything else would put a bearer token on the wire.
-public enum EndpointPolicy {
+package enum EndpointPolicy {
     /// Why a URL given as `option` (e.g. `--endpoint`) is not used.
-    public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         /// `text` has no scheme or host.
         case notAURL(option: String, text: String)
         /// Plain `http://` to `host`, which is not this machine.
@@ -13,7 +13,7 @@ public enum EndpointPolicy {
         /// A scheme other than https and http.
         case unsupportedScheme(option: String, scheme: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .notAURL(let option, let text): "\(option) \"\(text)\" is not a URL such as https://api.partner.microsoft.com."
             case .plainHTTP(let option, let host):
@@ -24,7 +24,7 @@ public enum EndpointPolicy {
     }
 
     /// The URL without a trailing slash, or a refusal saying why.
-    public static func validate(_ text: String, name: String = "--endpoint") throws(Refusal) -> String {
+    package static func validate(_ text: String, name: String = "--endpoint") throws(Refusal) -> String {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
             throw .notAURL(option: name, text: text)
         }
@@ -40,7 +40,7 @@ public enum EndpointPolicy {
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }
 
-    public static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
         if bare == "localhost" || bare == "::1" { return true }
         let parts = bare.split(separator: ".", omittingEmptySubsequences: false)

@@ -2,13 +2,13 @@ import ReferralModel
 
 /// Why the endpoint counts as unreachable (`EndpointHealth`'s verdict, with
 /// the endpoint's origin for the sentence).
-public enum EndpointUnreachable: Sendable, Equatable, CustomStringConvertible {
+package enum EndpointUnreachable: Sendable, Equatable, CustomStringConvertible {
     /// Attempts in a row got no connection at all.
     case noConnection(origin: String, TransportFailure)
     /// Only a gateway answered, with `status`, for `span`: the API behind it is down.
     case gatewayDown(origin: String, status: Int, span: Duration)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noConnection(let origin, let failure): "cannot reach \(origin): \(failure)"
         case .gatewayDown(let origin, let status, let span):

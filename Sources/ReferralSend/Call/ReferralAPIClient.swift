@@ -19,13 +19,13 @@ import ReferralModel
 ///   decide what happens next.
 /// - Every failure is thrown as a `TransportFailure`: the library's error
 ///   text, which can quote headers, never leaves this type.
-public final class ReferralAPIClient: ReferralTransport {
+package final class ReferralAPIClient: ReferralTransport {
     private let client: HTTPClient
     private let timeout: Duration
     /// Largest answer body accepted (a referral is a few kB).
     static let bodyLimit = 8 << 20
 
-    public init(concurrency: Int, timeout: Duration = .seconds(30)) {
+    package init(concurrency: Int, timeout: Duration = .seconds(30)) {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, concurrency))
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -40,7 +40,7 @@ public final class ReferralAPIClient: ReferralTransport {
     /// a host that drops packets is told within seconds.
     static let connectTimeout: Duration = .seconds(3)
 
-    public func send(_ request: ReferralRequest, token: Secret) async throws -> APIResponse {
+    package func send(_ request: ReferralRequest, token: Secret) async throws -> APIResponse {
         var http = HTTPClientRequest(url: request.url)
         http.method = HTTPMethod(rawValue: request.method.rawValue)
         for (name, value) in request.headers { http.headers.add(name: name, value: value) }
@@ -89,7 +89,7 @@ public final class ReferralAPIClient: ReferralTransport {
         }
     }
 
-    public func shutdown() async throws {
+    package func shutdown() async throws {
         try await client.shutdown()
     }
 }

@@ -4,29 +4,29 @@ import ReferralOutcome
 
 /// One HTTP request to the referral API as plain values: built and tested
 /// without a network, sent by `ReferralAPIClient`.
-public struct ReferralRequest: Sendable, Equatable {
-    public enum Method: String, Sendable { case get = "GET", patch = "PATCH" }
+package struct ReferralRequest: Sendable, Equatable {
+    package enum Method: String, Sendable { case get = "GET", patch = "PATCH" }
 
-    public var method: Method
-    public var url: String
-    public var headers: [(String, String)]
-    public var body: [UInt8]
+    package var method: Method
+    package var url: String
+    package var headers: [(String, String)]
+    package var body: [UInt8]
 
     /// The `client-request-id` the call is sent under (the same on every attempt).
-    public var requestID: String? { headers.first { $0.0 == "client-request-id" }?.1 }
+    package var requestID: String? { headers.first { $0.0 == "client-request-id" }?.1 }
 
-    public static func == (lhs: ReferralRequest, rhs: ReferralRequest) -> Bool {
+    package static func == (lhs: ReferralRequest, rhs: ReferralRequest) -> Bool {
         lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
             && lhs.headers.map { "\($0.0): \($0.1)" } == rhs.headers.map { "\($0.0): \($0.1)" }
     }
 
     /// `{endpoint}/v1.0/engagements/referrals/{id}` with the ID percent-encoded,
     /// so no ID can add a segment, a query or a fragment to the path.
-    public static func url(endpoint: String, referralID: String) -> String {
+    package static func url(endpoint: String, referralID: String) -> String {
         "\(endpoint)/v1.0/engagements/referrals/\(PercentEncoding.encode(referralID))"
     }
 
-    public static func get(endpoint: String, referralID: String, requestID: String) -> ReferralRequest {
+    package static func get(endpoint: String, referralID: String, requestID: String) -> ReferralRequest {
         ReferralRequest(
             method: .get, url: url(endpoint: endpoint, referralID: referralID),
             headers: commonHeaders(requestID: requestID), body: [])
@@ -34,7 +34,7 @@ public struct ReferralRequest: Sendable, Equatable {
 
     /// The first page of the referral list: `$filter` (percent-encoded),
     /// `$orderby`, `$top`. Later pages are the API's `@odata.nextLink`, as given.
-    public static func listURL(endpoint: String, filter: String?, orderBy: String, top: Int?) -> String {
+    package static func listURL(endpoint: String, filter: String?, orderBy: String, top: Int?) -> String {
         var options = ["$orderby=" + PercentEncoding.encode(orderBy)]
         if let filter { options.append("$filter=" + PercentEncoding.encode(filter)) }
         if let top { options.append("$top=\(top)") }
@@ -42,11 +42,11 @@ public struct ReferralRequest: Sendable, Equatable {
     }
 
     /// A GET of one page of the referral list.
-    public static func list(url: String, requestID: String) -> ReferralRequest {
+    package static func list(url: String, requestID: String) -> ReferralRequest {
         ReferralRequest(method: .get, url: url, headers: commonHeaders(requestID: requestID), body: [])
     }
 
-    public static func patch(
+    package static func patch(
         endpoint: String, referralID: String, operations: [PatchOperation], ifMatch: String?, requestID: String,
         returnRepresentation: Bool
     ) -> ReferralRequest {
@@ -74,40 +74,40 @@ public struct ReferralRequest: Sendable, Equatable {
 }
 
 /// What came back: plain values.
-public struct APIResponse: Sendable {
-    public var status: Int
-    public var headers: [(String, String)]
-    public var body: [UInt8]
+package struct APIResponse: Sendable {
+    package var status: Int
+    package var headers: [(String, String)]
+    package var body: [UInt8]
 
-    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+    package init(status: Int, headers: [(String, String)], body: [UInt8]) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
     }
 
-    public var json: JSONValue? { try? JSONParser.parse(body) }
+    package var json: JSONValue? { try? JSONParser.parse(body) }
 
     /// The server's own id of this answer (`Request-ID`, any case), cleaned:
     /// what Microsoft support asks for. Nil when the answer carries none.
-    public var serverRequestID: String? {
+    package var serverRequestID: String? {
         guard let value = header("Request-ID"), !value.isEmpty else { return nil }
         return ServerText.clean(value, limit: 80)
     }
 
     /// The eTag of the referral after this answer (header, else body), unquoted
     /// (the API's JSON carries it quoted: `"\"2500ec5a-…\""`).
-    public var eTag: String? {
+    package var eTag: String? {
         if let header = header("ETag") { return ETag.unquoted(header) }
         return json?["eTag"]?.stringValue.map(ETag.unquoted)
     }
 }
 
 /// Sends requests; a protocol so the sender is tested with a scripted fake.
-public protocol ReferralTransport: Sendable {
+package protocol ReferralTransport: Sendable {
     /// Sends one attempt with this bearer token. Throws when no answer came
     /// (timeout, connection refused or dropped).
     func send(_ request: ReferralRequest, token: Secret) async throws -> APIResponse

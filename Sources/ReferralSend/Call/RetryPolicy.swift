@@ -6,14 +6,14 @@ import Synchronization
 /// it: exponential backoff with full jitter (base 0.5 s, cap 30 s), never
 /// sooner than the server's `Retry-After`, and never longer than
 /// `maxRetryAfter` (a longer `Retry-After` is not slept through).
-public struct RetryPolicy: Sendable, Equatable {
-    public var maxAttempts: Int
-    public var base: Duration
-    public var cap: Duration
+package struct RetryPolicy: Sendable, Equatable {
+    package var maxAttempts: Int
+    package var base: Duration
+    package var cap: Duration
     /// `--max-retry-after`: the longest `Retry-After` worth waiting for.
-    public var maxRetryAfter: Duration
+    package var maxRetryAfter: Duration
 
-    public init(
+    package init(
         maxAttempts: Int = 6, base: Duration = .milliseconds(500), cap: Duration = .seconds(30),
         maxRetryAfter: Duration = .seconds(120)
     ) {
@@ -24,13 +24,13 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// 408, 429 and the 5xx that mean "try again"; never 400, 403, 404, 412.
-    public static func isRetryable(status: Int) -> Bool {
+    package static func isRetryable(status: Int) -> Bool {
         [408, 429, 500, 502, 503, 504].contains(status)
     }
 
     /// The wait before attempt `attempt + 1`: uniform in [0, min(cap, base·2^(attempt-1))],
     /// raised to `retryAfter` when the server asked for more.
-    public func delay(afterAttempt attempt: Int, retryAfter: Duration?, random: inout some RandomNumberGenerator) -> Duration {
+    package func delay(afterAttempt attempt: Int, retryAfter: Duration?, random: inout some RandomNumberGenerator) -> Duration {
         let exponent = min(max(0, attempt - 1), 30)
         let ceiling = min(cap, base * (1 << exponent))
         // Uniform in [0, 1) from 53 random bits (Double.random(in:) may loop on a scripted generator).
@@ -45,7 +45,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// A date in the past is zero; any wait is at most `longest` (a year:
     /// far past every `--max-retry-after`, so it still fails the call, and
     /// far from the overflow of instants and of whole seconds in messages).
-    public static func retryAfter(_ value: String?, now: Date) -> Duration? {
+    package static func retryAfter(_ value: String?, now: Date) -> Duration? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         if value.allSatisfy(\.isASCIIDigitOrSign) {
             guard let seconds = Int(value), seconds >= 0 else {
@@ -61,7 +61,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The longest wait a `Retry-After` can say.
-    public static let longest: Duration = .seconds(365 * 86_400)
+    package static let longest: Duration = .seconds(365 * 86_400)
 
     /// Built once: a formatter is costly to make, and a throttled run reads
     /// a `Retry-After` per refused call. Not thread-safe, hence the lock.

@@ -7,7 +7,7 @@ import NIOSSL
 /// Why an attempt got no answer, as a fixed name. The HTTP library's own
 /// error text is never shown: it can quote a request's headers (a bearer
 /// token among them), so every library error is mapped to one of these.
-public enum TransportFailure: Error, Sendable, Equatable, CaseIterable, CustomStringConvertible {
+package enum TransportFailure: Error, Sendable, Equatable, CaseIterable, CustomStringConvertible {
     case connectionRefused
     /// No connection within the connect timeout: a host that drops packets (a firewall, a wrong address).
     case connectTimedOut
@@ -20,7 +20,7 @@ public enum TransportFailure: Error, Sendable, Equatable, CaseIterable, CustomSt
     /// Anything else the library reports (still never its text).
     case networkError
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .connectionRefused: "connection refused"
         case .connectTimedOut: "connect timed out"
@@ -36,7 +36,7 @@ public enum TransportFailure: Error, Sendable, Equatable, CaseIterable, CustomSt
     /// The endpoint cannot be reached at all: no answer will come however
     /// long the run keeps trying (a wrong URL, a dead or firewalled host, a
     /// broken certificate).
-    public var meansUnreachable: Bool {
+    package var meansUnreachable: Bool {
         switch self {
         case .connectionRefused, .connectTimedOut, .dnsFailure, .tlsFailure: true
         case .timedOut, .connectionClosed, .answerTooLarge, .networkError: false
@@ -44,7 +44,7 @@ public enum TransportFailure: Error, Sendable, Equatable, CaseIterable, CustomSt
     }
 
     /// Maps an error from AsyncHTTPClient or SwiftNIO to its fixed name.
-    public init(_ error: any Error) {
+    package init(_ error: any Error) {
         switch error {
         case let failure as TransportFailure:
             self = failure

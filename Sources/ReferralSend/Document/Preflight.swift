@@ -7,8 +7,8 @@ import ReferralOutcome
 /// whose e-mail is on the team is not added again, the status change is
 /// checked against where the referral is, and the before-values are kept
 /// for undo.
-public enum Preflight {
-    public enum Decision: Sendable, Equatable {
+package enum Preflight {
+    package enum Decision: Sendable, Equatable {
         /// Send these operations; `before` holds what they replace.
         case send([PatchOperation], before: [Outcome.BeforeValue])
         /// Everything is already as asked.
@@ -21,7 +21,7 @@ public enum Preflight {
     /// Each operation against `referral`: a field already as asked, or a team
     /// member whose e-mail is on the team (or added earlier in the same
     /// document), changes nothing.
-    public static func check(_ operations: [PatchOperation], against referral: JSONValue) -> [FieldCheck] {
+    package static func check(_ operations: [PatchOperation], against referral: JSONValue) -> [FieldCheck] {
         let team = referral["team"]?.arrayValue ?? []
         var emails = Set(team.compactMap { $0["email"]?.stringValue?.lowercased() })
         return operations.map { operation in
@@ -37,7 +37,7 @@ public enum Preflight {
         }
     }
 
-    public static func decide(_ operations: [PatchOperation], against referral: JSONValue) -> Decision {
+    package static func decide(_ operations: [PatchOperation], against referral: JSONValue) -> Decision {
         let kept = check(operations, against: referral).filter(\.changes)
         guard !kept.isEmpty else { return .unchanged }
         let operations = kept.map(\.operation)

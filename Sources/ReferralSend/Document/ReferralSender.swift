@@ -24,26 +24,26 @@ import ReferralPlan
 /// the calls (through `APICaller`, which owns the token, the pace, the
 /// endpoint's health and the retries), records the intent and stops the run
 /// when the machine says so.
-public struct ReferralSender: Sendable {
-    public struct Options: Sendable {
-        public var endpoint: String
-        public var preflight = true
-        public var conflictRetries = 1
-        public var retry = RetryPolicy()
-        public var returnRepresentation = false
+package struct ReferralSender: Sendable {
+    package struct Options: Sendable {
+        package var endpoint: String
+        package var preflight = true
+        package var conflictRetries = 1
+        package var retry = RetryPolicy()
+        package var returnRepresentation = false
         /// Read and decide as a real run would, and stop before any write
         /// (`DryRun`): the outcome says what the PATCH would have been.
-        public var dryRun = false
+        package var dryRun = false
         /// The request id (`client-request-id`, `MS-RequestId`) of a document's n-th call. A fresh UUID in a
         /// real run (the API remembers IDs: reusing one across runs would
         /// replay stale answers); tests make them deterministic so the
         /// sandbox's seeded faults land on the same calls every time.
-        public var requestID: @Sendable (PatchDocument, Int) -> String = { _, _ in UUID().uuidString.lowercased() }
+        package var requestID: @Sendable (PatchDocument, Int) -> String = { _, _ in UUID().uuidString.lowercased() }
         /// The run's `MS-CorrelationId`, on every call: a support engineer
         /// finds the whole run by it (the summary prints it).
-        public var correlationID = UUID().uuidString.lowercased()
+        package var correlationID = UUID().uuidString.lowercased()
 
-        public init(endpoint: String) { self.endpoint = endpoint }
+        package init(endpoint: String) { self.endpoint = endpoint }
     }
 
     let options: Options
@@ -55,7 +55,7 @@ public struct ReferralSender: Sendable {
     /// journal's write-ahead record); a failure stops the run unsent.
     let recordIntent: (@Sendable (PatchDocument, [Outcome.BeforeValue], [PatchOperation]) throws(OutputFailure) -> Void)?
 
-    public init(
+    package init(
         options: Options, transport: any ReferralTransport, tokens: any TokenProvider, governor: SendGovernor,
         stop: StopSignal, logger: Logger,
         sleep: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = APICaller.sleepOnTime,
@@ -78,7 +78,7 @@ public struct ReferralSender: Sendable {
         let started = ContinuousClock.now
     }
 
-    public func send(_ document: PatchDocument) async -> Outcome? {
+    package func send(_ document: PatchDocument) async -> Outcome? {
         var tally = Tally()
         var logger = self.logger
         // The ID, not the URL: the key every line about this document is found by.

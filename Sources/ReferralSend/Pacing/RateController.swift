@@ -33,61 +33,61 @@ import ReferralModel
 /// - Announced quotas (`RateLimit`, `x-ms-ratelimit-remaining-*`) are
 ///   followed as they come: the remaining quota spread over the time until
 ///   it resets, and a pause when nothing remains.
-public struct RateController: Sendable {
-    public struct Settings: Sendable, Equatable {
+package struct RateController: Sendable {
+    package struct Settings: Sendable, Equatable {
         /// `--max-rps`: never faster than this.
-        public var cap: Double?
+        package var cap: Double?
         /// The first pace, before anything is known.
-        public var initialRate = 8.0
+        package var initialRate = 8.0
         /// How quickly the first pace doubles until the first signal.
-        public var doublingTime: Duration = .milliseconds(150)
+        package var doublingTime: Duration = .milliseconds(150)
         /// Probing after a signal: `pace × (1 + (t / cubicProbe)³) + linearProbe × first limit found × t`,
         /// t in seconds since the pause ended, divided by the probe's stretch.
-        public var linearProbe = 0.02
-        public var cubicProbe: Duration = .seconds(5)
+        package var linearProbe = 0.02
+        package var cubicProbe: Duration = .seconds(5)
         /// The probe is stretched so that it takes at least about this many
         /// calls of the first limit found: a probe ends in a refusal, and at
         /// 10/s one of a few seconds would refuse one call in 40, not one in 100.
-        public var callsPerProbe = 100.0
+        package var callsPerProbe = 100.0
         /// Never slower than this (one request every 100 s).
-        public var floor = 0.01
+        package var floor = 0.01
         /// A signal that says too little to measure (under a second, nothing
         /// accepted) cuts the pace to this fraction instead.
-        public var blindCut = 0.5
+        package var blindCut = 0.5
         /// After a blind cut, the probe runs this much faster (at paces of
         /// `blindProbeFrom` and more): the cut measured nothing, so the limit is likely near.
-        public var blindProbe = 0.25
+        package var blindProbe = 0.25
         /// A blind cut at this pace or more probes `blindProbe` times faster.
-        public var blindProbeFrom = 10.0
+        package var blindProbeFrom = 10.0
         /// The plateau after a pause: this share of the pace that was refused.
-        public var plateauShare = 0.97
+        package var plateauShare = 0.97
         /// The pace after a pause is at least this share of the refused pace
         /// (when that is within `plateauCeiling` of what got through).
-        public var refusedShare = 0.9
+        package var refusedShare = 0.9
         /// The plateau is at most this many times the new pace (the refused pace
         /// of a big bucket is far above its rate).
-        public var plateauCeiling = 1.25
+        package var plateauCeiling = 1.25
         /// How long the climb from the new pace to the plateau takes (before the probe's stretch).
-        public var approachTime: Duration = .seconds(1)
+        package var approachTime: Duration = .seconds(1)
         /// A refusal soon after the last, without a pause: the pace steps down
         /// to this share, or halves when fewer than `overshotShare` of the calls got through.
         /// When more than `jitterShare` got through, the step down climbs back to the plateau.
-        public var nudge = 0.85
-        public var overshotShare = 0.3
-        public var jitterShare = 0.7
+        package var nudge = 0.85
+        package var overshotShare = 0.3
+        package var jitterShare = 0.7
 
-        public init(cap: Double? = nil) { self.cap = cap }
+        package init(cap: Double? = nil) { self.cap = cap }
     }
 
     /// When a request may go, and the episode it was reserved in.
-    public struct Reservation: Sendable, Equatable {
-        public var at: ContinuousClock.Instant
+    package struct Reservation: Sendable, Equatable {
+        package var at: ContinuousClock.Instant
         /// Bumped by every decrease: older reservations are stale.
-        public var episode: Int
+        package var episode: Int
     }
 
     /// What an answer said about the tenant's budget.
-    public enum Answer: Sendable, Equatable {
+    package enum Answer: Sendable, Equatable {
         /// Accepted (any answer but 429 and 503 counts: the request used the quota).
         case accepted(RateQuota?)
         /// 429.
@@ -97,7 +97,7 @@ public struct RateController: Sendable {
 
         /// What an answer with `status` said; a `Retry-After` longer than
         /// `maxRetryAfter` is no pause (that call fails instead).
-        public init(status: Int, retryAfter: Duration?, quota: RateQuota?, maxRetryAfter: Duration) {
+        package init(status: Int, retryAfter: Duration?, quota: RateQuota?, maxRetryAfter: Duration) {
             let pause = retryAfter.flatMap { $0 > maxRetryAfter ? nil : $0 }
             switch status {
             case 429: self = .throttled(retryAfter: pause, quota)
@@ -108,8 +108,8 @@ public struct RateController: Sendable {
     }
 
     /// A change of pace worth telling the person running it.
-    public struct Change: Sendable, Equatable {
-        public enum Reason: Sendable, Equatable {
+    package struct Change: Sendable, Equatable {
+        package enum Reason: Sendable, Equatable {
             /// A 429 episode: the pace is what the server accepted.
             case throttled(retryAfter: Duration?)
             /// The server announced its quota.
@@ -118,9 +118,9 @@ public struct RateController: Sendable {
             case paused(until: ContinuousClock.Instant)
         }
 
-        public var from: Double?
-        public var to: Double?
-        public var reason: Reason
+        package var from: Double?
+        package var to: Double?
+        package var reason: Reason
     }
 
     private enum Phase: Sendable {
@@ -132,12 +132,12 @@ public struct RateController: Sendable {
         case announced
     }
 
-    public let settings: Settings
+    package let settings: Settings
     private var phase = Phase.slowStart
     private var base: Double
     private var phaseStart: ContinuousClock.Instant?
     private var nextSlot: ContinuousClock.Instant?
-    public private(set) var pausedUntil: ContinuousClock.Instant?
+    package private(set) var pausedUntil: ContinuousClock.Instant?
     private var episode = 0
     private var epochStart: ContinuousClock.Instant?
     private var acceptedInEpoch = 0
@@ -156,15 +156,15 @@ public struct RateController: Sendable {
     private var lastSlot: ContinuousClock.Instant?
     private var slotGap: Double?
     /// The pace the last signal or announcement set: the limit as found.
-    public private(set) var limitFound: Double?
+    package private(set) var limitFound: Double?
 
-    public init(settings: Settings = Settings()) {
+    package init(settings: Settings = Settings()) {
         self.settings = settings
         base = settings.initialRate
     }
 
     /// The pace at `now`, in requests per second (the cap included).
-    public func rate(at now: ContinuousClock.Instant) -> Double {
+    package func rate(at now: ContinuousClock.Instant) -> Double {
         let seconds = phaseStart.map { max(0, (now - $0).inSeconds) } ?? 0
         let probing = seconds / probeScale
         var rate: Double
@@ -201,13 +201,13 @@ public struct RateController: Sendable {
     }
 
     /// The pace to show a person: nil while it is still searching (slow start, no cap).
-    public func pace(at now: ContinuousClock.Instant) -> Double? {
+    package func pace(at now: ContinuousClock.Instant) -> Double? {
         if case .slowStart = phase, settings.cap == nil { return nil }
         return rate(at: now)
     }
 
     /// A request wants to go at `now`: returns when it may (never before `now`).
-    public mutating func reserve(now: ContinuousClock.Instant) -> Reservation {
+    package mutating func reserve(now: ContinuousClock.Instant) -> Reservation {
         if phaseStart == nil {
             phaseStart = now
             epochStart = now
@@ -227,14 +227,14 @@ public struct RateController: Sendable {
     /// The reservation's time has come: nil to send now, or a new
     /// reservation when a pause or decrease came after it was made (its
     /// slot was planned at a pace that no longer holds).
-    public mutating func confirm(_ reservation: Reservation, now: ContinuousClock.Instant) -> Reservation? {
+    package mutating func confirm(_ reservation: Reservation, now: ContinuousClock.Instant) -> Reservation? {
         let paused = pausedUntil.map { $0 > now } ?? false
         guard reservation.episode != episode || paused else { return nil }
         return reserve(now: now)
     }
 
     /// The answer to a request sent on `reservation` arrived at `now`.
-    public mutating func answered(_ answer: Answer, to reservation: Reservation, now: ContinuousClock.Instant) -> Change? {
+    package mutating func answered(_ answer: Answer, to reservation: Reservation, now: ContinuousClock.Instant) -> Change? {
         switch answer {
         case .accepted(let quota):
             if reservation.episode == episode { acceptedInEpoch += 1 }

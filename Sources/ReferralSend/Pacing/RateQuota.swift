@@ -9,15 +9,15 @@ import ReferralModel
 ///   `RateLimit-Reset` (delta seconds), and `RateLimit-Policy: 100;w=1`;
 /// - Azure's `x-ms-ratelimit-remaining-*` (remaining calls only; the
 ///   smallest one binds).
-public struct RateQuota: Sendable, Equatable {
+package struct RateQuota: Sendable, Equatable {
     /// Calls allowed per `window`.
-    public var limit: Double?
-    public var window: Duration?
+    package var limit: Double?
+    package var window: Duration?
     /// Calls left until `reset`.
-    public var remaining: Double?
-    public var reset: Duration?
+    package var remaining: Double?
+    package var reset: Duration?
 
-    public init(limit: Double? = nil, window: Duration? = nil, remaining: Double? = nil, reset: Duration? = nil) {
+    package init(limit: Double? = nil, window: Duration? = nil, remaining: Double? = nil, reset: Duration? = nil) {
         self.limit = limit
         self.window = window
         self.remaining = remaining
@@ -25,20 +25,20 @@ public struct RateQuota: Sendable, Equatable {
     }
 
     /// The policy's long-run pace (limit per window), when both are known.
-    public var limitRate: Double? {
+    package var limitRate: Double? {
         guard let limit, let window, window > .zero else { return nil }
         return limit / window.inSeconds
     }
 
     /// The pace that spends what remains by the reset; the policy's pace
     /// when the quota is whole again at once.
-    public var rate: Double? {
+    package var rate: Double? {
         if let remaining, let reset, reset > .zero { return remaining / reset.inSeconds }
         return limitRate
     }
 
     /// The quota in these headers; nil when they announce none.
-    public static func parse(_ headers: [(String, String)]) -> RateQuota? {
+    package static func parse(_ headers: [(String, String)]) -> RateQuota? {
         var quota = RateQuota()
         var found = false
         for (name, value) in headers {

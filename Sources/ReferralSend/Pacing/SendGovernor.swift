@@ -6,7 +6,7 @@ import ReferralModel
 /// and the circuit breaker. It only decides; the workers sleep until the
 /// instant it names. It reads the clock and logs; the decisions are the
 /// pure machines'.
-public actor SendGovernor {
+package actor SendGovernor {
     private var controller: RateController
     private var breaker: CircuitBreaker
     private var pausedUntil: ContinuousClock.Instant?
@@ -21,7 +21,7 @@ public actor SendGovernor {
     /// `--max-retry-after`, the run stops: every call would only fail.
     static let tooLongWaitsToStop = 10
 
-    public init(
+    package init(
         rate: RateController.Settings = RateController.Settings(), maxRetryAfter: Duration = .seconds(120),
         breaker: CircuitBreaker = CircuitBreaker(), stop: StopSignal, logger: Logger = Logger(label: "referral-bulk"),
         onPace: @escaping @Sendable (Double?) -> Void = { _ in }
@@ -36,7 +36,7 @@ public actor SendGovernor {
 
     /// When the next request may go: the caller sleeps until then, then
     /// asks `confirm` before it sends.
-    public func reserve() -> RateController.Reservation {
+    package func reserve() -> RateController.Reservation {
         let now = ContinuousClock.now
         var reservation = controller.reserve(now: now)
         onPace(controller.pace(at: now))
@@ -46,12 +46,12 @@ public actor SendGovernor {
 
     /// nil: send now; else a new reservation to sleep until (the pace
     /// changed or the pool was paused while the caller slept).
-    public func confirm(_ reservation: RateController.Reservation) -> RateController.Reservation? {
+    package func confirm(_ reservation: RateController.Reservation) -> RateController.Reservation? {
         controller.confirm(reservation, now: .now)
     }
 
     /// What the server answered to a request sent on `reservation`.
-    public func answered(status: Int, retryAfter: Duration?, quota: RateQuota?, to reservation: RateController.Reservation) {
+    package func answered(status: Int, retryAfter: Duration?, quota: RateQuota?, to reservation: RateController.Reservation) {
         let answer = RateController.Answer(status: status, retryAfter: retryAfter, quota: quota, maxRetryAfter: maxRetryAfter)
         let tooLong = (status == 429 || status == 503) && retryAfter.map { $0 > maxRetryAfter } == true
         noteWait(tooLong: tooLong, status: status, retryAfter: retryAfter)
@@ -63,7 +63,7 @@ public actor SendGovernor {
 
     /// Feeds the circuit breaker with a finished document: `serverFailure`
     /// when the API could not be reached or kept failing.
-    public func documentFinished(serverFailure: Bool) {
+    package func documentFinished(serverFailure: Bool) {
         switch breaker.record(success: !serverFailure) {
         case .closed: break
         case .open(let pause): pausedUntil = .now + pause
@@ -72,8 +72,8 @@ public actor SendGovernor {
     }
 
     /// The pace now (nil: still searching) and the limit found so far.
-    public var pace: Double? { controller.pace(at: .now) }
-    public var limitFound: Double? { controller.limitFound }
+    package var pace: Double? { controller.pace(at: .now) }
+    package var limitFound: Double? { controller.limitFound }
 
     private func noteWait(tooLong: Bool, status: Int, retryAfter: Duration?) {
         guard tooLong, let retryAfter else {

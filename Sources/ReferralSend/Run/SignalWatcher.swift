@@ -6,7 +6,7 @@ import UnixSignals
 /// or the end of the grace period, cancels what is still in flight. The
 /// report is written either way. (The decisions are `InterruptStateMachine`'s;
 /// this type receives the signals and keeps the time.)
-public final class SignalWatcher: Sendable {
+package final class SignalWatcher: Sendable {
     private enum Event {
         case signal(Int32)
         case gracePeriodEnded
@@ -18,7 +18,7 @@ public final class SignalWatcher: Sendable {
     /// - Parameters:
     ///   - onFirst: called once, on the first signal (after `stop` is set).
     ///   - cancel: called on a second signal or when the grace period ends.
-    public init(
+    package init(
         stop: StopSignal, gracePeriod: Duration, onFirst: @escaping @Sendable (Int32) -> Void,
         cancel: @escaping @Sendable () -> Void
     ) async {
@@ -55,14 +55,14 @@ public final class SignalWatcher: Sendable {
     }
 
     /// Stops watching and restores the default handling (a later signal ends the process as usual).
-    public func cancel() {
+    package func cancel() {
         task.cancel()
         Self.restoreDefaultHandling()
     }
 
     /// Suspends until SIGINT or SIGTERM arrives (the sandbox serves until
     /// then); a later one ends the process as usual.
-    public static func waitForTerminationSignal() async {
+    package static func waitForTerminationSignal() async {
         let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
         for await _ in signals { break }
         restoreDefaultHandling()

@@ -6,9 +6,9 @@ import Synchronization
 /// by SIGINT/SIGTERM, the circuit breaker, an unreachable endpoint or a
 /// report that cannot be written; read by the worker pool. Waits (backoff,
 /// throttling) made through `interrupting` end the moment it is set.
-public final class StopSignal: Sendable {
+package final class StopSignal: Sendable {
     /// What stopped the run, as the value that tells it; `description` is the run's last sentence.
-    public enum Reason: Sendable, Equatable, CustomStringConvertible {
+    package enum Reason: Sendable, Equatable, CustomStringConvertible {
         case interrupted(signal: Int32)
         /// The API kept asking to wait `asked`, longer than `--max-retry-after` (`limit`).
         case waitsTooLong(asked: Duration, limit: Duration)
@@ -21,7 +21,7 @@ public final class StopSignal: Sendable {
         /// A report or journal file could not be written.
         case outputFailed(OutputFailure)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .interrupted(let signal): "interrupted by signal \(signal)"
             case .waitsTooLong(let asked, let limit):
@@ -43,10 +43,10 @@ public final class StopSignal: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// Records the first reason only: later ones do not overwrite what stopped the run.
-    public func stop(_ reason: Reason) {
+    package func stop(_ reason: Reason) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             guard state.reason == nil else { return [] }
             state.reason = reason
@@ -56,12 +56,12 @@ public final class StopSignal: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    public var reason: Reason? { state.withLock { $0.reason } }
-    public var isStopped: Bool { reason != nil }
+    package var reason: Reason? { state.withLock { $0.reason } }
+    package var isStopped: Bool { reason != nil }
 
     /// Returns once the run is told to stop (at once if it already was), or
     /// when the calling task is cancelled.
-    public func stopped() async {
+    package func stopped() async {
         let id = state.withLock { state -> UInt64 in
             state.nextWaiter += 1
             return state.nextWaiter
@@ -83,7 +83,7 @@ public final class StopSignal: Sendable {
     /// Runs `wait` (a sleep), cut short when the run is told to stop: it
     /// then throws `CancellationError`, so a retry that would have slept for
     /// minutes lets a first SIGINT end the run at once.
-    public func interrupting(_ wait: @escaping @Sendable () async throws -> Void) async throws {
+    package func interrupting(_ wait: @escaping @Sendable () async throws -> Void) async throws {
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 try await wait()

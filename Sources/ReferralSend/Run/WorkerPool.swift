@@ -9,19 +9,19 @@ import ReferralPlan
 /// memory is O(concurrency) whatever the file's size. Never two documents
 /// for one referral in flight (`ReferralOrdering`). Outcomes are handed to
 /// `record` on the calling task, one at a time, as they finish.
-public struct WorkerPool: Sendable {
+package struct WorkerPool: Sendable {
     /// How a run ended.
-    public enum Ending: Sendable, Equatable {
+    package enum Ending: Sendable, Equatable {
         /// Every document of the input got an outcome.
         case completed
         /// Stopped early (signal, circuit, credentials); the rest is left for a resume.
         case stopped(StopSignal.Reason)
     }
 
-    public var concurrency: Int
-    public var maximumParked: Int
+    package var concurrency: Int
+    package var maximumParked: Int
 
-    public init(concurrency: Int, maximumParked: Int? = nil) {
+    package init(concurrency: Int, maximumParked: Int? = nil) {
         self.concurrency = max(1, concurrency)
         self.maximumParked = maximumParked ?? max(16, self.concurrency * 4)
     }
@@ -34,7 +34,7 @@ public struct WorkerPool: Sendable {
     ///     that never reach a worker, and `unfinished` for every document
     ///     taken from the input that a stopping run did not finish, so a
     ///     report accounts for each of them.
-    public func run(
+    package func run(
         next: () throws -> PatchDocument?,
         process: @escaping @Sendable (PatchDocument) async -> Outcome?,
         record: (Outcome) throws -> Void,
