@@ -1,11 +1,11 @@
 import ReferralModel
 
 /// An answer of the sandbox's API, as plain values (kept in the replay cache).
-package struct SandboxResponse: Sendable, Equatable {
-    package var status: Int
-    package var body: [UInt8]
-    package var eTag: String?
-    package var retryAfter: Int?
+struct SandboxResponse: Sendable, Equatable {
+    var status: Int
+    var body: [UInt8]
+    var eTag: String?
+    var retryAfter: Int?
 
     static func json(_ status: Int, _ value: JSONValue, eTag: String? = nil) -> SandboxResponse {
         SandboxResponse(status: status, body: JSONWriter.bytes(value), eTag: eTag)

@@ -3,13 +3,13 @@ import Synchronization
 
 /// A token from a file (`--token-file`), re-read whenever the file changes,
 /// so another job can rotate it during a long run.
-package final class FileTokenProvider: TokenProvider {
-    package let path: String
+final class FileTokenProvider: TokenProvider {
+    let path: String
     private let cache = Mutex<(stamp: String, token: Secret)?>(nil)
 
-    package init(path: String) { self.path = path }
+    init(path: String) { self.path = path }
 
-    package func token() async throws(TokenError) -> Secret {
+    func token() async throws(TokenError) -> Secret {
         let stamp = try fileStamp()
         if let cached = cache.withLock({ $0 }), cached.stamp == stamp { return cached.token }
         let text: String
@@ -23,11 +23,11 @@ package final class FileTokenProvider: TokenProvider {
         return token
     }
 
-    package func checkBeforeStart() async throws(TokenError) {
+    func checkBeforeStart() async throws(TokenError) {
         _ = try await token()
     }
 
-    package func tokenRejected(_ rejected: Secret) async throws -> Secret {
+    func tokenRejected(_ rejected: Secret) async throws -> Secret {
         let current = try await token()
         guard current != rejected else { throw TokenError.rejectedFileUnchanged(path: path) }
         return current
