@@ -240,6 +240,9 @@ let package = Package(
                 "ReferralSandboxTesting",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // ChildProcess runs the executable to its end as the product runs --token-command.
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: everyTarget
         ),
