@@ -1,6 +1,5 @@
 import ReferralModel
 
-
 /// One record of a CSV file (or row of a sheet) as the reader saw it: its cells and where it was.
 package struct CSVRecord: Sendable, Hashable {
     /// The physical line the record starts on (1-based, the header is line 1).

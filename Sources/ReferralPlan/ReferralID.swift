@@ -1,6 +1,5 @@
 import ReferralModel
 
-
 /// Checks a referral ID cell. IDs are GUIDs in practice, and spreadsheets
 /// show GUIDs in several shapes (upper case, `{braces}`, no hyphens): any of
 /// those is normalised to the canonical lower-case hyphenated form the API

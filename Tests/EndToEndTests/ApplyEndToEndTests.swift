@@ -3,7 +3,6 @@ import InMemoryLogging
 import Logging
 import ReferralModel
 import ReferralOutcome
-import ReferralPlan
 import ReferralReport
 import ReferralRun
 import ReferralSandboxTesting

@@ -1,5 +1,4 @@
 import Foundation
-import ReferralModel
 import ReferralSandbox
 import ReferralSandboxTesting
 import Testing

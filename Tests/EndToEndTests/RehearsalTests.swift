@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import ReferralModel
 import ReferralOutcome
-import ReferralPlan
 import ReferralReport
 import ReferralRun
 import ReferralSandbox

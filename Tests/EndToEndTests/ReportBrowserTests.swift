@@ -2,7 +2,6 @@ import Foundation
 import ReferralInput
 import ReferralModel
 import ReferralOutcome
-import ReferralPlan
 import ReferralReport
 import ReferralRun
 import ReferralSandboxTesting

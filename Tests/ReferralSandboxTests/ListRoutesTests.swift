@@ -1,9 +1,7 @@
 import Foundation
 import NIOHTTP1
 import ReferralModel
-import ReferralPlan
 import ReferralSandboxTesting
-import ReferralSend
 import Testing
 
 @testable import ReferralSandbox

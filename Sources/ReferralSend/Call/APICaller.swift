@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ReferralModel
 
 /// The result of one call after its retries.
 package enum CallResult: Sendable {
