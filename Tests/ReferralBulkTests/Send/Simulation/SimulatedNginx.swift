@@ -12,10 +12,13 @@ struct SimulatedLimitReq: SimulatedLimiter {
     private var excess: Int64 = 0
     private var last: Int64?
 
-    init(rate: Double, burst: Int = 0, retryAfter: Duration? = nil) {
+    /// `takenAtStart`: another client's call took the limit at time 0 (a
+    /// health check, another job of the tenant), so the run's first calls meet a refusal at once.
+    init(rate: Double, burst: Int = 0, retryAfter: Duration? = nil, takenAtStart: Bool = false) {
         self.rate = rate
         self.burst = burst
         self.retryAfter = retryAfter
+        if takenAtStart { last = 0 }
     }
 
     mutating func take(at time: Int64) -> SimulatedRefusal? {
