@@ -92,16 +92,11 @@ struct ExportCommand: AsyncParsableCommand {
         await connection.close()
         switch outcome {
         case .success(let result):
-            let written = output.map { " to \($0)" } ?? ""
-            let rows = result.rows == 1 ? "1 referral" : "\(result.rows) referrals"
-            let pages = result.pages == 1 ? "1 page" : "\(result.pages) pages"
-            FileOutput.standardError.write("exported \(rows) in \(pages)\(written)\n")
+            FileOutput.standardError.write(result.sentence(output: output) + "\n")
         case .failure(let failure):
             // The task throws only ExportError (Task's failure type is untyped).
             let error = failure as? ExportError ?? .apiFailed("\(failure)")
-            let nothing = output.map { "; \($0) was not written" } ?? ""
-            let again = error.exitStatus == .aborted ? "; run the same command again" : ""
-            FileOutput.standardError.write("referral-bulk: \(error.description)\(nothing)\(again)\n")
+            FileOutput.standardError.write("referral-bulk: \(error.sentence(output: output))\n")
             throw ExitCode(error.exitStatus.rawValue)
         }
     }

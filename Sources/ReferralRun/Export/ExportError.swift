@@ -36,6 +36,14 @@ package enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The failed run's last line: the reason, that `output` was not written,
+    /// and to run again when the API, not the command, was at fault.
+    package func sentence(output: String?) -> String {
+        let nothing = output.map { "; \($0) was not written" } ?? ""
+        let again = exitStatus == .aborted ? "; run the same command again" : ""
+        return "\(description)\(nothing)\(again)"
+    }
+
     package var description: String {
         switch self {
         case .badColumns(let detail): "--columns: \(detail)."

@@ -28,6 +28,14 @@ package struct ExportRun: Sendable {
     package struct Result: Sendable, Equatable {
         package var rows: Int
         package var pages: Int
+
+        /// The run's last line: `exported 2 referrals in 1 page to deals.csv`.
+        package func sentence(output: String?) -> String {
+            let written = output.map { " to \($0)" } ?? ""
+            let rows = rows == 1 ? "1 referral" : "\(rows) referrals"
+            let pages = pages == 1 ? "1 page" : "\(pages) pages"
+            return "exported \(rows) in \(pages)\(written)"
+        }
     }
 
     /// By creation date, which no edit changes: a referral edited while the

@@ -95,4 +95,14 @@ import Testing
         #expect(throws: ExportError.self) { try NextLink.resolve("https://api.partner.microsoft.com.evil.example/v1.0/x", endpoint: endpoint) }
         #expect(throws: ExportError.self) { try NextLink.resolve("http://api.partner.microsoft.com/v1.0/x", endpoint: endpoint) }
     }
+
+    @Test func anExportEndsWithOneSentenceThatSaysWhatWasWrittenOrWhyNot() {
+        #expect(ExportRun.Result(rows: 1, pages: 1).sentence(output: nil) == "exported 1 referral in 1 page")
+        #expect(ExportRun.Result(rows: 250, pages: 3).sentence(output: "deals.csv") == "exported 250 referrals in 3 pages to deals.csv")
+        let refused = ExportError.refused(status: 400, message: "400 UnsupportedFilter")
+        #expect(refused.sentence(output: "deals.csv") == "the API refused the export: 400 UnsupportedFilter; deals.csv was not written")
+        let failing = ExportError.apiFailed("503 ServiceUnavailable")
+        #expect(failing.sentence(output: nil) == "the API kept failing: 503 ServiceUnavailable; run the same command again")
+        #expect(ExportError.credentialsRejected(.everyTokenRejected).sentence(output: nil).hasPrefix("credentials rejected: every token was rejected"))
+    }
 }
