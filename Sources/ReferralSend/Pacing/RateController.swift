@@ -290,7 +290,13 @@ package struct RateController: Sendable {
         // above its rate, hence the ceiling.
         let top = bounded(min(settings.plateauShare * refusedPace, settings.plateauCeiling * rate))
         plateau = (paused || nudged) && top > rate ? top : nil
-        if case .announced = phase {} else { phase = .probing }
+        // Refused before any call of the run got through (another client
+        // took the limit just before it): nothing is known of the limit, so
+        // the search goes on, doubling from the cut pace, and the first
+        // signal that measures something sets the limit and the probe's scale.
+        // (Probing from the cut instead held nginx's limit_req at 10 r/s at 4/s.)
+        let nothingYet = firstFound == nil && acceptedInEpoch == 0 && !paused
+        if nothingYet, case .slowStart = phase {} else if case .announced = phase {} else { phase = .probing }
         base = rate
         phaseStart = resume
         epochStart = resume
@@ -299,7 +305,7 @@ package struct RateController: Sendable {
         refusedInEpoch = 0
         episode += 1
         let first = firstFound ?? rate
-        firstFound = first
+        if !nothingYet { firstFound = first }
         // A long wait means a window (a bucket at one call a second or more says
         // "1 s"): probe as much slower, or every window would end in a 429.
         // At low limits the probe is stretched so that it costs one refusal in many calls.
