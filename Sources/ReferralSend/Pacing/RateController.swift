@@ -147,6 +147,8 @@ package struct RateController: Sendable {
     private var probeScale = 1.0
     /// The pace the first signal set: the scale of the probe's additive part.
     private var firstFound: Double?
+    /// A refusal before anything got through has kept the slow start going (once).
+    private var searchKeptGoing = false
     /// When the last decrease was decided.
     private var lastDecrease: ContinuousClock.Instant?
     /// The pace the probe approaches before it probes beyond (CUBIC's plateau), if above `base`.
@@ -295,7 +297,9 @@ package struct RateController: Sendable {
         // the search goes on, doubling from the cut pace, and the first
         // signal that measures something sets the limit and the probe's scale.
         // (Probing from the cut instead held nginx's limit_req at 10 r/s at 4/s.)
-        let nothingYet = firstFound == nil && acceptedInEpoch == 0 && !paused
+        // Once: refused again before anything got through, the limit is that low.
+        let nothingYet = firstFound == nil && acceptedInEpoch == 0 && !paused && !searchKeptGoing
+        if nothingYet { searchKeptGoing = true }
         if nothingYet, case .slowStart = phase {} else if case .announced = phase {} else { phase = .probing }
         base = rate
         phaseStart = resume
