@@ -28,8 +28,13 @@ import ReferralModel
 ///   number of calls per second whatever the pace (a share of the first
 ///   limit found, which shards started together find alike), so shards of
 ///   one tenant drift toward equal shares instead of one starving.
-/// - `Retry-After` pauses every request until then; a reservation made
-///   before a pause or decrease is renewed (`confirm`) rather than used.
+/// - `Retry-After` pauses every request until then, where that holds back
+///   few calls; where it would hold back many (nginx adding `Retry-After: 1`
+///   at 100 r/s), only the refused call waits, the pace is cut to what got
+///   through while sending, and the pool pauses only when the calls after
+///   the cut are refused with none getting through (a spent window). A
+///   reservation made before a pause or decrease is renewed (`confirm`)
+///   rather than used.
 /// - Announced quotas (`RateLimit`, `x-ms-ratelimit-remaining-*`) are
 ///   followed as they come: the remaining quota spread over the time until
 ///   it resets, and a pause when nothing remains.
@@ -75,6 +80,14 @@ package struct RateController: Sendable {
         package var nudge = 0.85
         package var overshotShare = 0.3
         package var jitterShare = 0.7
+        /// A `Retry-After` that would hold back more than this many calls (at
+        /// what got through, the pause counted) does not pause the pool:
+        /// only the refused call waits. nginx adding `Retry-After: 1` to a
+        /// limit of 100 r/s with a burst of 10 gives back 10 calls for a
+        /// pause that costs 100 (it held 0.51 of the limit while every such
+        /// refusal paused the pool); a bucket of 10/s that holds a second's
+        /// worth gives back all 10, and pausing holds it with fewer refusals.
+        package var costlyPause = 20.0
 
         package init(cap: Double? = nil) { self.cap = cap }
     }
@@ -159,6 +172,17 @@ package struct RateController: Sendable {
     private var slotGap: Double?
     /// The pace the last signal or announcement set: the limit as found.
     package private(set) var limitFound: Double?
+    /// The last cut that did not pause for its `Retry-After`, while that wait runs.
+    private var unpausedCut = UnpausedCut.none
+
+    /// A cut made without pausing the pool for a `Retry-After` (`pauseIsCostly`),
+    /// with the controller as it was just before it: when the calls after it
+    /// are refused and none gets through, the limit is spent until then (a
+    /// window), so the cut is undone and the pause taken after all.
+    private indirect enum UnpausedCut: Sendable {
+        case none
+        case made(before: RateController, until: ContinuousClock.Instant)
+    }
 
     package init(settings: Settings = Settings()) {
         self.settings = settings
@@ -250,13 +274,63 @@ package struct RateController: Sendable {
             // pace had no time to prove wrong: cutting again on each would
             // halve the pace to the floor (one call every 100 s, a hang to a
             // person) in a few hundred milliseconds.
-            if (retryAfter ?? .zero) < .seconds(1), let lastDecrease, now - lastDecrease < blindInterval(at: now) { return nil }
+            // A `Retry-After` says when to try again, not that the limit is
+            // lower: where pausing every call for it would cost many calls,
+            // only the refused call waits (`CallRetryMachine`), unless the
+            // calls after the cut show the limit is spent.
+            var pauses = true
+            if let retryAfter, retryAfter >= .seconds(1) {
+                if case .made(let before, let until) = unpausedCut, now < until {
+                    if let lastDecrease, now - lastDecrease < blindInterval(at: now) { return nil }
+                    if acceptedInEpoch == 0 {
+                        undo(to: before)
+                        return decrease(retryAfter: retryAfter, pauses: true, refused: reservation, now: now)
+                    }
+                    pauses = false
+                } else {
+                    pauses = !pauseIsCostly(retryAfter, now: now)
+                }
+            }
+            if !pauses || (retryAfter ?? .zero) < .seconds(1), let lastDecrease, now - lastDecrease < blindInterval(at: now) {
+                return nil
+            }
             if let quota, let change = follow(quota, now: now), quota.remaining == 0 { return change }
-            return decrease(retryAfter: retryAfter, refused: reservation, now: now)
+            var before = self
+            before.unpausedCut = .none
+            let change = decrease(retryAfter: retryAfter, pauses: pauses, refused: reservation, now: now)
+            if !pauses, let retryAfter {
+                if case .made(let first, let until) = unpausedCut, now < until {
+                    unpausedCut = .made(before: first, until: max(until, now + retryAfter))
+                } else {
+                    unpausedCut = .made(before: before, until: now + retryAfter)
+                }
+            }
+            return change
         case .unavailable(let retryAfter):
             guard let retryAfter, pause(until: now + retryAfter) else { return nil }
             return Change(from: pace(at: now), to: pace(at: now), reason: .paused(until: now + retryAfter))
         }
+    }
+
+    /// Whether pausing every call for `retryAfter` would hold back more than
+    /// `costlyPause` calls at what got through since the last signal (the
+    /// pause counted: what a bucket or a window gives back for it).
+    private func pauseIsCostly(_ retryAfter: Duration, now: ContinuousClock.Instant) -> Bool {
+        let epoch = (now + retryAfter - (epochStart ?? now)).inSeconds
+        return Double(acceptedInEpoch) / epoch * retryAfter.inSeconds > settings.costlyPause
+    }
+
+    /// Back to the controller as it was before an unpaused cut, keeping what
+    /// has happened since to the timeline: the episode (older reservations
+    /// stay stale), the next slot, the pause and the pool's real pace.
+    private mutating func undo(to before: RateController) {
+        var restored = before
+        restored.episode = episode
+        restored.nextSlot = nextSlot
+        restored.lastSlot = lastSlot
+        restored.slotGap = slotGap
+        restored.pausedUntil = pausedUntil
+        self = restored
     }
 
     /// How long after a decrease a 429 without `Retry-After` is still the same
@@ -267,13 +341,15 @@ package struct RateController: Sendable {
         .seconds(2 / rate(at: now))
     }
 
-    /// One throttling signal: pace at what got through, pause until the server lets us send.
-    private mutating func decrease(retryAfter: Duration?, refused: Reservation, now: ContinuousClock.Instant) -> Change {
+    /// One throttling signal: pace at what got through, and with `pauses`,
+    /// pause until the server lets us send (else what got through is
+    /// measured up to now, and the pace resumes at once).
+    private mutating func decrease(retryAfter: Duration?, pauses: Bool, refused: Reservation, now: ContinuousClock.Instant) -> Change {
         let before = pace(at: now)
         // The pace the refused call went at (what the pool really sent at, if slower).
         let refusedPace = min(rate(at: refused.at), slotGap.map { 1 / $0 } ?? .infinity)
-        let resume = now + (retryAfter ?? .zero)
-        if retryAfter != nil { pause(until: resume) }
+        let resume = now + (pauses ? retryAfter ?? .zero : .zero)
+        if pauses, retryAfter != nil { pause(until: resume) }
         let start = epochStart ?? now
         let epoch = (resume - start).inSeconds
         let sending = (now - start).inSeconds

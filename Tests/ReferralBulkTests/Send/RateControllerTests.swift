@@ -39,14 +39,45 @@ import Testing
 
     @Test func aSignalPacesAtWhatTheServerAcceptedOverTheTimeUntilItLetsUsSendAgain() {
         var controller = RateController()
+        let sent = (0..<40).map { _ in controller.reserve(now: start) }
+        // 30 accepted in the first two seconds, then a 429 saying "wait 1 s": 10/s
+        // (a pause that holds back 10 calls: cheap, so the pool pauses).
+        for reservation in sent.prefix(30) { _ = controller.answered(.accepted(nil), to: reservation, now: at(2000)) }
+        let change = controller.answered(.throttled(retryAfter: .seconds(1), nil), to: sent[30], now: at(2000))
+        #expect(change?.to == 10)
+        #expect(change?.reason == .throttled(retryAfter: .seconds(1)))
+        #expect(controller.limitFound == 10)
+        #expect(controller.reserve(now: at(2010)).at >= at(3000))
+    }
+
+    /// nginx adding `Retry-After: 1` to `limit_req` at 100 r/s: pausing the
+    /// pool on every refusal held 0.51 of the limit. A wait that would hold
+    /// back many calls holds back only the refused one (its retry waits);
+    /// the pace is what got through while sending.
+    @Test func aShortRetryAfterThatWouldHoldBackManyCallsDoesNotPauseThePool() {
+        var controller = RateController()
         let sent = (0..<400).map { _ in controller.reserve(now: start) }
-        // 300 accepted in the first two seconds, then a 429 saying "wait 1 s": 100/s.
         for reservation in sent.prefix(300) { _ = controller.answered(.accepted(nil), to: reservation, now: at(2000)) }
         let change = controller.answered(.throttled(retryAfter: .seconds(1), nil), to: sent[300], now: at(2000))
-        #expect(change?.to == 100)
-        #expect(change?.reason == .throttled(retryAfter: .seconds(1)))
-        #expect(controller.limitFound == 100)
-        #expect(controller.pace(at: at(3000)) == 100)
+        #expect(change?.to == 150)  // 300 in 2 s: the second of pause is not counted
+        #expect(controller.reserve(now: at(2010)).at < at(2100))
+    }
+
+    /// The same wait from a fixed window that is spent: the calls after the
+    /// cut are refused and none gets through, so the cut is undone and the
+    /// pool pauses after all, at what got through over the time until it may send.
+    @Test func aSpentWindowPausesThePoolAfterAllWhenNothingGetsThroughAfterTheCut() {
+        var controller = RateController()
+        let sent = (0..<400).map { _ in controller.reserve(now: start) }
+        for reservation in sent.prefix(300) { _ = controller.answered(.accepted(nil), to: reservation, now: at(2000)) }
+        _ = controller.answered(.throttled(retryAfter: .seconds(1), nil), to: sent[300], now: at(2000))
+        let after = controller.reserve(now: at(2000))
+        #expect(controller.confirm(after, now: after.at) == nil)
+        let change = controller.answered(.throttled(retryAfter: .seconds(1), nil), to: after, now: at(2100))
+        #expect(change != nil)
+        // 300 accepted from the start to the end of the wait (3.1 s).
+        #expect(abs((change?.to ?? 0) - 300 / 3.1) < 0.01)
+        #expect(controller.reserve(now: at(2110)).at >= at(3100))
     }
 
     @Test func retryAfterPausesEveryRequestUntilThen() {
