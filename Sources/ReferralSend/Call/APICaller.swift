@@ -92,10 +92,15 @@ package struct APICaller: Sendable {
         while true {
             var reservation = await governor.reserve()
             do {
-                try await wait(until: reservation.at)
-                while let renewed = await governor.confirm(reservation) {
-                    reservation = renewed
+                sending: while true {
                     try await wait(until: reservation.at)
+                    switch await governor.confirm(reservation) {
+                    case .send(let sent):
+                        reservation = sent
+                        break sending
+                    case .wait(let renewed):
+                        reservation = renewed
+                    }
                 }
             } catch {
                 return .cancelled
@@ -121,6 +126,7 @@ package struct APICaller: Sendable {
                 await governor.answered(
                     status: response.status, retryAfter: retryAfter, quota: RateQuota.parse(response.headers), to: reservation)
             } catch {
+                await governor.unanswered(reservation)
                 if Task.isCancelled { return .cancelled }
                 let failure = TransportFailure(error)
                 if case .unreachable(let reason) = watch.attemptFailed(failure) {

@@ -38,6 +38,9 @@ import ReferralModel
 /// - Announced quotas (`RateLimit`, `x-ms-ratelimit-remaining-*`) are
 ///   followed as they come: the remaining quota spread over the time until
 ///   it resets, and a pause when nothing remains.
+/// - Refusals that follow the number of calls in flight rather than their
+///   pace (nginx's `limit_conn`) lower that number instead of the pace
+///   (`ConcurrencyWindow`): `confirm` answers `.full` while it is reached.
 package struct RateController: Sendable {
     package struct Settings: Sendable, Equatable {
         /// `--max-rps`: never faster than this.
@@ -88,6 +91,7 @@ package struct RateController: Sendable {
         /// refusal paused the pool); a bucket of 10/s that holds a second's
         /// worth gives back all 10, and pausing holds it with fewer refusals.
         package var costlyPause = 20.0
+        package var window = ConcurrencyWindow.Settings()
 
         package init(cap: Double? = nil) { self.cap = cap }
     }
@@ -97,6 +101,21 @@ package struct RateController: Sendable {
         package var at: ContinuousClock.Instant
         /// Bumped by every decrease: older reservations are stale.
         package var episode: Int
+        /// Once sent: where it went among the calls in flight.
+        package var place: ConcurrencyWindow.Place?
+    }
+
+    /// What `confirm` decided.
+    package enum Confirmation: Sendable, Equatable {
+        /// Send now, and answer with this reservation (it knows its place in flight).
+        case send(Reservation)
+        /// Wait until this new reservation's time, then confirm it: a pause
+        /// or decrease came after the first was made (its slot was planned
+        /// at a pace that no longer holds).
+        case wait(Reservation)
+        /// As many calls are in flight as the server takes: confirm again
+        /// once one of them is answered (or got no answer).
+        case full
     }
 
     /// What an answer said about the tenant's budget.
@@ -107,6 +126,8 @@ package struct RateController: Sendable {
         case throttled(retryAfter: Duration?, RateQuota?)
         /// 503: the service, not the tenant, is busy; only its `Retry-After` matters.
         case unavailable(retryAfter: Duration?)
+        /// No answer (the connection failed): the call is no longer in flight, and that is all.
+        case unanswered
 
         /// What an answer with `status` said; a `Retry-After` longer than
         /// `maxRetryAfter` is no pause (that call fails instead).
@@ -116,6 +137,15 @@ package struct RateController: Sendable {
             case 429: self = .throttled(retryAfter: pause, quota)
             case 503: self = .unavailable(retryAfter: pause)
             default: self = .accepted(quota)
+            }
+        }
+
+        /// Whether the server refused the call for the tenant's budget (nil: it says nothing of it).
+        var refused: Bool? {
+            switch self {
+            case .accepted: false
+            case .throttled: true
+            case .unavailable, .unanswered: nil
             }
         }
     }
@@ -129,6 +159,8 @@ package struct RateController: Sendable {
             case announced
             /// The server said to wait (`Retry-After` on a 503, or no quota left).
             case paused(until: ContinuousClock.Instant)
+            /// The server limits the calls in flight: at most this many go at once.
+            case inFlight(limit: Int)
         }
 
         package var from: Double?
@@ -174,6 +206,9 @@ package struct RateController: Sendable {
     package private(set) var limitFound: Double?
     /// The last cut that did not pause for its `Retry-After`, while that wait runs.
     private var unpausedCut = UnpausedCut.none
+    private var window: ConcurrencyWindow
+    /// The mean time from a call's slot to its answer, over the accepted calls, in seconds.
+    private var latency: Double?
 
     /// A cut made without pausing the pool for a `Retry-After` (`pauseIsCostly`),
     /// with the controller as it was just before it: when the calls after it
@@ -187,7 +222,11 @@ package struct RateController: Sendable {
     package init(settings: Settings = Settings()) {
         self.settings = settings
         base = settings.initialRate
+        window = ConcurrencyWindow(settings: settings.window)
     }
+
+    /// The most calls that may be in flight, when the server limits them (nil: the pool's concurrency).
+    package var inFlightLimit: Int? { window.limit }
 
     /// The pace at `now`, in requests per second (the cap included).
     package func rate(at now: ContinuousClock.Instant) -> Double {
@@ -250,20 +289,51 @@ package struct RateController: Sendable {
         return Reservation(at: slot, episode: episode)
     }
 
-    /// The reservation's time has come: nil to send now, or a new
-    /// reservation when a pause or decrease came after it was made (its
-    /// slot was planned at a pace that no longer holds).
-    package mutating func confirm(_ reservation: Reservation, now: ContinuousClock.Instant) -> Reservation? {
+    /// The reservation's time has come: send, wait for a new one, or wait for room in flight.
+    package mutating func confirm(_ reservation: Reservation, now: ContinuousClock.Instant) -> Confirmation {
         let paused = pausedUntil.map { $0 > now } ?? false
-        guard reservation.episode != episode || paused else { return nil }
-        return reserve(now: now)
+        guard reservation.episode != episode || paused else {
+            guard window.hasRoom else { return .full }
+            var sent = reservation
+            sent.place = window.sent()
+            return .send(sent)
+        }
+        return .wait(reserve(now: now))
     }
 
     /// The answer to a request sent on `reservation` arrived at `now`.
     package mutating func answered(_ answer: Answer, to reservation: Reservation, now: ContinuousClock.Instant) -> Change? {
+        // The window hears every answer to a call that went; a refusal it
+        // explains by the calls in flight leaves the pace alone.
+        if let place = reservation.place {
+            switch window.answered(place, refused: answer.refused) {
+            case .rate: break
+            case .counted(let paceStands): if paceStands { return nil }
+            case .concurrency(let limit, let paceStands):
+                let change = Change(from: pace(at: now), to: pace(at: now), reason: .inFlight(limit: limit))
+                if paceStands { return change }
+                guard let cut = rateAnswered(answer, to: reservation, now: now) else { return change }
+                // The window now keeps the calls in flight under that limit,
+                // so the cut costs calls until the pace is back: probe as
+                // after a blind cut, when the window is within reach of the
+                // cut pace (twice the calls in flight it keeps, by Little's
+                // law). A window far above it (a slow start that overshot a
+                // rate limit with twenty in flight) says little of the limit:
+                // probing fast there overshot fixed windows (1.9 % refused).
+                if let latency, Double(limit) <= 2 * rate(at: now) * latency { probeScale = min(probeScale, settings.blindProbe) }
+                return cut
+            }
+        }
+        return rateAnswered(answer, to: reservation, now: now)
+    }
+
+    /// What the answer says of the pace.
+    private mutating func rateAnswered(_ answer: Answer, to reservation: Reservation, now: ContinuousClock.Instant) -> Change? {
         switch answer {
         case .accepted(let quota):
             if reservation.episode == episode { acceptedInEpoch += 1 }
+            let took = max(0, (now - reservation.at).inSeconds)
+            latency = latency.map { 0.875 * $0 + 0.125 * took } ?? took
             return quota.flatMap { follow($0, now: now) }
         case .throttled(let retryAfter, let quota):
             // Reserved before the last decrease: part of the episode already counted.
@@ -309,6 +379,8 @@ package struct RateController: Sendable {
         case .unavailable(let retryAfter):
             guard let retryAfter, pause(until: now + retryAfter) else { return nil }
             return Change(from: pace(at: now), to: pace(at: now), reason: .paused(until: now + retryAfter))
+        case .unanswered:
+            return nil
         }
     }
 
@@ -322,7 +394,7 @@ package struct RateController: Sendable {
 
     /// Back to the controller as it was before an unpaused cut, keeping what
     /// has happened since to the timeline: the episode (older reservations
-    /// stay stale), the next slot, the pause and the pool's real pace.
+    /// stay stale), the next slot, the pause, the pool's real pace and the calls in flight.
     private mutating func undo(to before: RateController) {
         var restored = before
         restored.episode = episode
@@ -330,6 +402,7 @@ package struct RateController: Sendable {
         restored.lastSlot = lastSlot
         restored.slotGap = slotGap
         restored.pausedUntil = pausedUntil
+        restored.window = window
         self = restored
     }
 

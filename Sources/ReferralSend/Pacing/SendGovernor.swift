@@ -16,6 +16,18 @@ package actor SendGovernor {
     private var tooLongWaits = 0
     private let logger: Logger
     private let onPace: @Sendable (Double?) -> Void
+    /// Callers waiting for room in flight (the server limits the calls in
+    /// flight): each answer wakes them all to confirm again. Every call that
+    /// went ends in an answer or in `unanswered`, so none waits for ever.
+    private var waitingForRoom: [CheckedContinuation<Void, Never>] = []
+
+    /// What a caller does with its reservation.
+    package enum Go: Sendable, Equatable {
+        /// Send now, and answer with this reservation.
+        case send(RateController.Reservation)
+        /// Sleep until this new reservation's time, then confirm it.
+        case wait(RateController.Reservation)
+    }
 
     /// After this many answers in a row asking for a longer wait than
     /// `--max-retry-after`, the run stops: every call would only fail.
@@ -44,10 +56,17 @@ package actor SendGovernor {
         return reservation
     }
 
-    /// nil: send now; else a new reservation to sleep until (the pace
-    /// changed or the pool was paused while the caller slept).
-    package func confirm(_ reservation: RateController.Reservation) -> RateController.Reservation? {
-        controller.confirm(reservation, now: .now)
+    /// Send now, or sleep until a new reservation (the pace changed or the
+    /// pool was paused while the caller slept); waits here while the calls
+    /// in flight are as many as the server takes.
+    package func confirm(_ reservation: RateController.Reservation) async -> Go {
+        while true {
+            switch controller.confirm(reservation, now: .now) {
+            case .send(let sent): return .send(sent)
+            case .wait(let renewed): return .wait(renewed)
+            case .full: await withCheckedContinuation { waitingForRoom.append($0) }
+            }
+        }
     }
 
     /// What the server answered to a request sent on `reservation`.
@@ -55,8 +74,21 @@ package actor SendGovernor {
         let answer = RateController.Answer(status: status, retryAfter: retryAfter, quota: quota, maxRetryAfter: maxRetryAfter)
         let tooLong = (status == 429 || status == 503) && retryAfter.map { $0 > maxRetryAfter } == true
         noteWait(tooLong: tooLong, status: status, retryAfter: retryAfter)
+        hear(answer, to: reservation)
+    }
+
+    /// A call sent on `reservation` got no answer: it is no longer in flight.
+    package func unanswered(_ reservation: RateController.Reservation) {
+        hear(.unanswered, to: reservation)
+    }
+
+    private func hear(_ answer: RateController.Answer, to reservation: RateController.Reservation) {
         let now = ContinuousClock.now
-        guard let change = controller.answered(answer, to: reservation, now: now) else { return }
+        let change = controller.answered(answer, to: reservation, now: now)
+        let waiting = waitingForRoom
+        waitingForRoom = []
+        for caller in waiting { caller.resume() }
+        guard let change else { return }
         log(change, now: now)
         onPace(controller.pace(at: now))
     }
@@ -100,6 +132,9 @@ package actor SendGovernor {
         case .paused(let until):
             message = "pace: pausing every request as the server asked"
             metadata["pause"] = "\(DurationText.seconds(until - now))"
+        case .inFlight(let limit):
+            message = "pace: the server limits the calls in flight, now at most that many at once"
+            metadata["in-flight"] = "\(limit)"
         }
         logger.info(message, metadata: metadata)
     }

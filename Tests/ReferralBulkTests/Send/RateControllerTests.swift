@@ -71,8 +71,11 @@ import Testing
         let sent = (0..<400).map { _ in controller.reserve(now: start) }
         for reservation in sent.prefix(300) { _ = controller.answered(.accepted(nil), to: reservation, now: at(2000)) }
         _ = controller.answered(.throttled(retryAfter: .seconds(1), nil), to: sent[300], now: at(2000))
-        let after = controller.reserve(now: at(2000))
-        #expect(controller.confirm(after, now: after.at) == nil)
+        let reserved = controller.reserve(now: at(2000))
+        guard case .send(let after) = controller.confirm(reserved, now: reserved.at) else {
+            Issue.record("a reservation made after the cut is not sent")
+            return
+        }
         let change = controller.answered(.throttled(retryAfter: .seconds(1), nil), to: after, now: at(2100))
         #expect(change != nil)
         // 300 accepted from the start to the end of the wait (3.1 s).
@@ -92,11 +95,20 @@ import Testing
         var controller = RateController(settings: .init(cap: 1000))
         let first = controller.reserve(now: start)
         let waiting = controller.reserve(now: start)
-        #expect(controller.confirm(first, now: start) == nil)
-        _ = controller.answered(.throttled(retryAfter: .seconds(5), nil), to: first, now: at(20))
-        let renewed = controller.confirm(waiting, now: waiting.at)
-        #expect(renewed.map { $0.at >= at(5020) } == true)
-        #expect(renewed.flatMap { controller.confirm($0, now: $0.at) } == nil)
+        guard case .send(let sent) = controller.confirm(first, now: start) else {
+            Issue.record("the first reservation is not sent")
+            return
+        }
+        _ = controller.answered(.throttled(retryAfter: .seconds(5), nil), to: sent, now: at(20))
+        guard case .wait(let renewed) = controller.confirm(waiting, now: waiting.at) else {
+            Issue.record("a reservation made before the pause is sent")
+            return
+        }
+        #expect(renewed.at >= at(5020))
+        guard case .send = controller.confirm(renewed, now: renewed.at) else {
+            Issue.record("the renewed reservation is not sent")
+            return
+        }
     }
 
     @Test func a503WithRetryAfterPausesThePoolButKeepsThePace() {

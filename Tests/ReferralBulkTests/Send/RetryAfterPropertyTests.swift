@@ -65,10 +65,18 @@ import Testing
             case .ready:
                 let reservation = controller.reserve(now: origin + time)
                 steps[next] = (reservation.at - origin, .send(reservation))
-            case .send(let reservation):
-                if let renewed = controller.confirm(reservation, now: origin + time) {
+            case .send(let waiting):
+                let reservation: RateController.Reservation
+                switch controller.confirm(waiting, now: origin + time) {
+                case .send(let sent):
+                    reservation = sent
+                case .wait(let renewed):
                     steps[next] = (renewed.at - origin, .send(renewed))
                     continue
+                case .full:
+                    // One call in flight at a time here: never more than the server takes.
+                    Issue.record("no room in flight with one call at a time")
+                    return outcome
                 }
                 let now = time + latency
                 answered += 1

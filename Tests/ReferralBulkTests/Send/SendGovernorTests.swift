@@ -16,6 +16,32 @@ import Testing
         #expect(await governor.reserve().at > .now + .seconds(20))
     }
 
+    /// A server that takes one call at a time (`limit_conn 1`): the second
+    /// caller waits in `confirm` until the first call is answered, then goes.
+    @Test func aCallerWaitsForRoomInFlightUntilACallIsAnswered() async throws {
+        let governor = SendGovernor(rate: .init(cap: 1000), stop: StopSignal())
+        func send() async throws -> RateController.Reservation {
+            var reservation = await governor.reserve()
+            for _ in 0..<100 {
+                try await Task.sleep(until: reservation.at)
+                switch await governor.confirm(reservation) {
+                case .send(let sent): return sent
+                case .wait(let renewed): reservation = renewed
+                }
+            }
+            throw CancellationError()
+        }
+        // One call alone got through, then one of two in flight was refused: one at a time.
+        await governor.answered(status: 200, retryAfter: nil, quota: nil, to: try await send())
+        let first = try await send()
+        await governor.answered(status: 429, retryAfter: nil, quota: nil, to: try await send())
+        let waiting = Task { try await send() }
+        try await Task.sleep(for: .milliseconds(50))
+        await governor.unanswered(first)
+        let second = try await waiting.value
+        #expect(second.place?.level == 1)
+    }
+
     @Test func aRetryAfterBeyondTheMaximumDoesNotPauseThePool() async {
         let governor = SendGovernor(rate: .init(cap: 1000), maxRetryAfter: .seconds(120), stop: StopSignal())
         let sent = await governor.reserve()

@@ -20,6 +20,8 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
 
         /// Accepted calls in each second of the run.
         var acceptedPerSecond: [Int] = []
+        /// Each process's limit of calls in flight at the end (nil: none).
+        var inFlightLimits: [Int?] = []
 
         var efficiency: Double { Double(accepted) / allowance }
         var refusedShare: Double { Double(refused) / Double(max(1, accepted + refused)) }
@@ -40,6 +42,8 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
         case ready
         /// The reservation's time has come: confirm it, then send.
         case send(RateController.Reservation)
+        /// No room in flight: confirm again when a call of the process is answered.
+        case waitingForRoom(RateController.Reservation)
         /// The call reaches the server.
         case arrive(RateController.Reservation)
         /// The answer to a call sent on `reservation` arrives.
@@ -77,12 +81,22 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
             case .ready:
                 let reservation = controllers[process].reserve(now: instant(time))
                 steps[next] = (nanoseconds(reservation.at - origin), .send(reservation))
-            case .send(let reservation):
-                if let renewed = controllers[process].confirm(reservation, now: instant(time)) {
+            case .send(let waiting):
+                let reservation: RateController.Reservation
+                switch controllers[process].confirm(waiting, now: instant(time)) {
+                case .send(let sent):
+                    reservation = sent
+                case .wait(let renewed):
                     steps[next] = (nanoseconds(renewed.at - origin), .send(renewed))
+                    continue
+                case .full:
+                    steps[next] = (.max, .waitingForRoom(waiting))
                     continue
                 }
                 steps[next] = (time + (jitter > 0 ? Int64(random.next() % UInt64(jitter)) : 0), .arrive(reservation))
+            case .waitingForRoom:
+                // Only ever at the end of time: an answer moves it first.
+                break
             case .arrive(let reservation):
                 let refusal = limiter.take(at: time)
                 if refusal == nil {
@@ -96,6 +110,9 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
                 if refusal == nil { limiter.finish(at: time) }
                 let answer: RateController.Answer = refusal.map { .throttled(retryAfter: $0.retryAfter, nil) } ?? .accepted(nil)
                 _ = controllers[process].answered(answer, to: reservation, now: instant(time))
+                for worker in stride(from: process, to: steps.count, by: processes) {
+                    if case .waitingForRoom(let waiting) = steps[worker].step { steps[worker] = (time, .send(waiting)) }
+                }
                 var delay: Int64 = 0
                 if let refusal {
                     attempts[next] += 1
@@ -107,6 +124,7 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
             }
         }
         result.allowance = limiter.allowance(until: end)
+        result.inFlightLimits = controllers.map(\.inFlightLimit)
         return result
     }
 }
