@@ -124,30 +124,19 @@ import Testing
         #expect(result.refusedShare <= 0.013, "\(result.refusedShare)")
     }
 
-    /// nginx's `limit_conn 4` at 50 ms a call (80 calls/s), refusing at
-    /// once: paced like a rate limit it held 0.77 (0.22 against real nginx
-    /// before), as a pace that averages four in flight often has five.
-    @Test func holdsAConcurrencyLimitOf4ByLimitingTheCallsInFlight() {
-        var simulation = RateSimulation(limiter: SimulatedLimitConn(connections: 4, latency: .milliseconds(50)))
+    /// nginx's `limit_conn` at 50 ms a call (4 connections: 80 calls/s; 1:
+    /// one call at a time), refusing at once: paced like a rate limit it
+    /// held 0.77 of four (0.22 against real nginx before that), as a pace
+    /// that averages four in flight often has five.
+    @Test(arguments: [4, 1])
+    func holdsAConcurrencyLimitByLimitingTheCallsInFlight(connections: Int) {
+        var simulation = RateSimulation(limiter: SimulatedLimitConn(connections: connections, latency: .milliseconds(50)))
         simulation.latency = .milliseconds(50)
         simulation.refusedLatency = .milliseconds(1)
         simulation.jitter = .milliseconds(1)
         simulation.duration = .seconds(30)
         let result = simulation.run()
-        #expect(result.inFlightLimits == [4])
-        #expect(result.efficiency >= 0.9, "\(result.efficiency)")
-        #expect(result.refusedShare <= 0.01, "\(result.refusedShare)")
-    }
-
-    /// One call at a time (`limit_conn 1`): the lowest concurrency limit.
-    @Test func holdsAConcurrencyLimitOfOneCallAtATime() {
-        var simulation = RateSimulation(limiter: SimulatedLimitConn(connections: 1, latency: .milliseconds(50)))
-        simulation.latency = .milliseconds(50)
-        simulation.refusedLatency = .milliseconds(1)
-        simulation.jitter = .milliseconds(1)
-        simulation.duration = .seconds(30)
-        let result = simulation.run()
-        #expect(result.inFlightLimits == [1])
+        #expect(result.inFlightLimits == [connections])
         #expect(result.efficiency >= 0.9, "\(result.efficiency)")
         #expect(result.refusedShare <= 0.01, "\(result.refusedShare)")
     }
