@@ -18,8 +18,7 @@ import ReferralModel
 ///   lets us send again (`Retry-After`): for a token bucket that is its
 ///   refill rate, for a fixed window its quota per window; bounded by the
 ///   pace that was refused, since a limit without a burst lets through
-///   every other call of a pace a little above it (`measuredPace`). One or
-///   two calls through before a pause measure nothing: the pace halves.
+///   every other call of a pace a little above it (`measuredPace`).
 /// - After a pause, or a small step down near the limit, it climbs back
 ///   within a second to just under the refused pace (CUBIC's plateau).
 /// - It then probes upward, slowly at first (the limit was just measured)
@@ -58,11 +57,6 @@ package struct RateController: Sendable {
         /// calls of the first limit found: a probe ends in a refusal, and at
         /// 10/s one of a few seconds would refuse one call in 40, not one in 100.
         package var callsPerProbe = 100.0
-        /// The first limit found scales the probe while later limits found
-        /// stay within this factor below it (shards of one tenant do).
-        package var firstFoundSpan = 1.25
-        /// Fewer calls through than this before a pause measure nothing.
-        package var measuredCalls = 3
         /// Never slower than this (one request every 100 s).
         package var floor = 0.01
         /// A signal that says too little to measure (under a second, nothing
@@ -436,7 +430,7 @@ package struct RateController: Sendable {
         // (measured only over a second or more: one call in a few milliseconds says nothing).
         let current = sending < 1 ? rate(at: now) : min(rate(at: now), Double(sentInEpoch) / sending)
         let paused = (retryAfter ?? .zero) >= .seconds(1)
-        let (measured, blind, nudged, thin) = measuredPace(current: current, epoch: epoch, paused: paused, refusedPace: refusedPace)
+        let (measured, blind, nudged) = measuredPace(current: current, epoch: epoch, paused: paused, refusedPace: refusedPace)
         let rate = bounded(measured)
         // After a pause or a step down, climb back quickly to just under the
         // pace that was refused (CUBIC's plateau) and only then probe beyond
@@ -446,7 +440,7 @@ package struct RateController: Sendable {
         // the slow probe is back. The refused pace of a big bucket is far
         // above its rate, hence the ceiling.
         let top = bounded(min(settings.plateauShare * refusedPace, settings.plateauCeiling * rate))
-        plateau = (paused || nudged) && !thin && top > rate ? top : nil
+        plateau = (paused || nudged) && top > rate ? top : nil
         // Refused before any call of the run got through (another client
         // took the limit just before it): nothing is known of the limit, so
         // the search goes on, doubling from the cut pace, and the first
@@ -463,13 +457,7 @@ package struct RateController: Sendable {
         sentInEpoch = 0
         refusedInEpoch = 0
         episode += 1
-        // A limit found far below the first (the first signal of a slow start
-        // that overshot a low limit by far) scales the probe from then on, at
-        // low limits: one sized for 8/s added a call every few seconds to
-        // nginx's 0.5/s and was refused every third call. (Above them a fixed
-        // window's first find, its quota in a burst, keeps the probe quick.)
-        var first = firstFound ?? rate
-        if rate < settings.blindProbeFrom { first = min(first, settings.firstFoundSpan * rate) }
+        let first = firstFound ?? rate
         if !nothingYet { firstFound = first }
         // A long wait means a window (a bucket at one call a second or more says
         // "1 s"): probe as much slower, or every window would end in a 429.
@@ -498,33 +486,24 @@ package struct RateController: Sendable {
     /// a pace a little above it gets every other call through, half the
     /// limit; and a pause the server does not make up for is counted as a
     /// pause of the limit. Hence the refused pace bounds it from above.
-    private func measuredPace(current: Double, epoch: Double, paused: Bool, refusedPace: Double)
-        -> (Double, blind: Bool, nudged: Bool, thin: Bool)
-    {
+    private func measuredPace(current: Double, epoch: Double, paused: Bool, refusedPace: Double) -> (Double, blind: Bool, nudged: Bool) {
         let accepted = Double(acceptedInEpoch)
-        // One or two calls through before a pause: spread over it, they read
-        // as a limit of one call per pause, whether the limit refunds the
-        // pause (a bucket of 0.5/s) or not (8/s with a burst of one and
-        // `Retry-After: 2`, held at 0.07 of it that way). A cut to half,
-        // without the quick climb back, finds the one in a few pauses and
-        // keeps the other.
-        let thin = paused && acceptedInEpoch > 0 && acceptedInEpoch < settings.measuredCalls
         // Too little to measure: nothing got through (another process used the
         // quota just as we resumed), or a few calls in under a second.
-        let blind = acceptedInEpoch == 0 || (epoch < 1 && acceptedInEpoch < settings.measuredCalls) || thin
+        let blind = acceptedInEpoch == 0 || (epoch < 1 && acceptedInEpoch < 3)
         let measured = blind ? current * settings.blindCut : min(current, accepted / epoch)
         guard case .probing = phase else {
             // The first signal of the slow start: its average undercounts an
             // exponential climb, and half the pace that was refused is at most
             // one doubling below the limit.
-            return (paused ? measured : max(measured, current * settings.blindCut), blind, false, thin)
+            return (paused ? measured : max(measured, current * settings.blindCut), blind, false)
         }
         if paused {
             // Just under the refused pace when that is near what got through.
             let near = settings.refusedShare * refusedPace
-            return (!thin && near <= settings.plateauCeiling * measured ? max(measured, near) : measured, blind, false, thin)
+            return (near <= settings.plateauCeiling * measured ? max(measured, near) : measured, blind, false)
         }
-        guard epoch < 1 || acceptedInEpoch < settings.measuredCalls else { return (measured, blind, false, thin) }
+        guard epoch < 1 || acceptedInEpoch < 3 else { return (measured, blind, false) }
         // A refusal soon after the last one, no pause between: the pace is
         // still too high. Halve it when most calls were refused (far above the
         // limit), else step down a little; when most got through (jitter at
@@ -532,8 +511,8 @@ package struct RateController: Sendable {
         // is what a pace anywhere between one and two times nginx's
         // `limit_req` without a burst gets through: it says little.)
         let share = accepted / max(1, accepted + Double(refusedInEpoch))
-        if share < settings.overshotShare { return (current * settings.blindCut, blind, false, thin) }
-        return (current * settings.nudge, blind, share >= settings.jitterShare, thin)
+        if share < settings.overshotShare { return (current * settings.blindCut, blind, false) }
+        return (current * settings.nudge, blind, share >= settings.jitterShare)
     }
 
     /// Follows an announced quota: the remaining calls spread over the time until it resets.
