@@ -173,6 +173,22 @@ import Testing
         #expect(result.refusedShare <= 0.02)
     }
 
+    /// Shards of one tenant should end with like shares, or the last one
+    /// finishes alone at its small pace (four real shards held 0.68 of a
+    /// 100/s bucket, finding 9.7, 4.7, 55 and 24/s). Here one shard takes
+    /// most of the limit over ten minutes. A known gap (issue 23).
+    @Test func fourShardsOfOneTenantShareItsLimit() {
+        var simulation = RateSimulation(limiter: SimulatedTokenBucket(rate: 100), duration: .seconds(600))
+        simulation.processes = 4
+        let result = simulation.run()
+        let smallest = Double(result.acceptedPerProcess.min() ?? 0) / Double(max(1, result.accepted))
+        withKnownIssue("one shard takes most of a shared limit") {
+            #expect(smallest >= 0.15, "\(result.acceptedPerProcess)")
+        }
+        #expect(result.acceptedPerProcess.count == 4)
+        #expect(smallest > 0, "\(result.acceptedPerProcess)")
+    }
+
     @Test func theSameWorldGivesTheSameRun() {
         let first = RateSimulation(limiter: SimulatedFixedWindow(quota: 1000, window: 10), duration: .seconds(60)).run()
         let second = RateSimulation(limiter: SimulatedFixedWindow(quota: 1000, window: 10), duration: .seconds(60)).run()

@@ -20,6 +20,8 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
 
         /// Accepted calls in each second of the run.
         var acceptedPerSecond: [Int] = []
+        /// Accepted calls of each process (a shard's share).
+        var acceptedPerProcess: [Int] = []
         /// Each process's limit of calls in flight at the end (nil: none).
         var inFlightLimits: [Int?] = []
 
@@ -64,6 +66,7 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
         var limiter = self.limiter
         var result = Result()
         result.acceptedPerSecond = Array(repeating: 0, count: Int(end / 1_000_000_000) + 1)
+        result.acceptedPerProcess = Array(repeating: 0, count: processes)
         var controllers = [RateController](repeating: RateController(settings: settings), count: processes)
         // Each worker's next step and its time; the earliest goes first (ties: lowest worker).
         // Worker w belongs to process w % processes.
@@ -101,6 +104,7 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
                 let refusal = limiter.take(at: time)
                 if refusal == nil {
                     result.accepted += 1
+                    result.acceptedPerProcess[process] += 1
                     result.acceptedPerSecond[min(result.acceptedPerSecond.count - 1, Int(time / 1_000_000_000))] += 1
                 } else {
                     result.refused += 1
