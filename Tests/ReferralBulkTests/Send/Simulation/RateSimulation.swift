@@ -13,7 +13,6 @@ import ReferralModel
 /// Deterministic: no clock, no sleeping.
 struct RateSimulation<Limiter: SimulatedLimiter> {
     struct Result {
-        var accepted = 0
         var refused = 0
         /// Calls the limit allowed over the run.
         var allowance = 0.0
@@ -22,6 +21,7 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
         var acceptedPerSecond: [Int] = []
         /// Accepted calls of each process (a shard's share).
         var acceptedPerProcess: [Int] = []
+        var accepted: Int { acceptedPerProcess.reduce(0, +) }
         /// Each process's limit of calls in flight at the end (nil: none).
         var inFlightLimits: [Int?] = []
 
@@ -103,7 +103,6 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
             case .arrive(let reservation):
                 let refusal = limiter.take(at: time)
                 if refusal == nil {
-                    result.accepted += 1
                     result.acceptedPerProcess[process] += 1
                     result.acceptedPerSecond[min(result.acceptedPerSecond.count - 1, Int(time / 1_000_000_000))] += 1
                 } else {
