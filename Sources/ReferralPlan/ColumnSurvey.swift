@@ -8,63 +8,72 @@ import ReferralModel
 /// of) every byte: a file that is not what it claims is refused here, before
 /// anything is sent.
 struct ColumnSurvey {
-    /// Per field: the first value that can only be read with a decimal comma.
-    private(set) var decimalComma: [JSONPointer: ColumnEvidence] = [:]
-    /// Per field: the first slash date that can only be day-first.
-    private(set) var dayFirst: [JSONPointer: ColumnEvidence] = [:]
-    /// Per field: how many slash dates read differently month-first and day-first.
-    private(set) var ambiguousDates: [JSONPointer: Int] = [:]
+    /// What the survey found in one field's values.
+    struct Findings {
+        /// The first value that can only be read with a decimal comma.
+        var decimalComma: ColumnEvidence?
+        /// The first slash date that can only be day-first.
+        var dayFirst: ColumnEvidence?
+        /// How many slash dates read differently month-first and day-first.
+        var ambiguousDates = 0
+
+        mutating func observe(_ cell: String, kind: ValueKind, line: Int) {
+            guard !cell.isBlank else { return }
+            // Evidence is kept once per field: its text is only made then.
+            if kind == .decimal {
+                if decimalComma == nil, NumberText.isDecimalCommaOnly(cell) {
+                    decimalComma = ColumnEvidence(line: line, value: String(cell.trimmingSpaces))
+                }
+            } else if let date = NumericDate(String(cell.trimmingSpaces)) {
+                if dayFirst == nil, date.isDayFirstOnly { dayFirst = ColumnEvidence(line: line, value: date.text) }
+                if date.isAmbiguous { ambiguousDates += 1 }
+            }
+        }
+    }
+
+    /// Per field (the long layout's fields, or the wide layout's columns by their path).
+    private(set) var findings: [JSONPointer: Findings] = [:]
 
     /// Reads the rest of `reader` (the header already read) through `columns`.
     static func survey(_ reader: InputReader, columns: ColumnMap) throws(CSVFileError) -> ColumnSurvey {
         var survey = ColumnSurvey()
-        let watched: [(column: Int, path: JSONPointer, kind: ValueKind)]
         switch columns.layout {
         case .wide(let changes):
-            watched = changes.filter { $0.kind == .decimal || $0.kind == .dateTime }.map { ($0.column, $0.path, $0.kind) }
+            let watched = changes.filter { $0.kind == .decimal || $0.kind == .dateTime }
             reader.decodeOnly(columns: Set(watched.map(\.column)))
-        case .long(_, let pathColumn, let valueColumn):
-            watched = []
-            reader.decodeOnly(columns: [pathColumn, valueColumn])
-        }
-        while let result = try reader.next() {
-            guard case .record(let record) = result else { continue }
-            let cells = record.cells
-            switch columns.layout {
-            case .wide:
-                for (column, path, kind) in watched where column < cells.count {
-                    survey.observe(cells[column], kind: kind, path: path, line: record.line)
+            // By column, in an array: a dictionary keyed by path hashed the
+            // path's tokens for every cell of the file.
+            var byColumn = [Findings](repeating: Findings(), count: watched.count)
+            while let result = try reader.next() {
+                guard case .record(let record) = result else { continue }
+                for index in watched.indices where watched[index].column < record.cells.count {
+                    byColumn[index].observe(record.cells[watched[index].column], kind: watched[index].kind, line: record.line)
                 }
-            case .long(_, let pathColumn, let valueColumn):
+            }
+            for (change, found) in zip(watched, byColumn) { survey.findings[change.path] = found }
+        case .long(_, let pathColumn, let valueColumn):
+            reader.decodeOnly(columns: [pathColumn, valueColumn])
+            while let result = try reader.next() {
+                guard case .record(let record) = result else { continue }
+                let cells = record.cells
                 guard pathColumn < cells.count, valueColumn < cells.count,
                     let path = try? JSONPointer(parsing: String(cells[pathColumn].trimmingSpaces)),
                     let kind = FieldCatalog.fieldsByPath[path]?.kind, kind == .decimal || kind == .dateTime
                 else { continue }
-                survey.observe(cells[valueColumn], kind: kind, path: path, line: record.line)
+                survey.findings[path, default: Findings()].observe(cells[valueColumn], kind: kind, line: record.line)
             }
         }
         return survey
     }
 
-    mutating func observe(_ cell: String, kind: ValueKind, path: JSONPointer, line: Int) {
-        guard !cell.isBlank else { return }
-        let evidence = ColumnEvidence(line: line, value: String(cell.trimmingSpaces))
-        if kind == .decimal {
-            if decimalComma[path] == nil, NumberText.isDecimalCommaOnly(cell) { decimalComma[path] = evidence }
-        } else if let date = NumericDate(evidence.value) {
-            if dayFirst[path] == nil, date.isDayFirstOnly { dayFirst[path] = evidence }
-            if date.isAmbiguous { ambiguousDates[path, default: 0] += 1 }
-        }
-    }
-
     /// How the field at `path` is read, given what the options named.
     func conventions(for path: JSONPointer, options: ReadingOptions) -> ValueConventions {
         let numbers: ValueConventions.Numbers =
-            if let separator = options.decimalSeparator { .separator(separator) } else if let evidence = decimalComma[path] {
+            if let separator = options.decimalSeparator { .separator(separator) } else if let evidence = findings[path]?.decimalComma {
                 .contradicted(evidence)
             } else { .plainOnly }
         let dates: ValueConventions.Dates =
-            if let order = options.dateOrder { .order(order) } else if let evidence = dayFirst[path] {
+            if let order = options.dateOrder { .order(order) } else if let evidence = findings[path]?.dayFirst {
                 .contradicted(evidence)
             } else { .monthFirst }
         return ValueConventions(numbers: numbers, dates: dates)
@@ -74,8 +83,9 @@ struct ColumnSurvey {
     /// read month-first that would read differently day-first.
     func warnings(options: ReadingOptions, columns: ColumnMap) -> [String] {
         guard options.dateOrder == nil else { return [] }
-        return ambiguousDates.keys.sorted { $0.description < $1.description }.compactMap { path in
-            guard dayFirst[path] == nil, let count = ambiguousDates[path] else { return nil }
+        return findings.keys.sorted { $0.description < $1.description }.compactMap { path in
+            guard let found = findings[path], found.dayFirst == nil, found.ambiguousDates > 0 else { return nil }
+            let count = found.ambiguousDates
             return "\(count) date(s) of \(columns.name(of: path)) are read month-first (M/D/YYYY, as Partner Center exports them) and would read differently day-first; if the file is day-first, pass --date-order DMY"
         }
     }

@@ -3,8 +3,10 @@
 /// read as UTC like every Partner Center date). Which number is the day
 /// is decided by the column (`ValueConventions.Dates`), never by the value.
 struct NumericDate {
-    var fields: [Int]
-    var widths: [Int]
+    // SIMD3 rather than arrays: fixed size, on the stack (two arrays per date
+    // cell were two heap allocations, twice per cell: survey and plan).
+    var fields: SIMD3<Int>
+    var widths: SIMD3<Int>
     var separator: Character
     var secondsIntoDay: Int
     let text: String
@@ -13,8 +15,8 @@ struct NumericDate {
     /// `YYYY-MM-DD` is left to the ISO parser).
     init?(_ text: String) {
         // Byte by byte: every date cell of a file passes here twice (survey and plan).
-        var fields = [0, 0, 0]
-        var widths = [0, 0, 0]
+        var fields = SIMD3<Int>()
+        var widths = SIMD3<Int>()
         var field = 0
         var separator: UInt8 = 0
         var timeStart: String.UTF8View.Index?

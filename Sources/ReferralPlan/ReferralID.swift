@@ -28,31 +28,49 @@ package enum ReferralID {
     /// shape: either case, with or without hyphens, in `{}` or `()`. Nil
     /// for anything that is not a GUID.
     package static func canonicalGUID(_ text: String) -> String? {
-        var bytes = Array(text.utf8)
-        if bytes.count == 38, (bytes.first, bytes.last) == (UInt8(ascii: "{"), UInt8(ascii: "}"))
-            || (bytes.first, bytes.last) == (UInt8(ascii: "("), UInt8(ascii: ")"))
-        {
-            bytes = Array(bytes.dropFirst().dropLast())
-        }
-        let hyphenated = bytes.count == 36
-        if hyphenated {
-            guard [8, 13, 18, 23].allSatisfy({ bytes[$0] == UInt8(ascii: "-") }) else { return nil }
-            bytes.removeAll { $0 == UInt8(ascii: "-") }
-        }
-        guard bytes.count == 32 else { return nil }
-        var canonical: [UInt8] = []
-        canonical.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            let lower: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): lower = byte
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): lower = byte | 0x20
-            default: return nil
+        var text = text
+        // On the UTF-8 bytes, without copies: every row's ID passes here, and
+        // one already in canonical form (the usual case) is handed back as it is.
+        var isCanonical = false
+        let canonical = text.withUTF8 { bytes -> String? in
+            var digits = bytes[...]
+            if digits.count == 38, (digits.first, digits.last) == (UInt8(ascii: "{"), UInt8(ascii: "}"))
+                || (digits.first, digits.last) == (UInt8(ascii: "("), UInt8(ascii: ")"))
+            {
+                digits = digits.dropFirst().dropLast()
             }
-            if [8, 12, 16, 20].contains(index) { canonical.append(UInt8(ascii: "-")) }
-            canonical.append(lower)
+            let hyphenated = digits.count == 36
+            guard hyphenated || digits.count == 32 else { return nil }
+            var lowerCase = true
+            for (index, byte) in zip(0..., digits) {
+                if hyphenated, index == 8 || index == 13 || index == 18 || index == 23 {
+                    guard byte == UInt8(ascii: "-") else { return nil }
+                    continue
+                }
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): continue
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): lowerCase = false
+                default: return nil
+                }
+            }
+            if hyphenated, lowerCase, digits.count == bytes.count {
+                isCanonical = true
+                return nil
+            }
+            return String(unsafeUninitializedCapacity: 36) { output in
+                var written = 0
+                for byte in digits where byte != UInt8(ascii: "-") {
+                    if written == 8 || written == 13 || written == 18 || written == 23 {
+                        output[written] = UInt8(ascii: "-")
+                        written += 1
+                    }
+                    output[written] = byte <= UInt8(ascii: "9") ? byte : byte | 0x20
+                    written += 1
+                }
+                return written
+            }
         }
-        return String(decoding: canonical, as: UTF8.self)
+        return isCanonical ? text : canonical
     }
 
     private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {

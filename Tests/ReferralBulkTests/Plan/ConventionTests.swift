@@ -121,6 +121,7 @@ import Testing
     @Test(arguments: [
         "3FA85F64-5717-4562-B3FC-2C963F66AFA6", "{3fa85f64-5717-4562-b3fc-2c963f66afa6}", "3fa85f6457174562b3fc2c963f66afa6",
         "  {3FA85F64-5717-4562-B3FC-2C963F66AFA6} ", "(3fa85f64-5717-4562-b3fc-2c963f66afa6)",
+        "3fa85f64-5717-4562-b3fc-2c963f66afa6", "3Fa85f6457174562b3fC2c963f66afA6",
     ])
     func spreadsheetShapesOfAGUIDAreNormalised(cell: String) throws {
         #expect(try ReferralID.validate(cell) == "3fa85f64-5717-4562-b3fc-2c963f66afa6")
@@ -130,6 +131,10 @@ import Testing
         #expect(try ReferralID.validate("LEAD-0042") == "LEAD-0042")
         #expect(ReferralID.canonicalGUID("3fa85f64-5717-4562-b3fc-2c963f66afaz") == nil)
         #expect(ReferralID.canonicalGUID("3fa85f64x5717-4562-b3fc-2c963f66afa6") == nil)
+        #expect(ReferralID.canonicalGUID("3fa85f64-5717-4562-b3fc-2c963f66afa-6") == nil)
+        #expect(ReferralID.canonicalGUID("{3fa85f64-5717-4562-b3fc-2c963f66afa6)") == nil)
+        #expect(ReferralID.canonicalGUID("3fa85f6-45717-4562-b3fc-2c963f66afa6") == nil)
+        #expect(ReferralID.canonicalGUID("3fa85f64-5717-4562-b3fc-2c963f66afa66") == nil)
     }
 }
 
