@@ -98,17 +98,45 @@ package final class CSVReader {
     /// The next record, or nil at the end of the input.
     package func next() throws(CSVFileError) -> CSVReadResult? {
         while sink.results.isEmpty {
-            if finished { return nil }
-            if unread.isEmpty {
-                unread = try source.read()
-                if unread.isEmpty {
-                    finish()
-                    continue
-                }
-            }
-            try feedNextSegment()
+            guard try feedMore() else { return nil }
         }
         return sink.results.removeFirst()
+    }
+
+    /// Reads up to `count` more records as bytes (`RawRecords`), without
+    /// making their cells into text: `ReadAhead` parses on one thread and
+    /// the reader of the records makes the text on its own, so that each
+    /// thread frees what it allocated (glibc's malloc otherwise takes the
+    /// other thread's arena lock for every cell). Fewer than `count` at the
+    /// end of the input; with the error that stopped the reading, after the
+    /// records read before it. (The records of `next` are all taken by
+    /// then: each fed line ends at most one.)
+    package func nextRaw(count: Int) -> (records: RawRecords, failure: CSVFileError?) {
+        sink.raw = RawRecords()
+        sink.raw!.reserve(records: count)
+        defer { sink.raw = nil }
+        do {
+            while sink.raw!.entries.count < count {
+                guard try feedMore() else { break }
+            }
+            return (sink.raw!, nil)
+        } catch {
+            return (sink.raw!, error)
+        }
+    }
+
+    /// Feeds libcsv the next line; false at the end of the input.
+    private func feedMore() throws(CSVFileError) -> Bool {
+        if finished { return false }
+        if unread.isEmpty {
+            unread = try source.read()
+            if unread.isEmpty {
+                finish()
+                return true
+            }
+        }
+        try feedNextSegment()
+        return true
     }
 
     /// Feeds libcsv up to and including the next line feed of the chunk.
@@ -148,7 +176,7 @@ package final class CSVReader {
 
     /// Drops the broken record, reports it, and starts libcsv afresh.
     private func recover(reason: String) {
-        sink.results.append(.malformed(line: sink.recordStartLine, reason: reason))
+        sink.malformed(line: sink.recordStartLine, reason: reason)
         sink.discardRecord()
         csv_free(parser)
         csv_init(parser, UInt8(CSV_STRICT | CSV_STRICT_FINI))
@@ -263,8 +291,15 @@ final class RecordSink {
     /// Which columns to decode (`CSVReader.decodeOnly`); nil: all.
     @exclusivity(unchecked) var decoded: [Bool]?
 
+    /// Where `CSVReader.nextRaw` collects records instead; nil: into `results`.
+    @exclusivity(unchecked) var raw: RawRecords?
+
     func addCell(_ bytes: UnsafeRawBufferPointer) {
         recordBytes += bytes.count
+        if raw != nil {
+            raw!.addCell(bytes)
+            return
+        }
         if let decoded, cells.count >= decoded.count || !decoded[cells.count] {
             cells.append("")
             return
@@ -274,12 +309,26 @@ final class RecordSink {
     }
 
     func endRecord() {
+        if raw != nil {
+            raw!.endRecord(line: recordStartLine, endLine: currentLine)
+            recordBytes = 0
+            return
+        }
         results.append(
             .record(CSVRecord(line: recordStartLine, endLine: currentLine, cells: cells)))
         discardRecord()
     }
 
+    func malformed(line: Int, reason: String) {
+        if raw != nil {
+            raw!.malformed(line: line, reason: reason)
+        } else {
+            results.append(.malformed(line: line, reason: reason))
+        }
+    }
+
     func discardRecord() {
+        raw?.discardRecord()
         widestRecord = min(max(widestRecord, cells.count), Self.reservedCellsLimit)
         cells = []
         cells.reserveCapacity(widestRecord)

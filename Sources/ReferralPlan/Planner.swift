@@ -9,7 +9,8 @@ import ReferralModel
 /// document at a time, whatever the file's size.
 package final class Planner {
     package let columns: ColumnMap
-    private let reader: InputReader
+    /// The input, read on a thread of its own a few batches ahead.
+    private let reader: ReadAhead
     private var pending: PatchDocument?
     private var nextSequence = 0
     private var finished = false
@@ -18,7 +19,7 @@ package final class Planner {
 
     /// Plans `reader`'s rows through `columns` (settled for this file by `InputFile`).
     package init(input reader: InputReader, columns: ColumnMap) {
-        self.reader = reader
+        self.reader = ReadAhead(reader)
         self.columns = columns
     }
 
@@ -27,7 +28,7 @@ package final class Planner {
     }
 
     package var header: [String] { columns.header }
-    package var delimiter: UInt8 { reader.delimiter }
+    package var delimiter: UInt8 { reader.format.delimiter }
     /// How the input was written, for a report that gives rows back (`retry.csv`).
     package var format: InputFormat { reader.format }
 
