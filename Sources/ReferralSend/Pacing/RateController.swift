@@ -103,6 +103,8 @@ package struct RateController: Sendable {
         package var episode: Int
         /// Once sent: where it went among the calls in flight.
         package var place: ConcurrencyWindow.Place?
+        /// Once sent: when (later than `at` when it waited for room in flight).
+        package var sentAt: ContinuousClock.Instant?
     }
 
     /// What `confirm` decided.
@@ -207,8 +209,8 @@ package struct RateController: Sendable {
     /// The last cut that did not pause for its `Retry-After`, while that wait runs.
     private var unpausedCut = UnpausedCut.none
     private var window: ConcurrencyWindow
-    /// The mean time from a call's slot to its answer, over the accepted calls, in seconds.
-    private var latency: Double?
+    /// The mean time from a call's send to its answer, over the accepted calls, in seconds.
+    package private(set) var latency: Double?
 
     /// A cut made without pausing the pool for a `Retry-After` (`pauseIsCostly`),
     /// with the controller as it was just before it: when the calls after it
@@ -296,6 +298,7 @@ package struct RateController: Sendable {
             guard window.hasRoom else { return .full }
             var sent = reservation
             sent.place = window.sent()
+            sent.sentAt = now
             return .send(sent)
         }
         return .wait(reserve(now: now))
@@ -332,7 +335,9 @@ package struct RateController: Sendable {
         switch answer {
         case .accepted(let quota):
             if reservation.episode == episode { acceptedInEpoch += 1 }
-            let took = max(0, (now - reservation.at).inSeconds)
+            // From the send, not the slot: a call that waited for room in
+            // flight was not yet on the wire.
+            let took = max(0, (now - (reservation.sentAt ?? reservation.at)).inSeconds)
             latency = latency.map { 0.875 * $0 + 0.125 * took } ?? took
             return quota.flatMap { follow($0, now: now) }
         case .throttled(let retryAfter, let quota):

@@ -25,6 +25,18 @@ import Testing
         #expect(controller.pace(at: at(600)) == nil)  // still searching: nothing to show
     }
 
+    @Test func latencyRunsFromTheSendNotFromTheSlot() {
+        var controller = RateController()
+        let reservation = controller.reserve(now: start)
+        // Sent 300 ms after its slot (it waited for room in flight), answered 50 ms later.
+        guard case .send(let sent) = controller.confirm(reservation, now: at(300)) else {
+            Issue.record("expected the call to go")
+            return
+        }
+        _ = controller.answered(.accepted(nil), to: sent, now: at(350))
+        #expect(controller.latency.map { abs($0 - 0.05) < 1e-9 } == true)
+    }
+
     @Test func aBurstOf429sForRequestsReservedBeforeTheDecreaseIsOneSignal() {
         var controller = RateController()
         let sent = (0..<40).map { _ in controller.reserve(now: start) }
