@@ -94,8 +94,13 @@ package struct APICaller: Sendable {
             do {
                 sending: while true {
                     try await wait(until: reservation.at)
-                    switch await governor.confirm(reservation) {
+                    switch try await governor.confirm(reservation) {
                     case .send(let sent):
+                        // Stopped or cancelled while it waited for room in flight: it does not go.
+                        if stop.isStopped || Task.isCancelled {
+                            await governor.unanswered(sent)
+                            return .cancelled
+                        }
                         reservation = sent
                         break sending
                     case .wait(let renewed):

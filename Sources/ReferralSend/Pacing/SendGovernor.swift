@@ -18,8 +18,10 @@ package actor SendGovernor {
     private let onPace: @Sendable (Double?) -> Void
     /// Callers waiting for room in flight (the server limits the calls in
     /// flight): each answer wakes them all to confirm again. Every call that
-    /// went ends in an answer or in `unanswered`, so none waits for ever.
-    private var waitingForRoom: [CheckedContinuation<Void, Never>] = []
+    /// went ends in an answer or in `unanswered`, so none waits for ever; a
+    /// caller whose task is cancelled stops waiting at once.
+    private var waitingForRoom: [UInt64: CheckedContinuation<Void, Never>] = [:]
+    private var lastWaiter: UInt64 = 0
 
     /// What a caller does with its reservation.
     package enum Go: Sendable, Equatable {
@@ -58,15 +60,35 @@ package actor SendGovernor {
 
     /// Send now, or sleep until a new reservation (the pace changed or the
     /// pool was paused while the caller slept); waits here while the calls
-    /// in flight are as many as the server takes.
-    package func confirm(_ reservation: RateController.Reservation) async -> Go {
+    /// in flight are as many as the server takes (throwing if the calling
+    /// task is cancelled meanwhile).
+    package func confirm(_ reservation: RateController.Reservation) async throws(CancellationError) -> Go {
         while true {
             switch controller.confirm(reservation, now: .now) {
             case .send(let sent): return .send(sent)
             case .wait(let renewed): return .wait(renewed)
-            case .full: await withCheckedContinuation { waitingForRoom.append($0) }
+            case .full: try await waitForRoom()
             }
         }
+    }
+
+    /// Returns when a call in flight is answered; throws when the calling task is cancelled.
+    private func waitForRoom() async throws(CancellationError) {
+        lastWaiter += 1
+        let id = lastWaiter
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // Cancelled before it waits: the handler below found nothing to resume.
+                if Task.isCancelled { continuation.resume() } else { waitingForRoom[id] = continuation }
+            }
+        } onCancel: {
+            Task { await self.stopWaiting(id) }
+        }
+        if Task.isCancelled { throw CancellationError() }
+    }
+
+    private func stopWaiting(_ id: UInt64) {
+        waitingForRoom.removeValue(forKey: id)?.resume()
     }
 
     /// What the server answered to a request sent on `reservation`.
@@ -85,8 +107,8 @@ package actor SendGovernor {
     private func hear(_ answer: RateController.Answer, to reservation: RateController.Reservation) {
         let now = ContinuousClock.now
         let change = controller.answered(answer, to: reservation, now: now)
-        let waiting = waitingForRoom
-        waitingForRoom = []
+        let waiting = waitingForRoom.values
+        waitingForRoom = [:]
         for caller in waiting { caller.resume() }
         guard let change else { return }
         log(change, now: now)

@@ -8,6 +8,19 @@ import Testing
 @testable import ReferralSend
 
 @Suite struct SendGovernorTests {
+    /// A caller's way through the governor: reserve, sleep until the slot, confirm (bounded).
+    static func send(through governor: SendGovernor) async throws -> RateController.Reservation {
+        var reservation = await governor.reserve()
+        for _ in 0..<100 {
+            try await Task.sleep(until: reservation.at)
+            switch try await governor.confirm(reservation) {
+            case .send(let sent): return sent
+            case .wait(let renewed): reservation = renewed
+            }
+        }
+        throw CancellationError()
+    }
+
     @Test func retryAfterOnA429PausesEveryWorker() async {
         let governor = SendGovernor(rate: .init(cap: 1000), stop: StopSignal())
         let sent = await governor.reserve()
@@ -20,17 +33,7 @@ import Testing
     /// caller waits in `confirm` until the first call is answered, then goes.
     @Test func aCallerWaitsForRoomInFlightUntilACallIsAnswered() async throws {
         let governor = SendGovernor(rate: .init(cap: 1000), stop: StopSignal())
-        func send() async throws -> RateController.Reservation {
-            var reservation = await governor.reserve()
-            for _ in 0..<100 {
-                try await Task.sleep(until: reservation.at)
-                switch await governor.confirm(reservation) {
-                case .send(let sent): return sent
-                case .wait(let renewed): reservation = renewed
-                }
-            }
-            throw CancellationError()
-        }
+        func send() async throws -> RateController.Reservation { try await Self.send(through: governor) }
         // One call alone got through, then one of two in flight was refused: one at a time.
         await governor.answered(status: 200, retryAfter: nil, quota: nil, to: try await send())
         let first = try await send()
@@ -40,6 +43,24 @@ import Testing
         await governor.unanswered(first)
         let second = try await waiting.value
         #expect(second.place?.level == 1)
+    }
+
+    /// Cancelled while it waits for room (Ctrl-C, a stopped pool), a caller
+    /// stops waiting at once instead of when some call is answered.
+    @Test func aCallerWaitingForRoomStopsWaitingWhenCancelled() async throws {
+        let governor = SendGovernor(rate: .init(cap: 1000), stop: StopSignal())
+        func send() async throws -> RateController.Reservation { try await Self.send(through: governor) }
+        await governor.answered(status: 200, retryAfter: nil, quota: nil, to: try await send())
+        let first = try await send()
+        await governor.answered(status: 429, retryAfter: nil, quota: nil, to: try await send())
+        // One at a time, and `first` is in flight (and stays so): the next caller waits.
+        let waiting = Task { try await send() }
+        try await Task.sleep(for: .milliseconds(50))
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        // The room it waited for is still there for the next caller.
+        await governor.unanswered(first)
+        #expect(try await send().place?.level == 1)
     }
 
     @Test func aRetryAfterBeyondTheMaximumDoesNotPauseThePool() async {
