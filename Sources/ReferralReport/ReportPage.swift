@@ -87,6 +87,7 @@ struct ReportPage {
             Figure(label: "429 answers", value: String(summary.throttled)),
         ]
         if let limit = summary.pacing.limitFound { figures.append(Figure(label: "pace found", value: String(format: "%.1f requests/s", limit))) }
+        if let limit = summary.pacing.inFlightLimit { figures.append(Figure(label: "calls in flight (server's limit)", value: String(limit))) }
         for (label, fraction) in [("latency p50", 0.5), ("latency p95", 0.95), ("latency p99", 0.99)] {
             if let ms = summary.latency.percentile(fraction) { figures.append(Figure(label: label, value: String(format: "%.1f ms", ms))) }
         }

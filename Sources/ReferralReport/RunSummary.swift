@@ -27,15 +27,19 @@ package struct RunSummary: Sendable {
     package var pacing = Pacing()
 
     /// What the rate controller found: the tenant's limit as the pace it
-    /// settled on, the pace at the end, and the `--max-rps` cap if any.
+    /// settled on, the pace at the end, the most calls in flight the server
+    /// took when it limits them (a gateway's `limit_conn`), and the
+    /// `--max-rps` cap if any.
     package struct Pacing: Sendable, Equatable {
         package var limitFound: Double?
         package var finalPace: Double?
+        package var inFlightLimit: Int?
         package var cap: Double?
 
-        package init(limitFound: Double? = nil, finalPace: Double? = nil, cap: Double? = nil) {
+        package init(limitFound: Double? = nil, finalPace: Double? = nil, inFlightLimit: Int? = nil, cap: Double? = nil) {
             self.limitFound = limitFound
             self.finalPace = finalPace
+            self.inFlightLimit = inFlightLimit
             self.cap = cap
         }
     }
@@ -81,7 +85,7 @@ package struct RunSummary: Sendable {
             "retries": .number(Decimal(retries)), "throttled429": .number(Decimal(throttled)),
             "pacing": [
                 "limitFoundPerSecond": number(pacing.limitFound), "finalPacePerSecond": number(pacing.finalPace),
-                "maxRps": number(pacing.cap),
+                "inFlightLimit": number(pacing.inFlightLimit.map(Double.init)), "maxRps": number(pacing.cap),
             ],
             "undoWarnings": .number(Decimal(undoWarnings)),
             "irreversible": [

@@ -228,7 +228,7 @@ package struct ApplyRun: Sendable {
             let summary = try writer.finish(
                 exitStatus: exitStatus, abortReason: abortReason, pacing: RunSummary.Pacing(
                     limitFound: await governor.limitFound, finalPace: await governor.pace,
-                    cap: configuration.maxRequestsPerSecond), correlationID: configuration.sender.correlationID)
+                    inFlightLimit: await governor.inFlightLimit, cap: configuration.maxRequestsPerSecond), correlationID: configuration.sender.correlationID)
             await writeMetrics(summary, tokens: tokens)
             return .ran(Result(summary: summary, reportFolder: writer.folder.path, exitStatus: exitStatus, dryRun: configuration.sender.dryRun))
         } catch {

@@ -128,6 +128,8 @@ package actor SendGovernor {
     /// The pace now (nil: still searching) and the limit found so far.
     package var pace: Double? { controller.pace(at: .now) }
     package var limitFound: Double? { controller.limitFound }
+    /// The most calls in flight the server takes, when it limits them.
+    package var inFlightLimit: Int? { controller.inFlightLimit }
 
     private func noteWait(tooLong: Bool, status: Int, retryAfter: Duration?) {
         guard tooLong, let retryAfter else {

@@ -80,7 +80,7 @@ import Testing
         try writer.record(failed)
         try writer.record(Outcome(document: document("r3", line: 4, cells: ["r3", "x"]), kind: .unchanged))
         let summary = try writer.finish(
-            exitStatus: .someRowsNotApplied, abortReason: nil, pacing: RunSummary.Pacing(limitFound: 97.5, finalPace: 99))
+            exitStatus: .someRowsNotApplied, abortReason: nil, pacing: RunSummary.Pacing(limitFound: 97.5, finalPace: 99, inFlightLimit: 4))
 
         let results = try read(folder, "results.csv")
         #expect(results.count == 4)
@@ -102,6 +102,7 @@ import Testing
         #expect(json["throttled429"] == 2)
         #expect(json["pacing"]?["limitFoundPerSecond"] == .number(97.5))
         #expect(json["pacing"]?["finalPacePerSecond"] == 99)
+        #expect(json["pacing"]?["inFlightLimit"] == 4)
         #expect(json["pacing"]?["maxRps"] == .null)
     }
 
