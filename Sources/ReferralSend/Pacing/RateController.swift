@@ -194,6 +194,8 @@ package struct RateController: Sendable {
     private var probeScale = 1.0
     /// The pace the first signal set: the scale of the probe's additive part.
     private var firstFound: Double?
+    /// A signal has measured what got through (not only a blind cut).
+    private var limitMeasured = false
     /// A refusal before anything got through has kept the slow start going (once).
     private var searchKeptGoing = false
     /// When the last decrease was decided.
@@ -435,7 +437,8 @@ package struct RateController: Sendable {
         // (measured only over a second or more: one call in a few milliseconds says nothing).
         let current = sending < 1 ? rate(at: now) : min(rate(at: now), Double(sentInEpoch) / sending)
         let paused = (retryAfter ?? .zero) >= .seconds(1)
-        let (measured, blind, nudged) = measuredPace(current: current, epoch: epoch, paused: paused, refusedPace: refusedPace)
+        let (measured, blind, nudged) = measuredPace(
+            current: current, epoch: epoch, sending: sending, paused: paused, refusedPace: refusedPace)
         let rate = bounded(measured)
         // After a pause or a step down, climb back quickly to just under the
         // pace that was refused (CUBIC's plateau) and only then probe beyond
@@ -462,8 +465,12 @@ package struct RateController: Sendable {
         sentInEpoch = 0
         refusedInEpoch = 0
         episode += 1
+        // Until a signal measures something, each blind cut is the best
+        // scale of the limit known (halving from a slow start's 8/s to a
+        // limit of 0.5/s, the first cut said 8/s and stretched the probe for 8/s).
+        if !nothingYet, firstFound == nil || !limitMeasured { firstFound = rate }
+        if !nothingYet, !blind { limitMeasured = true }
         let first = firstFound ?? rate
-        if !nothingYet { firstFound = first }
         // A long wait means a window (a bucket at one call a second or more says
         // "1 s"): probe as much slower, or every window would end in a 429.
         // At low limits the probe is stretched so that it costs one refusal in many calls.
@@ -491,11 +498,16 @@ package struct RateController: Sendable {
     /// a pace a little above it gets every other call through, half the
     /// limit; and a pause the server does not make up for is counted as a
     /// pause of the limit. Hence the refused pace bounds it from above.
-    private func measuredPace(current: Double, epoch: Double, paused: Bool, refusedPace: Double) -> (Double, blind: Bool, nudged: Bool) {
+    private func measuredPace(current: Double, epoch: Double, sending: Double, paused: Bool, refusedPace: Double)
+        -> (Double, blind: Bool, nudged: Bool)
+    {
         let accepted = Double(acceptedInEpoch)
         // Too little to measure: nothing got through (another process used the
-        // quota just as we resumed), or a few calls in under a second.
-        let blind = acceptedInEpoch == 0 || (epoch < 1 && acceptedInEpoch < 3)
+        // quota just as we resumed), or a few calls in under a second of
+        // sending. (The pause after it does not count: one call through in
+        // 0.15 s, spread over a `Retry-After: 2`, read as a limit of 0.47/s
+        // and held a bucket of 8/s with a burst of one at a sixteenth of it.)
+        let blind = acceptedInEpoch == 0 || (sending < 1 && acceptedInEpoch < 3)
         let measured = blind ? current * settings.blindCut : min(current, accepted / epoch)
         guard case .probing = phase else {
             // The first signal of the slow start: its average undercounts an

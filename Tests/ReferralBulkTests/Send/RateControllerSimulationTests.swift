@@ -82,17 +82,37 @@ import Testing
 
     /// 8 calls a second with a burst of one and `Retry-After: 2` (the
     /// sandbox's `--rate-burst 1 --rate-retry-after 2`): the first refusal
-    /// comes in the first 150 ms with one call through, a pause of two
-    /// seconds is cheap in calls, so it pauses, and what got through over
-    /// the pause (0.47/s) sets a pace whose probe is stretched for a low
-    /// limit: 0.07 of it. A known gap (issue 23).
+    /// comes in the first 150 ms with one call through. Spread over the
+    /// pause, that one call read as a limit of 0.47/s and held 0.07 of it;
+    /// one or two calls in under a second of sending now measure nothing
+    /// (a blind cut to half the pace): 0.70. Still short of 0.9: the probe
+    /// is stretched for the 7/s first found, and the jitter of 3 ms refuses
+    /// a pace just under a bucket without a burst (a known gap, issue 23).
     @Test func holdsALimitOf8PerSecondWithABurstOfOneAndRetryAfter2() {
         let limiter = SimulatedTokenBucket(rate: 8, burst: 1, retryAfter: .seconds(2))
         let result = RateSimulation(limiter: limiter, jitter: .milliseconds(3), duration: .seconds(60)).run()
-        withKnownIssue("a first refusal with one call through sets the pace to what got through over the pause") {
+        withKnownIssue("the probe climbs back to a bucket without a burst slowly") {
             #expect(result.efficiency >= 0.9, "\(result.efficiency)")
         }
-        #expect(result.accepted > 0)
+        #expect(result.efficiency >= 0.65, "\(result.efficiency)")
+        #expect(result.refusedShare <= 0.01, "\(result.refusedShare)")
+    }
+
+    /// nginx's `limit_req` at 30 r/m without a burst refuses any call sooner
+    /// than 2 s after the last: every pace above 0.5/s is refused within a
+    /// few calls. The slow start's first cuts measure nothing (nothing gets
+    /// through), and while nothing is measured each cut is the scale of the
+    /// probe: scaled by the first (8/s) the probe came back above the limit
+    /// every three calls (32 % refused over ten minutes); now 7 %, most of
+    /// it the first seconds' descent. Above the 1 % target (a known gap).
+    @Test func holdsNginxLimitReqBelowOnePerSecond() {
+        let limiter = SimulatedLimitReq(rate: 0.5)
+        let result = RateSimulation(limiter: limiter, jitter: .milliseconds(3), duration: .seconds(600)).run()
+        #expect(result.efficiency >= 0.95, "\(result.efficiency)")
+        withKnownIssue("the descent from the slow start to 0.5/s refuses a dozen calls") {
+            #expect(result.refusedShare <= 0.01, "\(result.refusedShare)")
+        }
+        #expect(result.refusedShare <= 0.10, "\(result.refusedShare)")
     }
 
     @Test func holdsALowLimitOf10PerSecond() {
@@ -102,7 +122,7 @@ import Testing
     }
 
     /// At one call every two seconds each probe's one refusal weighs more:
-    /// about 2.6 % over half an hour, above the 1 % target (a known gap).
+    /// about 1.9 % over half an hour, above the 1 % target (a known gap).
     @Test func holdsALimitBelowOnePerSecond() {
         let result = RateSimulation(limiter: SimulatedTokenBucket(rate: 0.5), duration: .seconds(1800)).run()
         #expect(result.efficiency >= 0.95)
@@ -176,7 +196,8 @@ import Testing
     /// Shards of one tenant should end with like shares, or the last one
     /// finishes alone at its small pace (four real shards held 0.68 of a
     /// 100/s bucket, finding 9.7, 4.7, 55 and 24/s). Here one shard takes
-    /// most of the limit over ten minutes. A known gap (issue 23).
+    /// most of the limit over ten minutes: the smallest gets 7 % (4 % before
+    /// thin signals measured nothing). A known gap (issue 23).
     @Test func fourShardsOfOneTenantShareItsLimit() {
         var simulation = RateSimulation(limiter: SimulatedTokenBucket(rate: 100), duration: .seconds(600))
         simulation.processes = 4
@@ -186,7 +207,7 @@ import Testing
             #expect(smallest >= 0.15, "\(result.acceptedPerProcess)")
         }
         #expect(result.acceptedPerProcess.count == 4)
-        #expect(smallest > 0, "\(result.acceptedPerProcess)")
+        #expect(smallest >= 0.05, "\(result.acceptedPerProcess)")
     }
 
     @Test func theSameWorldGivesTheSameRun() {
