@@ -29,16 +29,22 @@ import Testing
         #expect(await governor.reserve().at > .now + .seconds(20))
     }
 
-    /// A server that takes one call at a time (`limit_conn 1`): the second
-    /// caller waits in `confirm` until the first call is answered, then goes.
-    @Test func aCallerWaitsForRoomInFlightUntilACallIsAnswered() async throws {
+    /// A governor that has learnt the server takes one call at a time
+    /// (`limit_conn 1`: one call alone got through, then one of two in flight
+    /// was refused), with `first` in flight.
+    static func oneAtATime() async throws -> (SendGovernor, first: RateController.Reservation) {
         let governor = SendGovernor(rate: .init(cap: 1000), stop: StopSignal())
-        func send() async throws -> RateController.Reservation { try await Self.send(through: governor) }
-        // One call alone got through, then one of two in flight was refused: one at a time.
-        await governor.answered(status: 200, retryAfter: nil, quota: nil, to: try await send())
-        let first = try await send()
-        await governor.answered(status: 429, retryAfter: nil, quota: nil, to: try await send())
-        let waiting = Task { try await send() }
+        await governor.answered(status: 200, retryAfter: nil, quota: nil, to: try await send(through: governor))
+        let first = try await send(through: governor)
+        await governor.answered(status: 429, retryAfter: nil, quota: nil, to: try await send(through: governor))
+        return (governor, first)
+    }
+
+    /// A server that takes one call at a time: the second caller waits in
+    /// `confirm` until the first call is answered, then goes.
+    @Test func aCallerWaitsForRoomInFlightUntilACallIsAnswered() async throws {
+        let (governor, first) = try await Self.oneAtATime()
+        let waiting = Task { try await Self.send(through: governor) }
         try await Task.sleep(for: .milliseconds(50))
         await governor.unanswered(first)
         let second = try await waiting.value
@@ -48,19 +54,15 @@ import Testing
     /// Cancelled while it waits for room (Ctrl-C, a stopped pool), a caller
     /// stops waiting at once instead of when some call is answered.
     @Test func aCallerWaitingForRoomStopsWaitingWhenCancelled() async throws {
-        let governor = SendGovernor(rate: .init(cap: 1000), stop: StopSignal())
-        func send() async throws -> RateController.Reservation { try await Self.send(through: governor) }
-        await governor.answered(status: 200, retryAfter: nil, quota: nil, to: try await send())
-        let first = try await send()
-        await governor.answered(status: 429, retryAfter: nil, quota: nil, to: try await send())
-        // One at a time, and `first` is in flight (and stays so): the next caller waits.
-        let waiting = Task { try await send() }
+        // `first` stays in flight: the next caller waits.
+        let (governor, first) = try await Self.oneAtATime()
+        let waiting = Task { try await Self.send(through: governor) }
         try await Task.sleep(for: .milliseconds(50))
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         // The room it waited for is still there for the next caller.
         await governor.unanswered(first)
-        #expect(try await send().place?.level == 1)
+        #expect(try await Self.send(through: governor).place?.level == 1)
     }
 
     @Test func aRetryAfterBeyondTheMaximumDoesNotPauseThePool() async {
