@@ -109,8 +109,9 @@ package final class CSVReader {
     /// thread frees what it allocated (glibc's malloc otherwise takes the
     /// other thread's arena lock for every cell). Fewer than `count` at the
     /// end of the input; with the error that stopped the reading, after the
-    /// records read before it. (The records of `next` are all taken by
-    /// then: each fed line ends at most one.)
+    /// records read before it. Every cell's bytes are kept (`decodeOnly`,
+    /// the survey's, does not apply), and the records of `next` are all
+    /// taken by then: each fed line ends at most one.
     package func nextRaw(count: Int) -> (records: RawRecords, failure: CSVFileError?) {
         sink.raw = RawRecords()
         sink.raw!.reserve(records: count)

@@ -1,6 +1,6 @@
 /// A batch of CSV records as bytes: every cell's bytes in one buffer, and
 /// where each cell and record ends. `CSVReader.nextRaw` fills it on the
-/// thread that parses; `record(at:)` makes a record's text on the thread
+/// thread that parses; `result(at:)` makes a record's text on the thread
 /// that reads the records.
 package struct RawRecords: Sendable {
     package enum Entry: Sendable {

@@ -83,10 +83,9 @@ struct ColumnSurvey {
     /// read month-first that would read differently day-first.
     func warnings(options: ReadingOptions, columns: ColumnMap) -> [String] {
         guard options.dateOrder == nil else { return [] }
-        return findings.keys.sorted { $0.description < $1.description }.compactMap { path in
-            guard let found = findings[path], found.dayFirst == nil, found.ambiguousDates > 0 else { return nil }
-            let count = found.ambiguousDates
-            return "\(count) date(s) of \(columns.name(of: path)) are read month-first (M/D/YYYY, as Partner Center exports them) and would read differently day-first; if the file is day-first, pass --date-order DMY"
+        return findings.sorted { $0.key.description < $1.key.description }.compactMap { path, found in
+            guard found.dayFirst == nil, found.ambiguousDates > 0 else { return nil }
+            return "\(found.ambiguousDates) date(s) of \(columns.name(of: path)) are read month-first (M/D/YYYY, as Partner Center exports them) and would read differently day-first; if the file is day-first, pass --date-order DMY"
         }
     }
 }

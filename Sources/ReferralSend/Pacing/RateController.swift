@@ -18,7 +18,9 @@ import ReferralModel
 ///   lets us send again (`Retry-After`): for a token bucket that is its
 ///   refill rate, for a fixed window its quota per window; bounded by the
 ///   pace that was refused, since a limit without a burst lets through
-///   every other call of a pace a little above it (`measuredPace`).
+///   every other call of a pace a little above it (`measuredPace`). One or
+///   two calls through in under a second of sending measure nothing,
+///   however long the pause after them: the pace halves (a blind cut).
 /// - After a pause, or a small step down near the limit, it climbs back
 ///   within a second to just under the refused pace (CUBIC's plateau).
 /// - It then probes upward, slowly at first (the limit was just measured)
@@ -57,6 +59,8 @@ package struct RateController: Sendable {
         /// calls of the first limit found: a probe ends in a refusal, and at
         /// 10/s one of a few seconds would refuse one call in 40, not one in 100.
         package var callsPerProbe = 100.0
+        /// Fewer calls through than this in under a second of sending measure nothing.
+        package var measuredCalls = 3
         /// Never slower than this (one request every 100 s).
         package var floor = 0.01
         /// A signal that says too little to measure (under a second, nothing
@@ -507,7 +511,7 @@ package struct RateController: Sendable {
         // sending. (The pause after it does not count: one call through in
         // 0.15 s, spread over a `Retry-After: 2`, read as a limit of 0.47/s
         // and held a bucket of 8/s with a burst of one at a sixteenth of it.)
-        let blind = acceptedInEpoch == 0 || (sending < 1 && acceptedInEpoch < 3)
+        let blind = acceptedInEpoch == 0 || (sending < 1 && acceptedInEpoch < settings.measuredCalls)
         let measured = blind ? current * settings.blindCut : min(current, accepted / epoch)
         guard case .probing = phase else {
             // The first signal of the slow start: its average undercounts an
@@ -520,7 +524,7 @@ package struct RateController: Sendable {
             let near = settings.refusedShare * refusedPace
             return (near <= settings.plateauCeiling * measured ? max(measured, near) : measured, blind, false)
         }
-        guard epoch < 1 || acceptedInEpoch < 3 else { return (measured, blind, false) }
+        guard epoch < 1 || acceptedInEpoch < settings.measuredCalls else { return (measured, blind, false) }
         // A refusal soon after the last one, no pause between: the pace is
         // still too high. Halve it when most calls were refused (far above the
         // limit), else step down a little; when most got through (jitter at
