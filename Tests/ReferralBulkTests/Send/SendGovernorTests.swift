@@ -59,7 +59,17 @@ import Testing
         let waiting = Task { try await Self.send(through: governor) }
         try await Task.sleep(for: .milliseconds(50))
         waiting.cancel()
+        // A caller deaf to cancellation would wait until `first` is answered:
+        // this answers it after 30 s, so that such a caller ends (and the
+        // test fails on the backstop having had to) instead of hanging.
+        let backstop = Task { () -> Bool in
+            do { try await Task.sleep(for: .seconds(30)) } catch { return false }
+            await governor.unanswered(first)
+            return true
+        }
         await #expect(throws: CancellationError.self) { try await waiting.value }
+        backstop.cancel()
+        #expect(await backstop.value == false, "the cancelled caller waited until a call was answered")
         // The room it waited for is still there for the next caller.
         await governor.unanswered(first)
         #expect(try await Self.send(through: governor).place?.level == 1)
