@@ -337,11 +337,15 @@ final class RecordSink {
     }
 }
 
+// The reader holds the sink for as long as libcsv calls back, so the
+// callbacks borrow it (`_withUnsafeGuaranteedRef`) instead of retaining and
+// releasing it for every cell: that pair was 4 % of `plan`'s time (perf).
 private func cellCallback(_ bytes: UnsafeMutableRawPointer?, _ count: Int, _ context: UnsafeMutableRawPointer?) {
-    let sink = Unmanaged<RecordSink>.fromOpaque(context!).takeUnretainedValue()
-    sink.addCell(UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count))
+    Unmanaged<RecordSink>.fromOpaque(context!)._withUnsafeGuaranteedRef { sink in
+        sink.addCell(UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count))
+    }
 }
 
 private func recordCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
-    Unmanaged<RecordSink>.fromOpaque(context!).takeUnretainedValue().endRecord()
+    Unmanaged<RecordSink>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.endRecord() }
 }
