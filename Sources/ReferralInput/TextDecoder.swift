@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Turns an input's bytes, chunk by chunk, into UTF-8, and refuses bytes
 /// that are not what the encoding promises, naming the line they are on.
 ///
@@ -50,10 +56,17 @@ struct TextDecoder {
         let count = bytes.count
         var valid = true
         bytes.withUnsafeBufferPointer { buffer in
+            let raw = UnsafeRawBufferPointer(buffer)
             while index < count {
+                // ASCII eight bytes at a time: this check reads every byte of
+                // the file, twice for `plan` (the survey's pass and the plan's),
+                // and byte by byte it was 5 % of `plan`'s instructions (callgrind).
+                while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    index += 8
+                }
+                guard index < count else { break }
                 let lead = buffer[index]
                 if lead < 0x80 {
-                    if lead == 0x0A { line += 1 }
                     index += 1
                     continue
                 }
@@ -86,12 +99,29 @@ struct TextDecoder {
                 index += length
             }
         }
+        line += Self.lineFeeds(in: bytes, upTo: index)
         guard valid else { throw .notInEncoding(encoding: encoding, line: line) }
         if index < count {
             carry = Array(bytes[index...])
             bytes.removeSubrange(index...)
         }
         if output.isEmpty { output = bytes } else { output.append(contentsOf: bytes) }
+    }
+
+    /// Line feeds in `bytes[..<end]`: counted apart from the check, which
+    /// skips whole words of ASCII, with memchr (a byte loop was as costly
+    /// as the check itself: the compiler does not vectorise it).
+    private static func lineFeeds(in bytes: [UInt8], upTo end: Int) -> Int {
+        bytes.withUnsafeBytes { buffer in
+            guard var next = buffer.baseAddress, end > 0 else { return 0 }
+            let stop = next + end
+            var count = 0
+            while next < stop, let found = memchr(next, 0x0A, stop - next) {
+                count += 1
+                next = UnsafeRawPointer(found) + 1
+            }
+            return count
+        }
     }
 
     private mutating func transcodeUTF16(_ chunk: ArraySlice<UInt8>, into output: inout [UInt8]) throws(CSVFileError) {

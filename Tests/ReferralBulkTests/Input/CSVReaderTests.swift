@@ -55,6 +55,26 @@ import Testing
         #expect(throws: CSVFileError.notInEncoding(encoding: .utf8, line: 3)) { try Fixtures.readAll(bytes) }
     }
 
+    /// The check skips ASCII eight bytes at a time: a bad byte after long
+    /// ASCII runs, and good multi-byte characters at every offset and across
+    /// every chunk boundary, must still be found (or read) exactly.
+    @Test(arguments: [7, 64, 4096])
+    func invalidUTF8AfterLongASCIIRunsNamesItsLine(chunkSize: Int) throws {
+        var text = "id,notes\n"
+        for row in 1...40 { text += "\(row),\(String(repeating: "x", count: row % 17))é\(String(repeating: "y", count: row % 9))€𝄞\n" }
+        let (_, results) = try Fixtures.readAll(text, chunkSize: chunkSize)
+        #expect(results.count == 40)
+        #expect(results[39].record?.cells[1] == "\(String(repeating: "x", count: 40 % 17))é\(String(repeating: "y", count: 40 % 9))€𝄞")
+        for badLine in [2, 23, 41] {
+            var bytes = Array(text.utf8)
+            let lineStarts = [0] + bytes.indices.filter { bytes[$0] == 0x0A }.map { $0 + 1 }
+            bytes[lineStarts[badLine - 1] + 1] = 0xFF
+            #expect(throws: CSVFileError.notInEncoding(encoding: .utf8, line: badLine)) {
+                try Fixtures.readAll(bytes, chunkSize: chunkSize)
+            }
+        }
+    }
+
     @Test func fileLevelProblemsAreErrors() throws {
         #expect(throws: CSVFileError.empty) { try Fixtures.readAll("") }
         #expect(throws: CSVFileError.empty) { try Fixtures.readAll("\n\r\n\n") }
