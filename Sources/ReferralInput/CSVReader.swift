@@ -89,7 +89,8 @@ package final class CSVReader {
 
     /// From now on, only these columns' cells are decoded into text; the
     /// others read as empty. A pass that looks at a few columns (the survey
-    /// of a whole file before planning) skips building every other cell.
+    /// of a whole file before planning) skips building every other cell,
+    /// and splits plain lines without libcsv (`PlainLine`).
     package func decodeOnly(columns: Set<Int>) {
         let width = (columns.max() ?? -1) + 1
         sink.decoded = (0..<width).map(columns.contains)
@@ -155,6 +156,15 @@ package final class CSVReader {
 
         if skippingRestOfLine {
             if lineEnd != nil { skippingRestOfLine = false }
+            return
+        }
+        // The survey's pass (a few columns decoded) splits plain lines itself.
+        if let decoded = sink.decoded, sink.raw == nil, parser.pointee.pstate == 0, lineEnd != nil,
+            let split = segment.withUnsafeBytes({
+                PlainLine.split($0, delimiter: delimiter, decoding: decoded, reserving: sink.widestRecord)
+            })
+        {
+            if case .cells(let cells) = split { sink.add(plain: CSVRecord(line: line, endLine: line, cells: cells)) }
             return
         }
         if parser.pointee.pstate == 0, segment.contains(where: { $0 != 0x0A && $0 != 0x0D }) {
@@ -284,7 +294,7 @@ final class RecordSink {
     /// The widest record so far (up to a cap, so one hostile line cannot
     /// make every later record reserve megabytes): a new record's storage
     /// starts that large instead of growing cell by cell.
-    private var widestRecord = 0
+    private(set) var widestRecord = 0
     private static let reservedCellsLimit = 256
 
     var context: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
@@ -318,6 +328,12 @@ final class RecordSink {
         results.append(
             .record(CSVRecord(line: recordStartLine, endLine: currentLine, cells: cells)))
         discardRecord()
+    }
+
+    /// A record `PlainLine` split.
+    func add(plain record: CSVRecord) {
+        widestRecord = min(max(widestRecord, record.cells.count), Self.reservedCellsLimit)
+        results.append(.record(record))
     }
 
     func malformed(line: Int, reason: String) {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import ReferralInput
+import ReferralModel
 @testable import ReferralPlan
 
 @Suite struct CSVReaderTests {
@@ -73,6 +74,62 @@ import Testing
                 try Fixtures.readAll(bytes, chunkSize: chunkSize)
             }
         }
+    }
+
+    @Test func plainLinesSplitWithoutLibcsvAndTheRestAreLeftToIt() {
+        func split(_ line: String, decoding: [Bool] = [true, true, true, true, true]) -> [String]? {
+            Array(line.utf8).withUnsafeBytes { bytes in
+                switch PlainLine.split(bytes, delimiter: UInt8(ascii: ","), decoding: decoding) {
+                case .cells(let cells)?: cells
+                case .blank?: []
+                case nil: nil
+                }
+            }
+        }
+        #expect(split("a,\"b\"\"c, d\",,\"\"\r\n") == ["a", "b\"c, d", "", ""])
+        #expect(split(" x ,y,\n", decoding: [false, true]) == ["", "y", ""])
+        #expect(split("\r\n") == [])
+        for leftToLibcsv in ["a\"b\n", "\"a\"b\n", "\"open\n", "a\rb\n", " \"a\"\n", "a,b", "a\r\r\n"] {
+            #expect(split(leftToLibcsv) == nil, "\(leftToLibcsv.debugDescription)")
+        }
+    }
+
+    /// The survey's pass (some columns decoded) splits plain lines itself:
+    /// whatever the bytes, it must read the records libcsv reads, with the
+    /// other columns' cells empty, and the same malformed records.
+    @Test(arguments: [7, 64, 4096])
+    func surveyPassReadsWhatLibcsvReads(chunkSize: Int) throws {
+        let pieces = ["a", "b", "é", " ", ",", ",", ",", "\"", "\"\"", "\r", "\n", "\n", "\r\n", "\",\""]
+        var generator = SplitMix64(seed: UInt64(chunkSize))
+        var fastLines = 0
+        for _ in 0..<150 {
+            var text = "h0,h1,h2,h3\n"
+            for _ in 0..<Int.random(in: 5...60, using: &generator) { text += pieces.randomElement(using: &generator)! }
+            let wanted: Set<Int> = [0, 2, 3]
+            let path = try Fixtures.temporaryFile(text)
+            func read(decodingOnly columns: Set<Int>?) throws -> [String] {
+                let reader = try CSVReader(source: DecodedSource(ByteSource(path: path, chunkSize: chunkSize)))
+                if let columns { reader.decodeOnly(columns: columns) }
+                var read: [String] = []
+                while let result = try reader.next() {
+                    switch result {
+                    case .record(let record):
+                        let cells = record.cells.enumerated().map { wanted.contains($0.offset) ? $0.element : "" }
+                        read.append("\(record.line)-\(record.endLine) \(cells)")
+                    case .malformed(let line, let reason): read.append("\(line) malformed: \(reason)")
+                    }
+                }
+                return read
+            }
+            let byLibcsv: [String]
+            do { byLibcsv = try read(decodingOnly: nil) } catch {
+                #expect(throws: CSVFileError.self) { try read(decodingOnly: wanted) }
+                continue
+            }
+            #expect(try read(decodingOnly: wanted) == byLibcsv, "\(text.debugDescription)")
+            fastLines += text.split(separator: "\n").count { !$0.contains("\"") && !$0.contains("\r") }
+        }
+        #expect(fastLines > 100, "the random lines must include plain ones")
     }
 
     @Test func fileLevelProblemsAreErrors() throws {
