@@ -63,8 +63,9 @@ package final class Planner {
     }
 
     /// Hands out the pending document (checked and numbered) and keeps `next` pending.
-    private func emit(replacingWith next: PatchDocument?) -> PatchDocument? {
-        let ready = pending
+    /// (Both documents move, never copied: a copy retained every string and array in it.)
+    private func emit(replacingWith next: consuming PatchDocument?) -> PatchDocument? {
+        let ready = pending.take()
         pending = next
         guard var ready else { return nil }
         ready.sequence = nextSequence
@@ -75,7 +76,7 @@ package final class Planner {
 }
 
 extension PatchDocument {
-    init(row: RowPlan, sequence: Int) {
+    init(row: consuming RowPlan, sequence: Int) {
         self.init(
             referralID: row.referralID, lines: row.record.line...row.record.endLine, ifMatch: row.ifMatch,
             operations: row.operations, sourceRows: [row.record.cells], sequence: sequence, problems: row.problems)

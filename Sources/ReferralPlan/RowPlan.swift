@@ -11,7 +11,7 @@ struct RowPlan {
     var record: CSVRecord
 
     /// Reads a record through the column map.
-    init(record: CSVRecord, columns: ColumnMap) {
+    init(record: CSVRecord, columns: borrowing ColumnMap) {
         self.record = record
         self.referralID = ""
         let cells = record.cells
