@@ -38,6 +38,25 @@ import Testing
         #expect(try JSONParser.parse(#"{"a":1,"b":2}"#) == JSONParser.parse(#"{"b":2,"a":1.0}"#))
     }
 
+    /// Strings are scanned eight bytes at a time for what must be escaped:
+    /// each such character, at every offset of strings shorter and longer
+    /// than a word, is escaped, and the text reads back as it was.
+    @Test func escapesWhatNeedsItAtEveryOffset() throws {
+        let escaped: [(Character, String)] = [
+            ("\"", "\\\""), ("\\", "\\\\"), ("\n", "\\n"), ("\u{01}", "\\u0001"), ("\u{1F}", "\\u001f"),
+            ("\u{7F}", "\\u007f"), ("\u{2028}", "\\u2028"), ("€", "€"), (" ", " "), ("~", "~"),
+        ]
+        for (character, expected) in escaped {
+            for (offset, length) in (0..<19).map({ ($0, 19) }) + (0..<7).map({ ($0, 7) }) + [(0, 1), (8, 9), (15, 16)] {
+                let before = String(repeating: "a", count: offset)
+                let after = String(repeating: "z", count: length - 1 - offset)
+                let text = before + String(character) + after
+                #expect(JSONWriter.string(.string(text)) == "\"\(before)\(expected)\(after)\"", "\(text.debugDescription)")
+                #expect(try JSONParser.parse(JSONWriter.string(.string(text))) == .string(text))
+            }
+        }
+    }
+
     @Test func prettyOutputIndents() {
         let value: JSONValue = ["a": [1, 2], "b": nil]
         #expect(JSONWriter.string(value, pretty: true) == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": null\n}")
