@@ -27,7 +27,9 @@ enum PlainLine {
     /// the cells whose column is true in `decoding`; nil when libcsv must read it.
     /// `reserving`: room for that many cells (the widest record so far).
     static func split(_ line: UnsafeRawBufferPointer, delimiter: UInt8, decoding: [Bool], reserving: Int = 0) -> Split? {
-        guard let last = line.last, last == lineFeed else { return nil }
+        // A carriage return as the delimiter (a hostile `sep=` line can name
+        // one) would make the line's end a cell boundary: libcsv's to read.
+        guard let last = line.last, last == lineFeed, delimiter != carriageReturn else { return nil }
         var end = line.count - 1
         if end > 0, line[end - 1] == carriageReturn { end -= 1 }
         if end == 0 { return .blank }

@@ -89,6 +89,7 @@ import ReferralModel
         #expect(split("a,\"b\"\"c, d\",,\"\"\r\n") == ["a", "b\"c, d", "", ""])
         #expect(split(" x ,y,\n", decoding: [false, true]) == ["", "y", ""])
         #expect(split("\r\n") == [])
+        #expect(Array("a\rb\r\n".utf8).withUnsafeBytes { PlainLine.split($0, delimiter: 0x0D, decoding: [true]) } == nil)
         for leftToLibcsv in ["a\"b\n", "\"a\"b\n", "\"open\n", "a\rb\n", " \"a\"\n", "a,b", "a\r\r\n"] {
             #expect(split(leftToLibcsv) == nil, "\(leftToLibcsv.debugDescription)")
         }
