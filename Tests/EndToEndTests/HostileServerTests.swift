@@ -169,6 +169,10 @@ import Testing
             process.arguments = [
                 "apply", input, "--endpoint", harness.sandbox.baseURL, "--report-dir", report, "--grace-period", "1h",
                 "--state-dir", harness.folder.appendingPathComponent("state").path, "--log-level", "trace",
+                // A day is within the limit: the run waits it (with the default
+                // 120 s it would stop by itself after a few such answers, a race
+                // with the signal that a loaded machine lost).
+                "--max-retry-after", "86400s",
             ]
             process.environment = ["PARTNER_CENTER_TOKEN": harness.sandbox.tokens[.referralAdmin]!, "PATH": "/usr/bin:/bin"]
             process.standardOutput = FileHandle.nullDevice
