@@ -161,7 +161,7 @@ extension JSONWriter {
     /// 1.44 G this way; callgrind). Each test below is exact for "some byte of the word":
     /// `(x - n·1) & ~x & 0x80·1` is non-zero exactly when a byte of x is
     /// below n (n ≤ 128), and x ^ c·1 has a zero byte where x has c.
-    @usableFromInline static func mayNeedEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func mayNeedEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         func hasByteBelow(_ limit: UInt64, _ word: UInt64) -> Bool { (word &- ones &* limit) & ~word & highs != 0 }
