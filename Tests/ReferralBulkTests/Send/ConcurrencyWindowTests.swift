@@ -50,16 +50,50 @@ import Testing
     }
 
     /// A rate limit read as a window at first (the slow start overshot it
-    /// with many in flight): refusals within the window drop it.
-    @Test func refusalsWithinTheWindowAreARateLimitAfterAll() {
+    /// with many in flight): a refusal with room left in the window drops it.
+    @Test func aRefusalWithRoomLeftInTheWindowIsARateLimitAfterAll() {
         var window = Self.foundAtFour()
         var places = Self.fill(&window, to: 3)
-        // The first refusal within it: one too many, it says.
-        #expect(window.answered(places.removeLast(), refused: true) == .concurrency(limit: 3, paceStands: false))
-        places.append(contentsOf: Self.fill(&window, to: 3))
         #expect(window.answered(places.removeLast(), refused: true) == .rate)
         #expect(window.limit == nil)
+        places.append(contentsOf: Self.fill(&window, to: 6))
+        #expect(window.answered(places.removeLast(), refused: true) == .rate)
         #expect(window.hasRoom)
+    }
+
+    /// Found too high (answers heard late make calls meet more of ours than
+    /// the server holds): each refusal of the full window lowers it by one.
+    @Test func aFullWindowRefusedIsLoweredByOneEachTime() {
+        var window = Self.foundAtFour()
+        var places = Self.fill(&window, to: 4)
+        #expect(window.answered(places.removeLast(), refused: true) == .concurrency(limit: 3, paceStands: false))
+        // The three others went before it changed: at or above the new window, counted with it.
+        #expect(window.answered(places.removeLast(), refused: true) == .counted(paceStands: false))
+        for place in places { _ = window.answered(place, refused: false) }
+        places = Self.fill(&window, to: 3)
+        #expect(window.answered(places.removeLast(), refused: true) == .concurrency(limit: 2, paceStands: false))
+        #expect(window.limit == 2)
+    }
+
+    /// A call sent later overtook one on the way (a loaded machine): the
+    /// first met the server with more in flight than went before it. It is
+    /// read at the most that were in flight while it was, not at its level.
+    @Test func aRefusedCallIsReadAtThePeakOfTheCallsInFlightWhileItWas() {
+        var window = ConcurrencyWindow()
+        let first = window.sent()
+        let second = window.sent()
+        _ = window.answered(second, refused: false)
+        let third = window.sent()
+        _ = window.answered(third, refused: false)
+        // `first` went alone (level 1), yet two were in flight while it was:
+        // not a rate limit's refusal of a call alone (no call got through
+        // alone yet either: no window for now).
+        #expect(first.level == 1)
+        #expect(window.answered(first, refused: true) == .rate)
+        // So a window of one is still found once a call alone got through.
+        _ = window.answered(window.sent(), refused: false)
+        let places = Self.fill(&window, to: 2)
+        #expect(window.answered(places[1], refused: true) == .concurrency(limit: 1, paceStands: false))
     }
 
     @Test func theWindowProbesUpwardAndARefusedProbeLowersItWithThePaceStanding() {

@@ -9,7 +9,9 @@ import ReferralModel
 /// backoff, at least its `Retry-After`).
 /// A call reaches the server up to `jitter` after it is sent (seeded, as a
 /// loopback's scheduling has it), the server holds it for `latency`, or
-/// `refusedLatency` when it refuses it, and the answer is back at once.
+/// `refusedLatency` when it refuses it, and the answer is heard up to
+/// `answerJitter` after the server let the call go (a loaded machine: the
+/// pool counts a call in flight that the server has already finished).
 /// Deterministic: no clock, no sleeping.
 struct RateSimulation<Limiter: SimulatedLimiter> {
     struct Result {
@@ -35,6 +37,7 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
     var latency: Duration = .milliseconds(20)
     var refusedLatency: Duration?
     var jitter: Duration = .zero
+    var answerJitter: Duration = .zero
     var seed: UInt64 = 1
     var duration: Duration = .seconds(120)
     var settings = RateController.Settings()
@@ -48,6 +51,8 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
         case waitingForRoom(RateController.Reservation)
         /// The call reaches the server.
         case arrive(RateController.Reservation)
+        /// The server lets the call go: its answer is on the way.
+        case finish(RateController.Reservation, SimulatedRefusal?)
         /// The answer to a call sent on `reservation` arrives.
         case answer(RateController.Reservation, SimulatedRefusal?)
     }
@@ -62,6 +67,7 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
         let latency = nanoseconds(self.latency)
         let refusedLatency = nanoseconds(self.refusedLatency ?? self.latency)
         let jitter = nanoseconds(self.jitter)
+        let answerJitter = nanoseconds(self.answerJitter)
         var random = SplitMix64(seed: seed)
         var limiter = self.limiter
         var result = Result()
@@ -108,9 +114,12 @@ struct RateSimulation<Limiter: SimulatedLimiter> {
                 } else {
                     result.refused += 1
                 }
-                steps[next] = (time + (refusal == nil ? latency : refusedLatency), .answer(reservation, refusal))
-            case .answer(let reservation, let refusal):
+                steps[next] = (time + (refusal == nil ? latency : refusedLatency), .finish(reservation, refusal))
+            case .finish(let reservation, let refusal):
                 if refusal == nil { limiter.finish(at: time) }
+                let delay = answerJitter > 0 ? Int64(random.next() % UInt64(answerJitter)) : 0
+                steps[next] = (time + delay, .answer(reservation, refusal))
+            case .answer(let reservation, let refusal):
                 let answer: RateController.Answer = refusal.map { .throttled(retryAfter: $0.retryAfter, nil) } ?? .accepted(nil)
                 _ = controllers[process].answered(answer, to: reservation, now: instant(time))
                 for worker in stride(from: process, to: steps.count, by: processes) {
