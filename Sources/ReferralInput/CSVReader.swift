@@ -27,6 +27,9 @@ package final class CSVReader {
     private var unread: ArraySlice<UInt8>
     private var line: Int
     private var skippingRestOfLine = false
+    /// The next line feed and carriage return in `unread` (nil: none), once
+    /// searched for in this chunk (`.none`: not yet).
+    private var lineBreaks: (lineFeed: Int??, carriageReturn: Int??) = (.none, .none)
     private var finished = false
 
     /// Where the header is and what comes before it.
@@ -108,7 +111,8 @@ package final class CSVReader {
     /// making their cells into text: `ReadAhead` parses on one thread and
     /// the reader of the records makes the text on its own, so that each
     /// thread frees what it allocated (glibc's malloc otherwise takes the
-    /// other thread's arena lock for every cell). Fewer than `count` at the
+    /// other thread's arena lock for every cell). Plain lines are split
+    /// without libcsv (`PlainLine`). Fewer than `count` at the
     /// end of the input; with the error that stopped the reading, after the
     /// records read before it. Every cell's bytes are kept (`decodeOnly`,
     /// the survey's, does not apply), and the records of `next` are all
@@ -132,6 +136,7 @@ package final class CSVReader {
         if finished { return false }
         if unread.isEmpty {
             unread = try source.read()
+            lineBreaks = (.none, .none)
             if unread.isEmpty {
                 finish()
                 return true
@@ -141,15 +146,23 @@ package final class CSVReader {
         return true
     }
 
-    /// Feeds libcsv up to and including the next line feed of the chunk.
+    /// Feeds libcsv up to and including the chunk's next line break: a line
+    /// feed, a carriage return and line feed, or a carriage return alone (a
+    /// Mac's "CSV (Macintosh)": its lines end in a carriage return). Each
+    /// segment holds at most one break, so it ends at most one record (libcsv
+    /// ends one at a carriage return as well): `next` and `nextRaw` take
+    /// every record they are fed, and a line number is a line in an editor.
     private func feedNextSegment() throws(CSVFileError) {
-        // memchr: this scan touches every byte of the file.
-        let start = unread.startIndex
-        let lineEnd: Int? = unread.withUnsafeBytes { bytes in
-            guard let base = bytes.baseAddress, let found = memchr(base, 0x0A, bytes.count) else { return nil }
-            return start + (UnsafeRawPointer(found) - base)
+        var lineEnd = nextLineBreak()
+        if let end = lineEnd, unread[end] == 0x0D, end + 1 == unread.endIndex {
+            // A carriage return last in the chunk: a line feed may open the next.
+            let following = try source.read()
+            unread = ArraySlice(Array(unread) + following)
+            lineBreaks = (.none, .none)
+            lineEnd = nextLineBreak()
         }
-        let segmentEnd = lineEnd.map { $0 + 1 } ?? unread.endIndex
+        var segmentEnd = lineEnd.map { $0 + 1 } ?? unread.endIndex
+        if let end = lineEnd, unread[end] == 0x0D, segmentEnd < unread.endIndex, unread[segmentEnd] == 0x0A { segmentEnd += 1 }
         let segment = unread[unread.startIndex..<segmentEnd]
         unread = unread[segmentEnd...]
         defer { if lineEnd != nil { line += 1 } }
@@ -158,14 +171,20 @@ package final class CSVReader {
             if lineEnd != nil { skippingRestOfLine = false }
             return
         }
-        // The survey's pass (a few columns decoded) splits plain lines itself.
-        if let decoded = sink.decoded, sink.raw == nil, parser.pointee.pstate == 0, lineEnd != nil,
-            let split = segment.withUnsafeBytes({
-                PlainLine.split($0, delimiter: delimiter, decoding: decoded, reserving: sink.widestRecord)
-            })
-        {
-            if case .cells(let cells) = split { sink.add(plain: CSVRecord(line: line, endLine: line, cells: cells)) }
-            return
+        // The survey's pass (a few columns decoded) and the planner's (records
+        // as bytes) split plain lines themselves, between libcsv's records;
+        // one too large is libcsv's to refuse.
+        if parser.pointee.pstate == 0, lineEnd != nil, segment.count <= maximumRecordBytes {
+            if sink.raw != nil {
+                if segment.withUnsafeBytes({ PlainLine.append($0, delimiter: delimiter, to: &sink.raw!, line: line) }) { return }
+            } else if let decoded = sink.decoded,
+                let split = segment.withUnsafeBytes({
+                    PlainLine.split($0, delimiter: delimiter, decoding: decoded, reserving: sink.widestRecord)
+                })
+            {
+                if case .cells(let cells) = split { sink.add(plain: CSVRecord(line: line, endLine: line, cells: cells)) }
+                return
+            }
         }
         if parser.pointee.pstate == 0, segment.contains(where: { $0 != 0x0A && $0 != 0x0D }) {
             sink.recordStartLine = line
@@ -182,6 +201,28 @@ package final class CSVReader {
         }
         if csv_get_buffer_size(parser) > maximumRecordBytes || sink.recordBytes > maximumRecordBytes {
             throw .recordTooLarge(line: sink.recordStartLine, limit: maximumRecordBytes)
+        }
+    }
+
+    /// Where the first line feed or carriage return of `unread` is, if any.
+    /// memchr: this scan touches every byte of the file. Where each was
+    /// found is remembered for the chunk, so that a file without carriage
+    /// returns (or, a Mac's, without line feeds) is searched for one once a
+    /// chunk, not once a line.
+    private func nextLineBreak() -> Int? {
+        let start = unread.startIndex
+        func next(_ byte: UInt8, after found: Int??) -> Int? {
+            if let found, found.map({ $0 >= start }) ?? true { return found }
+            return unread.withUnsafeBytes { bytes in
+                guard let base = bytes.baseAddress, let found = memchr(base, Int32(byte), bytes.count) else { return nil }
+                return start + (UnsafeRawPointer(found) - base)
+            }
+        }
+        lineBreaks.lineFeed = next(0x0A, after: lineBreaks.lineFeed)
+        lineBreaks.carriageReturn = next(0x0D, after: lineBreaks.carriageReturn)
+        switch (lineBreaks.lineFeed!, lineBreaks.carriageReturn!) {
+        case (let lineFeed?, let carriageReturn?): return min(lineFeed, carriageReturn)
+        case (let lineFeed, let carriageReturn): return lineFeed ?? carriageReturn
         }
     }
 
@@ -222,15 +263,21 @@ package final class CSVReader {
         var declaredDelimiter: UInt8?
         var atEnd = false
         while true {
-            // The current line, once it is complete (or the input has ended).
-            guard let lineEnd = bytes[start...].firstIndex(of: 0x0A) ?? (atEnd ? bytes.endIndex : nil) else {
+            // The current line, once it is complete (or the input has ended):
+            // up to a line feed, or a carriage return not followed by one (a
+            // Mac's line end); a carriage return last in what was read may be
+            // followed by a line feed not yet read.
+            let lineBreak = bytes[start...].firstIndex { $0 == 0x0A || $0 == 0x0D }
+            let mayBeHalfOfCRLF = lineBreak.map { bytes[$0] == 0x0D && $0 + 1 == bytes.endIndex } ?? false
+            guard let lineEnd = lineBreak ?? (atEnd ? bytes.endIndex : nil), !mayBeHalfOfCRLF || atEnd else {
                 let chunk = try source.read()
                 if chunk.isEmpty { atEnd = true } else { bytes.append(contentsOf: chunk) }
                 if bytes.count - start > limit { throw .recordTooLarge(line: line, limit: limit) }
                 continue
             }
             let text = bytes[start..<lineEnd]
-            let isBlank = !text.contains { $0 != 0x0D }
+            let isCRLF = lineEnd + 1 < bytes.endIndex && bytes[lineEnd] == 0x0D && bytes[lineEnd + 1] == 0x0A
+            let isBlank = text.isEmpty
             if atEnd, lineEnd == bytes.endIndex, isBlank {
                 if let wanted = location.line, wanted >= line { throw .noHeaderAtLine(wanted) }
                 throw .empty
@@ -250,7 +297,7 @@ package final class CSVReader {
                 let preamble = Array(bytes[..<start])
                 return (Array(bytes[start...]), line, preamble, declaredDelimiter)
             }
-            start = min(lineEnd + 1, bytes.endIndex)
+            start = min(lineEnd + (isCRLF ? 2 : 1), bytes.endIndex)
             line += 1
         }
     }
@@ -270,7 +317,7 @@ package final class CSVReader {
         var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, 0x09: 0]
         var inQuotes = false
         for byte in bytes {
-            if byte == 0x0A && !inQuotes { break }
+            if (byte == 0x0A || byte == 0x0D) && !inQuotes { break }
             if byte == UInt8(ascii: "\"") { inQuotes.toggle(); continue }
             if !inQuotes, counts[byte] != nil { counts[byte]! += 1 }
         }

@@ -1,16 +1,16 @@
-/// One CSV line split without libcsv, for the survey's pass, which only
-/// needs a few columns' cells: a line whose every cell is plain (no quote,
-/// no carriage return) or quoted whole and closed on the line, ending in a
-/// line feed. Anything else (a quote inside a cell, text after a closing
-/// quote, a cell that goes on to the next line, a lone carriage return) is
-/// left to libcsv, which reads the whole file's other pass anyway.
+/// One CSV line split without libcsv: a line whose every cell is plain (no
+/// quote, no carriage return) or quoted whole and closed on the line,
+/// ending in a line feed, a carriage return and line feed, or a carriage
+/// return (a Mac's). Anything else (a quote inside a cell, text after a
+/// closing quote, a cell that goes on to the next line) is left to libcsv.
 ///
 /// Our own code, where a kept library serves everywhere else: libcsv calls
 /// back for every byte and every cell (about 49 instructions a byte,
-/// callgrind), and the survey reads every byte of the file before the first
-/// row is planned; this loop is a few a byte and builds only the cells
-/// asked for. `CSVReaderTests` reads random lines both ways and requires
-/// the same records.
+/// callgrind), and both passes over a file (the survey's, then the
+/// planner's) read every byte; this loop is a few a byte. The survey's
+/// pass makes text only of the cells it asks for; the planner's keeps
+/// every cell's bytes (`RawRecords`). `CSVReaderTests` reads random lines
+/// both ways, for each pass, and requires the same records.
 enum PlainLine {
     enum Split {
         /// Nothing but a line break: libcsv makes no record of it either.
@@ -23,21 +23,49 @@ enum PlainLine {
     private static let carriageReturn: UInt8 = 0x0D
     private static let lineFeed: UInt8 = 0x0A
 
-    /// Splits `line` (ending in its line feed) at `delimiter`, making text of
+    /// Splits `line` (ending in its line break) at `delimiter`, making text of
     /// the cells whose column is true in `decoding`; nil when libcsv must read it.
     /// `reserving`: room for that many cells (the widest record so far).
     static func split(_ line: UnsafeRawBufferPointer, delimiter: UInt8, decoding: [Bool], reserving: Int = 0) -> Split? {
+        var cells: [String] = []
+        let read = scan(line, delimiter: delimiter) { bytes, doubled in
+            if cells.isEmpty { cells.reserveCapacity(max(reserving, decoding.count)) }
+            let wanted = cells.count < decoding.count && decoding[cells.count]
+            cells.append(wanted ? text(bytes, undoubling: doubled) : "")
+        }
+        return read.map { $0 ? .cells(cells) : .blank }
+    }
+
+    /// Adds `line`'s cells to `records` as one record of line `number`;
+    /// false (with nothing added) when libcsv must read it. A blank line adds nothing.
+    static func append(_ line: UnsafeRawBufferPointer, delimiter: UInt8, to records: inout RawRecords, line number: Int) -> Bool {
+        let read = scan(line, delimiter: delimiter) { bytes, doubled in
+            records.addCell(bytes, undoubling: doubled)
+        }
+        switch read {
+        case true?: records.endRecord(line: number, endLine: number)
+        case false?: break
+        case nil: records.discardRecord()
+        }
+        return read != nil
+    }
+
+    /// Calls `cell` with each cell's bytes (inside its quotes; `doubled`:
+    /// with doubled quotes to undouble), in order. True when the line was a
+    /// record, false when it was blank, nil when libcsv must read it (after
+    /// `cell` may have been called for its first cells).
+    @inline(__always)
+    private static func scan(
+        _ line: UnsafeRawBufferPointer, delimiter: UInt8, cell: (Slice<UnsafeRawBufferPointer>, _ doubled: Bool) -> Void
+    ) -> Bool? {
         // A carriage return as the delimiter (a hostile `sep=` line can name
         // one) would make the line's end a cell boundary: libcsv's to read.
-        guard let last = line.last, last == lineFeed, delimiter != carriageReturn else { return nil }
+        guard let last = line.last, last == lineFeed || last == carriageReturn, delimiter != carriageReturn else { return nil }
         var end = line.count - 1
-        if end > 0, line[end - 1] == carriageReturn { end -= 1 }
-        if end == 0 { return .blank }
-        var cells: [String] = []
-        cells.reserveCapacity(max(reserving, decoding.count))
+        if last == lineFeed, end > 0, line[end - 1] == carriageReturn { end -= 1 }
+        if end == 0 { return false }
         var start = 0
         while true {
-            let wanted = cells.count < decoding.count && decoding[cells.count]
             var next = start
             if start < end, line[start] == quote {
                 // Quoted: up to the quote that is not doubled, then a delimiter or the end.
@@ -53,17 +81,30 @@ enum PlainLine {
                     next += 1
                 }
                 guard next + 1 == end || line[next + 1] == delimiter else { return nil }
-                cells.append(wanted ? text(line[(start + 1)..<next], undoubling: doubled) : "")
+                cell(line[(start + 1)..<next], doubled)
                 next += 1
             } else {
                 while next < end, line[next] != delimiter {
                     if line[next] == quote || line[next] == carriageReturn { return nil }
                     next += 1
                 }
-                cells.append(wanted ? text(line[start..<next], undoubling: false) : "")
+                cell(line[start..<next], false)
             }
-            if next == end { return .cells(cells) }
+            if next == end { return true }
             start = next + 1
+        }
+    }
+
+    /// Appends `bytes` to `output` with each doubled quote made one.
+    static func undoubling(_ bytes: Slice<UnsafeRawBufferPointer>, into output: inout [UInt8]) {
+        var afterQuote = false
+        for byte in bytes {
+            if byte == quote, afterQuote {
+                afterQuote = false
+                continue
+            }
+            afterQuote = byte == quote
+            output.append(byte)
         }
     }
 
@@ -72,15 +113,7 @@ enum PlainLine {
         guard doubled else { return String(decoding: UnsafeRawBufferPointer(rebasing: bytes), as: UTF8.self) }
         var undoubled: [UInt8] = []
         undoubled.reserveCapacity(bytes.count)
-        var afterQuote = false
-        for byte in bytes {
-            if byte == quote, afterQuote {
-                afterQuote = false
-                continue
-            }
-            afterQuote = byte == quote
-            undoubled.append(byte)
-        }
+        undoubling(bytes, into: &undoubled)
         return String(decoding: undoubled, as: UTF8.self)
     }
 }

@@ -25,6 +25,16 @@ package struct RawRecords: Sendable {
         cellEnds.append(bytes.count)
     }
 
+    /// A cell `PlainLine` read, its doubled quotes made one when `doubled`.
+    mutating func addCell(_ cell: Slice<UnsafeRawBufferPointer>, undoubling doubled: Bool) {
+        if doubled {
+            PlainLine.undoubling(cell, into: &bytes)
+        } else {
+            bytes.append(contentsOf: cell)
+        }
+        cellEnds.append(bytes.count)
+    }
+
     mutating func endRecord(line: Int, endLine: Int) {
         entries.append(.record(line: line, endLine: endLine, firstCell: recordStart, endCell: cellEnds.count))
         recordStart = cellEnds.count

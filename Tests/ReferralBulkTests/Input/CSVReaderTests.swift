@@ -95,11 +95,73 @@ import ReferralModel
         }
     }
 
-    /// The survey's pass (some columns decoded) splits plain lines itself:
-    /// whatever the bytes, it must read the records libcsv reads, with the
-    /// other columns' cells empty, and the same malformed records.
-    @Test(arguments: [7, 64, 4096])
-    func surveyPassReadsWhatLibcsvReads(chunkSize: Int) throws {
+    /// The planner's pass keeps every cell's bytes; a line left to libcsv
+    /// halfway through leaves none of its cells behind.
+    @Test func plainLinesAppendTheirCellsAsBytesOrNothing() {
+        var records = RawRecords()
+        func append(_ line: String, at number: Int) -> Bool {
+            Array(line.utf8).withUnsafeBytes { PlainLine.append($0, delimiter: UInt8(ascii: ","), to: &records, line: number) }
+        }
+        #expect(append("a,\"b\"\"c\",\n", at: 2))
+        #expect(!append("d,\"e\"f\n", at: 3))
+        #expect(append("\r\n", at: 4))
+        #expect(append("g\n", at: 5))
+        let read = records.entries.indices.map { index -> CSVRecord? in
+            if case .record(let record) = records.result(at: index) { return record }
+            return nil
+        }
+        #expect(read == [CSVRecord(line: 2, endLine: 2, cells: ["a", "b\"c", ""]), CSVRecord(line: 5, endLine: 5, cells: ["g"])])
+    }
+
+    /// A Mac's "CSV (Macintosh)" ends its lines in a carriage return alone.
+    /// Read as one line before (the reader split lines at line feeds only),
+    /// such a file planned 0 rows with "no problems": the rows fed with the
+    /// header went unread, and a batch of `nextRaw` that ended mid-line lost
+    /// the cells after it. Whatever the line ends and the chunk size (a CRLF
+    /// split between chunks included), both passes read what a file with
+    /// line feeds reads, line numbers too.
+    @Test(arguments: [1, 2, 5, 64, 4096])
+    func linesEndingInACarriageReturnReadLikeLinesEndingInALineFeed(chunkSize: Int) throws {
+        let lines = ["sep=;", "id;name;notes", "1;Ada;plain", "", "2;\"Alan; T.\";\"say \"\"hi\"\"\"", "3;Grace;\"two\nlines\"", "4;Edsger;"]
+        func read(_ lineEnd: String, raw: Bool) throws -> [String] {
+            let path = try Fixtures.temporaryFile(lines.joined(separator: lineEnd) + lineEnd)
+            let reader = try CSVReader(source: DecodedSource(ByteSource(path: path, chunkSize: chunkSize)))
+            var results: [CSVReadResult] = []
+            if raw {
+                for _ in 0..<100 {
+                    let (records, failure) = reader.nextRaw(count: 2)
+                    results += records.entries.indices.map(records.result(at:))
+                    if let failure { throw failure }
+                    if records.entries.count < 2 { break }
+                }
+            } else {
+                while let result = try reader.next() { results.append(result) }
+            }
+            return ["\(reader.header.line) \(reader.header.cells) \(Character(UnicodeScalar(reader.delimiter)))"] + results.map { result in
+                switch result {
+                case .record(let record): "\(record.line)-\(record.endLine) \(record.cells)"
+                case .malformed(let line, let reason): "\(line) malformed: \(reason)"
+                }
+            }
+        }
+        let expected = [
+            "2 [\"id\", \"name\", \"notes\"] ;", "3-3 [\"1\", \"Ada\", \"plain\"]", "5-5 [\"2\", \"Alan; T.\", \"say \\\"hi\\\"\"]",
+            "6-7 [\"3\", \"Grace\", \"two\\nlines\"]", "8-8 [\"4\", \"Edsger\", \"\"]",
+        ]
+        for lineEnd in ["\n", "\r\n", "\r"] {
+            #expect(try read(lineEnd, raw: false) == expected, "\(lineEnd.debugDescription)")
+            #expect(try read(lineEnd, raw: true) == expected, "\(lineEnd.debugDescription)")
+        }
+    }
+
+    enum Pass { case libcsv, survey, raw }
+
+    /// The survey's pass (some columns decoded) and the planner's (records
+    /// as bytes, `nextRaw`) split plain lines themselves: whatever the
+    /// bytes, each must read the records libcsv reads (the survey's with the
+    /// other columns' cells empty), and the same malformed records.
+    @Test(arguments: [(7, Pass.survey), (64, .survey), (4096, .survey), (7, .raw), (64, .raw), (4096, .raw)])
+    func plainLinePassesReadWhatLibcsvReads(chunkSize: Int, pass: Pass) throws {
         let pieces = ["a", "b", "é", " ", ",", ",", ",", "\"", "\"\"", "\r", "\n", "\n", "\r\n", "\",\""]
         var generator = SplitMix64(seed: UInt64(chunkSize))
         var fastLines = 0
@@ -108,26 +170,40 @@ import ReferralModel
             for _ in 0..<Int.random(in: 5...60, using: &generator) { text += pieces.randomElement(using: &generator)! }
             let wanted: Set<Int> = [0, 2, 3]
             let path = try Fixtures.temporaryFile(text)
-            func read(decodingOnly columns: Set<Int>?) throws -> [String] {
+            // The survey's records are compared on the columns it asked for.
+            let masked = pass == .survey
+            func read(_ pass: Pass) throws -> [String] {
                 let reader = try CSVReader(source: DecodedSource(ByteSource(path: path, chunkSize: chunkSize)))
-                if let columns { reader.decodeOnly(columns: columns) }
-                var read: [String] = []
-                while let result = try reader.next() {
-                    switch result {
-                    case .record(let record):
-                        let cells = record.cells.enumerated().map { wanted.contains($0.offset) ? $0.element : "" }
-                        read.append("\(record.line)-\(record.endLine) \(cells)")
-                    case .malformed(let line, let reason): read.append("\(line) malformed: \(reason)")
+                var results: [CSVReadResult] = []
+                switch pass {
+                case .libcsv, .survey:
+                    if pass == .survey { reader.decodeOnly(columns: wanted) }
+                    while let result = try reader.next() { results.append(result) }
+                case .raw:
+                    // A few records a batch, so that batches end mid-chunk and mid-file.
+                    for _ in 0..<1_000 {
+                        let (records, failure) = reader.nextRaw(count: 3)
+                        results += records.entries.indices.map(records.result(at:))
+                        if let failure { throw failure }
+                        if records.entries.count < 3 { break }
                     }
                 }
-                return read
+                return results.map { result in
+                    switch result {
+                    case .record(let record):
+                        let cells = masked ? record.cells.enumerated().map { wanted.contains($0.offset) ? $0.element : "" } : record.cells
+                        return "\(record.line)-\(record.endLine) \(cells)"
+                    case .malformed(let line, let reason): return "\(line) malformed: \(reason)"
+                    }
+                }
             }
             let byLibcsv: [String]
-            do { byLibcsv = try read(decodingOnly: nil) } catch {
-                #expect(throws: CSVFileError.self) { try read(decodingOnly: wanted) }
+            do { byLibcsv = try read(.libcsv) } catch {
+                #expect(throws: CSVFileError.self) { try read(pass) }
                 continue
             }
-            #expect(try read(decodingOnly: wanted) == byLibcsv, "\(text.debugDescription)")
+            let byPass = try read(pass)
+            #expect(byPass == byLibcsv, "\(text.debugDescription)\n\(byPass)\n\(byLibcsv)")
             fastLines += text.split(separator: "\n").count { !$0.contains("\"") && !$0.contains("\r") }
         }
         #expect(fastLines > 100, "the random lines must include plain ones")

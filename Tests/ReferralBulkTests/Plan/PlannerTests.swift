@@ -176,6 +176,18 @@ func headerError(_ text: String) -> HeaderError? {
         #expect(documents[1].operations.map(\.value) == ["Closed", "Won"])
     }
 
+    /// A Mac's "CSV (Macintosh)" (lines ending in a carriage return alone)
+    /// planned 0 rows with "no problems" before: every row is planned, with
+    /// the line it is on, across the reader's batches.
+    @Test func aFileWhoseLinesEndInCarriageReturnsPlansEveryRow() throws {
+        let rows = (1...3_000).map { String(format: "%08x-0001-4001-8007-000000000001,%d.50", $0, $0) }
+        let documents = try planAll((["id,dealValue"] + rows).joined(separator: "\r") + "\r")
+        #expect(documents.count == 3_000)
+        #expect(documents.allSatisfy { $0.isValid })
+        #expect(documents.last?.lines == 3_001...3_001)
+        #expect(documents.last?.operations.first?.value == .number(Decimal(string: "3000.50")!))
+    }
+
     @Test func badRowsAreReportedAndTheOthersGoOn() throws {
         let documents = try planAll("id,dealValue\n\(id1),x\n,5\n\(id2),\"bad\"quote\"\n\(id2),7\n../x,1\n")
         #expect(documents.count == 5)
