@@ -284,7 +284,7 @@ package final class Journal: Sendable {
     static func text(_ before: [Outcome.BeforeValue]) -> String {
         let json = JSONValue.array(
             before.map { value in
-                var members: [String: JSONValue] = ["path": .string(value.path.description)]
+                var members: JSONObject = ["path": .string(value.path.description)]
                 if let old = value.value { members["value"] = old }
                 return .object(members)
             })

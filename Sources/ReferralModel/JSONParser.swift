@@ -108,9 +108,11 @@ package struct JSONParser {
 
     private mutating func parseObject(depth: Int) throws(Error) -> JSONValue {
         position += 1
-        var members: [String: JSONValue] = [:]
+        // In the order read: `JSONObject` sorts them once (a member set one by
+        // one into a large object out of order would move the others each time).
+        var members: [(String, JSONValue)] = []
         skipWhitespace()
-        if current == UInt8(ascii: "}") { position += 1; return .object(members) }
+        if current == UInt8(ascii: "}") { position += 1; return .object([:]) }
         while true {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw error(.expected("a member name")) }
@@ -119,11 +121,11 @@ package struct JSONParser {
             guard current == UInt8(ascii: ":") else { throw error(.expected("':'")) }
             position += 1
             skipWhitespace()
-            members[key] = try parseValue(depth: depth + 1)
+            members.append((key, try parseValue(depth: depth + 1)))
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"): position += 1; return .object(members)
+            case UInt8(ascii: "}"): position += 1; return .object(JSONObject(members))
             default: throw error(.expected("',' or '}'"))
             }
         }

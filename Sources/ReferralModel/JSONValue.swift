@@ -12,7 +12,7 @@ package enum JSONValue: Sendable, Hashable {
     case number(Decimal)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 }
 
 extension JSONValue {
@@ -39,7 +39,7 @@ extension JSONValue {
         return nil
     }
 
-    package var objectValue: [String: JSONValue]? {
+    package var objectValue: JSONObject? {
         if case .object(let members) = self { return members }
         return nil
     }
@@ -62,7 +62,7 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     package init(booleanLiteral value: Bool) { self = .bool(value) }
     package init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     package init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        self = .object(JSONObject(elements))
     }
     package init(nilLiteral: ()) { self = .null }
 }

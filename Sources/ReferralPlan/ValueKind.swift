@@ -86,14 +86,14 @@ package enum ValueKind: Sendable, Hashable {
         guard parts.count == 4 else { throw .teamMemberParts(parts.count) }
         guard !parts[0].isEmpty, !parts[1].isEmpty else { throw .teamMemberWithoutName }
         guard isEmail(parts[3]) else { throw .notAnEmail(parts[3]) }
-        // Sized for all four members at once: a literal of three grew (and
-        // rehashed) when the phone number came, 20 % of a team member's cost.
-        var member = [String: JSONValue](minimumCapacity: 4)
-        member["firstName"] = .string(parts[0])
-        member["lastName"] = .string(parts[1])
-        member["email"] = .string(parts[3])
-        if !parts[2].isEmpty { member["phoneNumber"] = .string(parts[2]) }
-        return .object(member)
+        // In key order, room for all four: nothing to compare or move.
+        var members: [JSONObject.Element] = []
+        members.reserveCapacity(4)
+        members.append(("email", .string(parts[3])))
+        members.append(("firstName", .string(parts[0])))
+        members.append(("lastName", .string(parts[1])))
+        if !parts[2].isEmpty { members.append(("phoneNumber", .string(parts[2]))) }
+        return .object(JSONObject(inKeyOrder: members))
     }
 
     /// The cell split at its commas, as Characters split it, each part

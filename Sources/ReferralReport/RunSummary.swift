@@ -66,8 +66,8 @@ package struct RunSummary: Sendable {
     package var wallSeconds: Double { finished.timeIntervalSince(started) }
 
     package var json: JSONValue {
-        var countsJSON: [String: JSONValue] = [:]
-        var fileJSON: [String: JSONValue] = [:]
+        var countsJSON: JSONObject = [:]
+        var fileJSON: JSONObject = [:]
         for kind in Outcome.Kind.allCases {
             countsJSON[kind.rawValue] = .number(Decimal(counts[kind, default: 0]))
             if kind != .skipped { fileJSON[kind.rawValue] = .number(Decimal(fileCounts[kind, default: 0])) }

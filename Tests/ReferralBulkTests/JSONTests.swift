@@ -41,6 +41,28 @@ import Testing
     /// Strings are scanned eight bytes at a time for what must be escaped:
     /// each such character, at every offset of strings shorter and longer
     /// than a word, is escaped, and the text reads back as it was.
+    /// An object keeps its members in key order, whatever order they were
+    /// set or read in; a key set again replaces its value (the last of a
+    /// key read twice counts); a key it lacks reads as nothing, not `null`.
+    @Test func objectsKeepTheirMembersInKeyOrder() throws {
+        var object: JSONObject = ["b": 1]
+        object["c"] = 3
+        object["a"] = 2
+        object["b"] = 4
+        #expect(object.map(\.key) == ["a", "b", "c"])
+        #expect(object["b"] == 4)
+        #expect(object["d"] == nil)
+        #expect(JSONValue.object(object)["d"] == nil)
+        #expect(JSONValue.object(object)["missing"] != .null)
+        object["a"] = nil
+        #expect(object.map(\.key) == ["b", "c"])
+        #expect(object.count == 2)
+        let read = try JSONParser.parse(#"{"z":1,"y":{"b":true,"a":null},"z":2}"#)
+        #expect(JSONWriter.string(read) == #"{"y":{"a":null,"b":true},"z":2}"#)
+        #expect(read == JSONValue.object(["z": 2, "y": .object(["a": .null, "b": true])]))
+        #expect(Set([read, try JSONParser.parse(#"{"y":{"a":null,"b":true},"z":2}"#)]).count == 1)
+    }
+
     @Test func escapesWhatNeedsItAtEveryOffset() throws {
         let escaped: [(Character, String)] = [
             ("\"", "\\\""), ("\\", "\\\\"), ("\n", "\\n"), ("\u{01}", "\\u0001"), ("\u{1F}", "\\u001f"),

@@ -63,12 +63,12 @@ struct IdentityStateFile: Sendable {
             let offset = now.duration(to: instant).components
             return .number(Decimal(wall + offset.seconds * 1000 + offset.attoseconds / 1_000_000_000_000_000))
         }
-        var grants: [String: JSONValue] = [:]
+        var grants: JSONObject = [:]
         for (token, grant) in snapshot.grants {
             guard let expires = grant.expires else { continue }
             grants[token] = ["role": .string(grant.role.rawValue), "mfa": .bool(grant.mfa), "expires": milliseconds(expires)]
         }
-        var refresh: [String: JSONValue] = [:]
+        var refresh: JSONObject = [:]
         for (token, grant) in snapshot.refresh {
             refresh[token] = ["role": .string(grant.role.rawValue), "mfa": .bool(grant.mfa), "issued": milliseconds(grant.issued)]
         }

@@ -219,7 +219,7 @@ struct SandboxRoutes: Sendable {
         }
         // `@odata.count` as the documented pages carry it: here, the referrals on this page
         // (the docs do not say whether it counts the page or every match; a client must not rely on either).
-        var body: [String: JSONValue] = ["value": .array(page.items), "@odata.count": .number(Decimal(page.items.count))]
+        var body: JSONObject = ["value": .array(page.items), "@odata.count": .number(Decimal(page.items.count))]
         if page.hasMore, let last = page.last {
             var options = parameters.filter { $0.key != "$skiptoken" }
             options["$skiptoken"] = SkipToken(order: query.order, after: last).encoded

@@ -18,7 +18,7 @@ struct SandboxResponse: Sendable, Equatable {
         _ status: Int, _ code: String, _ message: String, target: String? = nil, inner: (code: String, message: String)? = nil,
         retryAfter: Int? = nil
     ) -> SandboxResponse {
-        var error: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
+        var error: JSONObject = ["code": .string(code), "message": .string(message)]
         if let target { error["target"] = .string(target) }
         if let inner { error["innerError"] = ["code": .string(inner.code), "message": .string(inner.message), "details": .null] }
         var response = json(status, ["error": .object(error)])

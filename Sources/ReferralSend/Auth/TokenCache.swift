@@ -68,7 +68,7 @@ package struct TokenCache: Sendable, Equatable {
     // MARK: - Stored form (JSON)
 
     package var json: JSONValue {
-        var members: [String: JSONValue] = [
+        var members: JSONObject = [
             "version": 1, "token_url": .string(tokenURL), "scopes": .array(scopes.map(JSONValue.string)),
             "refresh_token": .string(refreshToken.revealed), "refresh_issued": .number(Decimal(refreshIssued)),
             "signed_in": .number(Decimal(signedIn)),

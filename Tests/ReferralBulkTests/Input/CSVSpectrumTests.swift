@@ -31,7 +31,7 @@ import Testing
             let (header, results) = try Fixtures.readAll(csv, chunkSize: chunkSize)
             let rows: [JSONValue] = results.map { result in
                 guard let record = result.record else { return .string("malformed") }
-                return .object(Dictionary(uniqueKeysWithValues: zip(header.cells, record.cells.map(JSONValue.string))))
+                return .object(JSONObject(zip(header.cells, record.cells.map(JSONValue.string))))
             }
             #expect(JSONValue.array(rows) == expected, "\(name) with chunk size \(chunkSize)")
         }

@@ -23,7 +23,7 @@ import Testing
         .answered(APIResponse(status: status, headers: headers, body: body.map { JSONWriter.bytes($0) } ?? []), hadUnansweredAttempt: lost)
     }
 
-    func referral(_ edit: (inout [String: JSONValue]) -> Void) -> JSONValue {
+    func referral(_ edit: (inout JSONObject) -> Void) -> JSONValue {
         guard case .object(var members) = base.active else { return base.active }
         edit(&members)
         return .object(members)
