@@ -114,9 +114,9 @@ package final class CSVReader {
     /// other thread's arena lock for every cell). Plain lines are split
     /// without libcsv (`PlainLine`). Fewer than `count` at the
     /// end of the input; with the error that stopped the reading, after the
-    /// records read before it. Every cell's bytes are kept (`decodeOnly`,
-    /// the survey's, does not apply), and the records of `next` are all
-    /// taken by then: each fed line ends at most one.
+    /// records read before it. After `decodeOnly` (the survey's), only those
+    /// columns' cells keep their bytes. The records of `next` are all taken
+    /// by then: each fed line ends at most one.
     package func nextRaw(count: Int) -> (records: RawRecords, failure: CSVFileError?) {
         sink.raw = RawRecords()
         sink.raw!.reserve(records: count)
@@ -176,7 +176,11 @@ package final class CSVReader {
         // one too large is libcsv's to refuse.
         if parser.pointee.pstate == 0, lineEnd != nil, segment.count <= maximumRecordBytes {
             if sink.raw != nil {
-                if segment.withUnsafeBytes({ PlainLine.append($0, delimiter: delimiter, to: &sink.raw!, line: line) }) { return }
+                if segment.withUnsafeBytes({
+                    PlainLine.append($0, delimiter: delimiter, decoding: sink.decoded, to: &sink.raw!, line: line)
+                }) {
+                    return
+                }
             } else if let decoded = sink.decoded,
                 let split = segment.withUnsafeBytes({
                     PlainLine.split($0, delimiter: delimiter, decoding: decoded, reserving: sink.widestRecord)
@@ -355,7 +359,11 @@ final class RecordSink {
     func addCell(_ bytes: UnsafeRawBufferPointer) {
         recordBytes += bytes.count
         if raw != nil {
-            raw!.addCell(bytes)
+            if let decoded, raw!.cellsInRecord >= decoded.count || !decoded[raw!.cellsInRecord] {
+                raw!.addCell(UnsafeRawBufferPointer(start: nil, count: 0))
+            } else {
+                raw!.addCell(bytes)
+            }
             return
         }
         if let decoded, cells.count >= decoded.count || !decoded[cells.count] {

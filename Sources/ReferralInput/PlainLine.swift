@@ -8,8 +8,7 @@
 /// back for every byte and every cell (about 49 instructions a byte,
 /// callgrind), and both passes over a file (the survey's, then the
 /// planner's) read every byte; this loop is a few a byte. The survey's
-/// pass makes text only of the cells it asks for; the planner's keeps
-/// every cell's bytes (`RawRecords`). `CSVReaderTests` reads random lines
+/// pass keeps only the cells it asks for, the planner's every cell's bytes. `CSVReaderTests` reads random lines
 /// both ways, for each pass, and requires the same records.
 enum PlainLine {
     enum Split {
@@ -36,11 +35,20 @@ enum PlainLine {
         return read.map { $0 ? .cells(cells) : .blank }
     }
 
-    /// Adds `line`'s cells to `records` as one record of line `number`;
+    /// Adds `line`'s cells to `records` as one record of line `number`,
+    /// those whose column is false in `decoding` (when given) left empty;
     /// false (with nothing added) when libcsv must read it. A blank line adds nothing.
-    static func append(_ line: UnsafeRawBufferPointer, delimiter: UInt8, to records: inout RawRecords, line number: Int) -> Bool {
+    static func append(
+        _ line: UnsafeRawBufferPointer, delimiter: UInt8, decoding: [Bool]? = nil, to records: inout RawRecords, line number: Int
+    ) -> Bool {
+        var column = 0
         let read = scan(line, delimiter: delimiter) { bytes, doubled in
-            records.addCell(bytes, undoubling: doubled)
+            if let decoding, column >= decoding.count || !decoding[column] {
+                records.addCell(bytes[bytes.startIndex..<bytes.startIndex], undoubling: false)
+            } else {
+                records.addCell(bytes, undoubling: doubled)
+            }
+            column += 1
         }
         switch read {
         case true?: records.endRecord(line: number, endLine: number)

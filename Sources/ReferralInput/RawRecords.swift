@@ -20,6 +20,9 @@ package struct RawRecords: Sendable {
         entries.reserveCapacity(records)
     }
 
+    /// Cells of the record being read so far.
+    var cellsInRecord: Int { cellEnds.count - recordStart }
+
     mutating func addCell(_ cell: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: cell)
         cellEnds.append(bytes.count)

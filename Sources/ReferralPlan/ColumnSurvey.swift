@@ -41,10 +41,11 @@ struct ColumnSurvey {
         case .wide(let changes):
             let watched = changes.filter { $0.kind == .decimal || $0.kind == .dateTime }
             reader.decodeOnly(columns: Set(watched.map(\.column)))
+            let next = records(of: reader)
             // By column, in an array: a dictionary keyed by path hashed the
             // path's tokens for every cell of the file.
             var byColumn = [Findings](repeating: Findings(), count: watched.count)
-            while let result = try reader.next() {
+            while let result = try next() {
                 guard case .record(let record) = result else { continue }
                 for index in watched.indices where watched[index].column < record.cells.count {
                     byColumn[index].observe(record.cells[watched[index].column], kind: watched[index].kind, line: record.line)
@@ -53,7 +54,8 @@ struct ColumnSurvey {
             for (change, found) in zip(watched, byColumn) { survey.findings[change.path] = found }
         case .long(_, let pathColumn, let valueColumn):
             reader.decodeOnly(columns: [pathColumn, valueColumn])
-            while let result = try reader.next() {
+            let next = records(of: reader)
+            while let result = try next() {
                 guard case .record(let record) = result else { continue }
                 let cells = record.cells
                 guard pathColumn < cells.count, valueColumn < cells.count,
@@ -64,6 +66,20 @@ struct ColumnSurvey {
             }
         }
         return survey
+    }
+
+    /// The records after the header, one by one. A CSV file's are split on
+    /// a thread of their own (`ReadAhead`): the survey reads the whole file
+    /// before the first row is planned, with the other core idle otherwise.
+    /// A workbook's here: its notes (hidden rows) are read from the reader afterwards.
+    private static func records(of reader: InputReader) -> () throws(CSVFileError) -> CSVReadResult? {
+        switch reader {
+        case .csv:
+            let ahead = ReadAhead(reader)
+            return { () throws(CSVFileError) in try ahead.next() }
+        case .workbook:
+            return { () throws(CSVFileError) in try reader.next() }
+        }
     }
 
     /// How the field at `path` is read, given what the options named.
