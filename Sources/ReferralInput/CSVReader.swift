@@ -359,14 +359,10 @@ final class RecordSink {
     func addCell(_ bytes: UnsafeRawBufferPointer) {
         recordBytes += bytes.count
         if raw != nil {
-            if let decoded, raw!.cellsInRecord >= decoded.count || !decoded[raw!.cellsInRecord] {
-                raw!.addCell(UnsafeRawBufferPointer(start: nil, count: 0))
-            } else {
-                raw!.addCell(bytes)
-            }
+            raw!.addCell(PlainLine.isKept(column: raw!.cellsInRecord, by: decoded) ? bytes : UnsafeRawBufferPointer(start: nil, count: 0))
             return
         }
-        if let decoded, cells.count >= decoded.count || !decoded[cells.count] {
+        if !PlainLine.isKept(column: cells.count, by: decoded) {
             cells.append("")
             return
         }

@@ -8,8 +8,9 @@
 /// back for every byte and every cell (about 49 instructions a byte,
 /// callgrind), and both passes over a file (the survey's, then the
 /// planner's) read every byte; this loop is a few a byte. The survey's
-/// pass keeps only the cells it asks for, the planner's every cell's bytes. `CSVReaderTests` reads random lines
-/// both ways, for each pass, and requires the same records.
+/// pass keeps only the cells it asks for, the planner's every cell's bytes.
+/// `CSVReaderTests` reads random lines both ways, for each pass, and
+/// requires the same records.
 enum PlainLine {
     enum Split {
         /// Nothing but a line break: libcsv makes no record of it either.
@@ -29,8 +30,7 @@ enum PlainLine {
         var cells: [String] = []
         let read = scan(line, delimiter: delimiter) { bytes, doubled in
             if cells.isEmpty { cells.reserveCapacity(max(reserving, decoding.count)) }
-            let wanted = cells.count < decoding.count && decoding[cells.count]
-            cells.append(wanted ? text(bytes, undoubling: doubled) : "")
+            cells.append(isKept(column: cells.count, by: decoding) ? text(bytes, undoubling: doubled) : "")
         }
         return read.map { $0 ? .cells(cells) : .blank }
     }
@@ -43,10 +43,10 @@ enum PlainLine {
     ) -> Bool {
         var column = 0
         let read = scan(line, delimiter: delimiter) { bytes, doubled in
-            if let decoding, column >= decoding.count || !decoding[column] {
-                records.addCell(bytes[bytes.startIndex..<bytes.startIndex], undoubling: false)
-            } else {
+            if isKept(column: column, by: decoding) {
                 records.addCell(bytes, undoubling: doubled)
+            } else {
+                records.addCell(bytes[bytes.startIndex..<bytes.startIndex], undoubling: false)
             }
             column += 1
         }
@@ -101,6 +101,13 @@ enum PlainLine {
             if next == end { return true }
             start = next + 1
         }
+    }
+
+    /// Whether a cell of `column` keeps its text under `decodeOnly`'s
+    /// `decoding` (nil: every column's does).
+    static func isKept(column: Int, by decoding: [Bool]?) -> Bool {
+        guard let decoding else { return true }
+        return column < decoding.count && decoding[column]
     }
 
     /// Appends `bytes` to `output` with each doubled quote made one.

@@ -73,8 +73,8 @@ package struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
     /// Where `key` is, or would go: the first member whose key is not below it.
     private func place(of key: String) -> Int {
-        // Members are mostly set in order (a parser reading our own output, a
-        // team member built field by field): check the end first.
+        // Members are mostly set in key order (a report's fields, a
+        // referral read back and changed): check the end first.
         if let last = members.last, last.key < key { return members.count }
         var low = 0
         var high = members.count
